@@ -1,0 +1,51 @@
+"""Entry point of the ``bcx`` console script.
+
+Each command group lives in its own module with a ``register(subparsers)`` function that adds its parser
+and sets ``handler`` (``Callable[[argparse.Namespace], int]``) as a default. Adding a command means adding
+its module to :data:`COMMAND_MODULES`; modules are imported lazily so ``bcx --help`` stays fast and one
+broken optional dependency does not take down every command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from bcx.errors import BcxError
+
+COMMAND_MODULES: tuple[str, ...] = (
+    "bcx.cli.local_cmd",
+    "bcx.cli.schemas_cmd",
+    "bcx.cli.topics_cmd",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bcx",
+        description="BigCommerce ⇄ OpenText Exstream over Kafka.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(name)
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except BcxError as exc:
+        print(f"bcx: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
