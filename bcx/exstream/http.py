@@ -1,0 +1,185 @@
+"""The one place bcx sends HTTP to Exstream: auth, breaker, concurrency limit, error translation.
+
+Layers, outermost first: per-endpoint semaphore (bounded in-flight calls) → per-endpoint circuit breaker
+→ bearer token (one retry with a fresh token after 401, and after 500 when configured, because the SDK
+notes an expired token can surface as 500) → one httpx request whose exceptions become
+:mod:`bcx.exstream.errors`. Each call logs one canonical line without bodies, headers or tokens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json as jsonlib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import httpx
+
+from bcx.exstream.auth import OtdsTokenProvider
+from bcx.exstream.breaker import CircuitBreaker
+from bcx.exstream.classify import classify_status, counts_against_breaker
+from bcx.exstream.errors import (
+    CircuitOpenError,
+    ExstreamAuthError,
+    ExstreamError,
+    ExstreamTimeoutError,
+    ExstreamUnavailableError,
+    OutcomeUnknownError,
+)
+from bcx.exstream.settings import ExstreamSettings
+from bcx.logging import get_logger
+
+log = get_logger(__name__)
+
+ENDPOINTS = ("generate", "batch", "runtime")
+
+
+def translate_transport_error(
+    exc: httpx.TransportError, *, idempotent: bool, operation: str
+) -> ExstreamError:
+    """An httpx failure as bcx's error: was the request possibly processed?"""
+    name = type(exc).__name__
+    if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
+        return ExstreamTimeoutError(f"{operation}: {name} before sending")
+    if isinstance(exc, httpx.ConnectError):
+        return ExstreamUnavailableError(f"{operation}: cannot connect ({name})")
+    if idempotent:
+        if isinstance(exc, httpx.TimeoutException):
+            return ExstreamTimeoutError(f"{operation}: {name}")
+        return ExstreamUnavailableError(f"{operation}: {name}")
+    return OutcomeUnknownError(f"{operation}: {name} after the request was sent")
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    if "json" not in response.headers.get("content-type", ""):
+        return None
+    try:
+        return jsonlib.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+class ExstreamHttp:
+    def __init__(
+        self,
+        settings: ExstreamSettings,
+        http: httpx.AsyncClient,
+        tokens: OtdsTokenProvider,
+        clock: Callable[[], float],
+    ) -> None:
+        self._settings = settings
+        self._http = http
+        self._tokens = tokens
+        self._clock = clock
+        self._semaphores = {e: asyncio.Semaphore(settings.max_concurrency) for e in ENDPOINTS}
+        self.breakers = {
+            e: CircuitBreaker(
+                failure_threshold=settings.breaker_failure_threshold,
+                reset_timeout_s=settings.breaker_reset_timeout_s,
+                half_open_max_calls=settings.breaker_half_open_max_calls,
+            )
+            for e in ENDPOINTS
+        }
+
+    async def request(
+        self,
+        endpoint: str,
+        method: str,
+        path: str,
+        *,
+        operation: str,
+        idempotent: bool,
+        timeout_s: float,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, str | int] | None = None,
+        content: bytes | None = None,
+    ) -> httpx.Response:
+        """Send and return a 2xx response, or raise the classified :class:`ExstreamError`."""
+        async with self._semaphores[endpoint]:
+            breaker = self.breakers[endpoint]
+            if not breaker.try_acquire(self._clock()):
+                raise CircuitOpenError(
+                    f"{operation}: circuit open, retry in {breaker.retry_in(self._clock()):.1f}s"
+                )
+            started = self._clock()
+            status: int | None = None
+            error: ExstreamError | None = None
+            try:
+                response = await self._send_authorized(
+                    method,
+                    self._settings.orchestration_url(path),
+                    operation=operation,
+                    idempotent=idempotent,
+                    timeout_s=timeout_s,
+                    headers=headers,
+                    params=params,
+                    content=content,
+                )
+                status = response.status_code
+                error = classify_status(
+                    status,
+                    headers=response.headers,
+                    body=_json_or_none(response),
+                    idempotent=idempotent,
+                    operation=operation,
+                )
+            except ExstreamError as exc:
+                error = exc
+                status = exc.status_code
+            except BaseException:
+                breaker.release(self._clock())
+                raise
+            finally:
+                log.info(
+                    "exstream.request",
+                    operation=operation,
+                    status=status,
+                    outcome="ok" if error is None else type(error).__name__,
+                    duration_ms=round((self._clock() - started) * 1000, 1),
+                )
+            if counts_against_breaker(error):
+                breaker.record_failure(self._clock())
+            else:
+                breaker.record_success(self._clock())
+            if error is not None:
+                raise error
+            return response
+
+    async def _send_authorized(
+        self, method: str, url: str, *, operation: str, idempotent: bool, **kwargs: Any
+    ) -> httpx.Response:
+        token = await self._tokens.token()
+        response = await self._send(method, url, token, operation=operation, idempotent=idempotent, **kwargs)
+        stale = response.status_code == 401 or (
+            response.status_code == 500 and self._settings.retry_500_with_fresh_token
+        )
+        if not stale:
+            return response
+        self._tokens.invalidate(token)
+        token = await self._tokens.token()
+        response = await self._send(method, url, token, operation=operation, idempotent=idempotent, **kwargs)
+        if response.status_code == 401:
+            raise ExstreamAuthError(f"{operation}: token refused after refresh", status_code=401)
+        return response
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        token: str,
+        *,
+        operation: str,
+        idempotent: bool,
+        timeout_s: float,
+        headers: Mapping[str, str] | None,
+        params: Mapping[str, str | int] | None,
+        content: bytes | None,
+    ) -> httpx.Response:
+        all_headers = {"Authorization": f"Bearer {token}", **(headers or {})}
+        timeout = httpx.Timeout(timeout_s, connect=self._settings.connect_timeout_s)
+        try:
+            return await self._http.request(
+                method, url, headers=all_headers, params=params, content=content, timeout=timeout
+            )
+        except httpx.TransportError as exc:
+            raise translate_transport_error(exc, idempotent=idempotent, operation=operation) from exc
