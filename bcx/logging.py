@@ -55,9 +55,7 @@ def configure_logging(settings: LogSettings | None = None, *, stream: Any = None
     use_console = settings.format == "console" or (
         settings.format == "auto" and hasattr(stream, "isatty") and stream.isatty()
     )
-    renderer: Any = (
-        structlog.dev.ConsoleRenderer() if use_console else structlog.processors.JSONRenderer()
-    )
+    renderer: Any = structlog.dev.ConsoleRenderer() if use_console else structlog.processors.JSONRenderer()
     level = logging.getLevelName(settings.level)
     structlog.configure(
         processors=[

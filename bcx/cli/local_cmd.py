@@ -34,7 +34,8 @@ def _fetch(_args: argparse.Namespace) -> int:
 def _up(_args: argparse.Namespace) -> int:
     stack = LocalStack.default()
     stack.up()
-    print(f"kafka     running  bootstrap servers {stack.kafka.bootstrap_servers}  (Apache Kafka {stack.kafka.version()})")
+    kafka = stack.kafka
+    print(f"kafka     running  bootstrap servers {kafka.bootstrap_servers}  (Apache Kafka {kafka.version()})")
     print(f"registry  running  {stack.registry.url}  ({stack.registry.version()})")
     print(f"logs      {stack.kafka.run_dir.parent}")
     return 0
@@ -51,6 +52,8 @@ def _status(_args: argparse.Namespace) -> int:
     stack = LocalStack.default()
     kafka_up = stack.kafka.running()
     registry_up = stack.registry.running()
-    print(f"kafka     {'running' if kafka_up else 'stopped'}  bootstrap servers {stack.kafka.bootstrap_servers}")
+    print(
+        f"kafka     {'running' if kafka_up else 'stopped'}  bootstrap servers {stack.kafka.bootstrap_servers}"
+    )
     print(f"registry  {'running' if registry_up else 'stopped'}  {stack.registry.url}")
     return 0 if kafka_up and registry_up else 3

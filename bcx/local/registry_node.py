@@ -62,7 +62,7 @@ class RegistryNode:
                     "-Dapicurio.rest.deletion.artifact-version.enabled=true",
                     "-Dapicurio.rest.deletion.group.enabled=true",
                     "-Dquarkus.log.level=WARN",
-                    "-Dquarkus.log.category.\"io.quarkus\".level=INFO",
+                    '-Dquarkus.log.category."io.quarkus".level=INFO',
                     "-jar",
                     str(jar),
                 ],

@@ -1,0 +1,1 @@
+"""Avro contracts: ``.avsc`` files in ``schemas/`` and the Confluent wire format through a registry."""

@@ -1,0 +1,76 @@
+"""B2B Edition: company with credit, payment terms and open invoices (``X-Auth-Token`` + ``X-Store-Hash``)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bcx.bigcommerce.api.base import ApiGroup, collect, data_of, parse
+from bcx.bigcommerce.errors import ClientError
+from bcx.bigcommerce.models.b2b import Company, CompanyCredit, CompanySnapshot, Invoice, PaymentTerms
+from bcx.bigcommerce.pagination import iter_b2b
+
+#: invoice status 0 = open, 1 = partially paid (2 = completed is not "open").
+OPEN_INVOICE_STATUSES = (0, 1)
+
+
+class B2bApi(ApiGroup):
+    async def get_company_only(self, store_hash: str, company_id: int) -> Company:
+        response = await self.http.request(
+            store_hash, "b2b", "GET", f"/companies/{company_id}", resource="company", resource_id=company_id
+        )
+        return parse(Company, data_of(response.body, "company"), "company")
+
+    async def get_company_credit(self, store_hash: str, company_id: int) -> CompanyCredit | None:
+        """``None`` when the store's credit feature is disabled (B2B answers 4xx then)."""
+        try:
+            response = await self.http.request(
+                store_hash,
+                "b2b",
+                "GET",
+                f"/companies/{company_id}/credit",
+                resource="company",
+                resource_id=company_id,
+            )
+        except ClientError:
+            return None
+        return parse(CompanyCredit, data_of(response.body, "company credit"), "company credit")
+
+    async def get_payment_terms(self, store_hash: str, company_id: int) -> PaymentTerms:
+        response = await self.http.request(
+            store_hash,
+            "b2b",
+            "GET",
+            f"/companies/{company_id}/payment-terms",
+            resource="company",
+            resource_id=company_id,
+        )
+        return parse(PaymentTerms, data_of(response.body, "payment terms"), "payment terms")
+
+    async def list_invoices(
+        self, store_hash: str, company_id: int, *, statuses: tuple[int, ...] = OPEN_INVOICE_STATUSES
+    ) -> list[Invoice]:
+        """The company's invoices with the given statuses (invoice portal ``GET /invoices``)."""
+        invoices: list[Invoice] = []
+        for status in statuses:
+            invoices += await collect(
+                Invoice,
+                iter_b2b(
+                    self.http,
+                    store_hash,
+                    "/invoices",
+                    api="b2b_ip",
+                    params={"customerId": str(company_id), "status": status},
+                ),
+                "invoices",
+            )
+        return sorted(invoices, key=lambda invoice: invoice.id)
+
+    async def get_company(self, store_hash: str, company_id: int) -> CompanySnapshot:
+        """The company with credit, payment terms and open invoices (``1 + 2 + 2`` calls)."""
+        company = await self.get_company_only(store_hash, company_id)
+        credit, terms, invoices = await asyncio.gather(
+            self.get_company_credit(store_hash, company_id),
+            self.get_payment_terms(store_hash, company_id),
+            self.list_invoices(store_hash, company_id),
+        )
+        return CompanySnapshot(company=company, credit=credit, payment_terms=terms, invoices=invoices)

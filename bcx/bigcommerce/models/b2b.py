@@ -1,0 +1,98 @@
+"""B2B Edition: companies, credit, payment terms and invoices (camelCase on the wire).
+
+Envelope ``{code, data, meta}``; dates are unix seconds. Invoice ``status``: 0 open, 1 partially paid,
+2 completed. Company ``companyStatus``: 0 pending, 1 approved, 2 rejected, 3 inactive.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from bcx.bigcommerce.models.common import BcDatetime, BcModel, Money
+
+
+class ExtraField(BcModel):
+    field_name: str = Field(alias="fieldName")
+    field_value: str | None = Field(default=None, alias="fieldValue")
+
+
+class PriceListAssign(BcModel):
+    channel_id: int | None = Field(default=None, alias="channelId")
+    price_list_id: int | None = Field(default=None, alias="priceListId")
+    price_list_name: str = Field(default="", alias="priceListName")
+
+
+class Company(BcModel):
+    """``GET /companies/{companyId}``."""
+
+    company_id: int = Field(alias="companyId")
+    company_name: str = Field(alias="companyName")
+    company_email: str = Field(default="", alias="companyEmail")
+    company_phone: str = Field(default="", alias="companyPhone")
+    company_status: int = Field(default=1, alias="companyStatus")
+    bc_group_id: int | None = Field(default=None, alias="bcGroupId")
+    bc_group_name: str = Field(default="", alias="bcGroupName")
+    catalog_id: str | None = Field(default=None, alias="catalogId")
+    price_list_assign: list[PriceListAssign] = Field(default_factory=list, alias="priceListAssign")
+    extra_fields: list[ExtraField] = Field(default_factory=list, alias="extraFields")
+    uuid: str | None = None
+    created_at: BcDatetime | None = Field(default=None, alias="createdAt")
+    updated_at: BcDatetime | None = Field(default=None, alias="updatedAt")
+
+    @field_validator("bc_group_id", mode="before")
+    @classmethod
+    def _empty_group(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+
+class CompanyCredit(BcModel):
+    """``GET /companies/{id}/credit``."""
+
+    credit_enabled: bool = Field(default=False, alias="creditEnabled")
+    credit_currency: str = Field(default="", alias="creditCurrency")
+    available_credit: Money = Field(default=Decimal(0), alias="availableCredit")
+    limit_purchases: bool = Field(default=False, alias="limitPurchases")
+    credit_hold: bool = Field(default=False, alias="creditHold")
+
+
+class PaymentTerms(BcModel):
+    """``GET /companies/{id}/payment-terms``: net days ∈ {0, 5, 15, 30, 45, 60}."""
+
+    is_enabled: bool = Field(default=False, alias="isEnabled")
+    payment_terms: int = Field(default=0, alias="paymentTerms")
+
+
+class InvoiceAmount(BcModel):
+    code: str
+    value: Money
+
+
+class Invoice(BcModel):
+    """``GET /invoices`` (invoice portal) entry; ``customer_id`` is the company id."""
+
+    id: int
+    customer_id: str = Field(alias="customerId")
+    invoice_number: str = Field(default="", alias="invoiceNumber")
+    type: str = ""
+    due_date: BcDatetime | None = Field(default=None, alias="dueDate")
+    status: int = 0
+    order_number: str = Field(default="", alias="orderNumber")
+    purchase_order_number: str = Field(default="", alias="purchaseOrderNumber")
+    original_balance: InvoiceAmount = Field(alias="originalBalance")
+    open_balance: InvoiceAmount = Field(alias="openBalance")
+    created_at: BcDatetime | None = Field(default=None, alias="createdAt")
+    updated_at: BcDatetime | None = Field(default=None, alias="updatedAt")
+    terms_conditions: str = Field(default="", alias="termsConditions")
+    external_pdf_url: str | None = Field(default=None, alias="externalPdfUrl")
+
+
+class CompanySnapshot(BcModel):
+    """A B2B company with its credit, payment terms and open invoices."""
+
+    company: Company
+    credit: CompanyCredit | None = None
+    payment_terms: PaymentTerms | None = None
+    invoices: list[Invoice] = Field(default_factory=list)

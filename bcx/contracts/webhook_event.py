@@ -1,0 +1,41 @@
+"""``bigcommerce.webhooks.v1``: one accepted BigCommerce callback (ids only; see the .avsc docs)."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Any
+
+from bcx.contracts.base import Record, UtcMillis
+
+TOPIC = "bigcommerce.webhooks.v1"
+
+
+class WebhookAuthentication(StrEnum):
+    SHARED_SECRET = "SHARED_SECRET"  # noqa: S105 - the name of a method, not a secret
+    STANDARD_WEBHOOKS = "STANDARD_WEBHOOKS"
+    BOTH = "BOTH"
+
+
+class WebhookEvent(Record):
+    event_id: str
+    store_hash: str
+    store_id: str | None = None
+    producer: str
+    scope: str
+    resource_type: str
+    resource_id: str
+    data_json: str
+    hash: str | None = None
+    created_at: UtcMillis
+    received_at: UtcMillis
+    authentication: WebhookAuthentication
+
+    @property
+    def key(self) -> str:
+        """``store_hash:resource_type:resource_id``: one resource's events stay on one partition, in order."""
+        return f"{self.store_hash}:{self.resource_type}:{self.resource_id}"
+
+    def data(self) -> dict[str, Any]:
+        value = json.loads(self.data_json)
+        return value if isinstance(value, dict) else {}

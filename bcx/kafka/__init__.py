@@ -1,0 +1,1 @@
+"""Kafka plumbing on confluent-kafka: client configuration, an asyncio-friendly producer, topic management."""
