@@ -124,19 +124,19 @@ class NotCondition(_Node):
 
 def _tag(value: Any) -> str | None:
     if isinstance(value, dict):
-        for key, tag in (("field", "field"), ("any", "any"), ("all", "all"), ("not", "not")):
+        for key in ("field", "any", "all", "not", "status_transition"):
             if key in value:
-                return tag
-        return "transition" if "status_transition" in value else None
+                return _KEY_TAGS[key]
+        return None
     return _CLASS_TAGS.get(type(value))
 
 
 Condition = Annotated[
-    Annotated[FieldCondition, Tag("field")]
-    | Annotated[TransitionCondition, Tag("transition")]
-    | Annotated[AllCondition, Tag("all")]
-    | Annotated[AnyCondition, Tag("any")]
-    | Annotated[NotCondition, Tag("not")],
+    Annotated[FieldCondition, Tag("field-condition")]
+    | Annotated[TransitionCondition, Tag("transition-condition")]
+    | Annotated[AllCondition, Tag("all-condition")]
+    | Annotated[AnyCondition, Tag("any-condition")]
+    | Annotated[NotCondition, Tag("not-condition")],
     Discriminator(
         _tag,
         custom_error_type="condition",
@@ -144,12 +144,20 @@ Condition = Annotated[
         "{any: […]}, {all: […]} or {not: …}",
     ),
 ]
+# Tags are not YAML keys, so error locations skip them and point at the condition itself.
+_KEY_TAGS = {
+    "field": "field-condition",
+    "status_transition": "transition-condition",
+    "all": "all-condition",
+    "any": "any-condition",
+    "not": "not-condition",
+}
 _CLASS_TAGS: dict[type, str] = {
-    FieldCondition: "field",
-    TransitionCondition: "transition",
-    AllCondition: "all",
-    AnyCondition: "any",
-    NotCondition: "not",
+    FieldCondition: "field-condition",
+    TransitionCondition: "transition-condition",
+    AllCondition: "all-condition",
+    AnyCondition: "any-condition",
+    NotCondition: "not-condition",
 }
 for _model in (AllCondition, AnyCondition, NotCondition):
     _model.model_rebuild()

@@ -53,8 +53,12 @@ def parse_rules(text: str, source: str = "<rules>") -> RuleSet:
     try:
         ruleset = RuleSet.model_validate(data)
     except ValidationError as exc:
-        for error in exc.errors():
+        errors = exc.errors()
+        locs = [tuple(e["loc"]) for e in errors]
+        for error in errors:
             loc = tuple(error["loc"])
+            if error["type"] == "too_short" and any(o[: len(loc)] == loc and o != loc for o in locs):
+                continue  # the list is short only because an item failed; that item's error says why
             line, column, where = locate(root, loc)
             issues.append(RuleIssue(source, line, column, where, _message(error["type"], loc, error["msg"])))
         raise RuleFileError(source, _ordered(issues)) from exc

@@ -1,0 +1,89 @@
+"""``bcx routing``: check a rule file, explain what the rules decide for an event, list the facts fields."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from routing.engine import evaluate
+from routing.errors import RoutingError, RuleFileError
+from routing.facts import RoutingFacts, UseCase
+from routing.fieldpaths import field_registry
+from routing.loader import load_rules
+from routing.render import render_decision
+from routing.webhook_facts import facts_from_webhook, looks_like_webhook
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("routing", help="check routing rules and explain decisions")
+    commands = parser.add_subparsers(dest="routing_command", metavar="SUBCOMMAND", required=True)
+
+    check = commands.add_parser("check", help="validate a rule file; exit 1 with line-pointing errors")
+    check.add_argument("file", nargs="?", type=Path, help="rule file (default: the shipped rules)")
+    check.set_defaults(handler=_check)
+
+    explain = commands.add_parser("explain", help="show the decision for routing facts or a webhook body")
+    explain.add_argument("file", type=Path, help="JSON file: routing facts, or a BigCommerce webhook body")
+    explain.add_argument("--rules", type=Path, default=None, help="rule file (default: the shipped rules)")
+    explain.add_argument(
+        "--use-case",
+        choices=[u.value for u in UseCase],
+        default=None,
+        help="for a webhook body: the use case to route for (default: from the scope)",
+    )
+    explain.add_argument("--json", action="store_true", help="print the decision as JSON")
+    explain.set_defaults(handler=_explain)
+
+    fields = commands.add_parser("fields", help="list the facts fields rules can test")
+    fields.set_defaults(handler=_fields)
+
+
+def _check(args: argparse.Namespace) -> int:
+    try:
+        ruleset = load_rules(args.file)
+    except RuleFileError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(
+        f"ok: {ruleset.source}: {len(ruleset.documents)} document types, {len(ruleset.rules)} rules, "
+        f"{len(ruleset.channel_policy.requirements)} channel requirements, "
+        f"{len(ruleset.suppressions)} suppressions (sha256 {ruleset.digest[:12]})"
+    )
+    return 0
+
+
+def _read_facts(path: Path, use_case: str | None) -> RoutingFacts:
+    try:
+        body = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RoutingError(f"cannot read {path}: {exc}") from exc
+    if not isinstance(body, dict):
+        raise RoutingError(f"{path}: expected a JSON object")
+    if looks_like_webhook(body):
+        return facts_from_webhook(body, UseCase(use_case) if use_case else None)
+    try:
+        return RoutingFacts.model_validate(body)
+    except ValidationError as exc:
+        raise RoutingError(f"{path}: not valid routing facts:\n{exc}") from exc
+
+
+def _explain(args: argparse.Namespace) -> int:
+    ruleset = load_rules(args.rules)
+    decision = evaluate(ruleset, _read_facts(args.file, args.use_case))
+    if args.json:
+        print(json.dumps(decision.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(render_decision(decision, ruleset.source))
+    return 0
+
+
+def _fields(args: argparse.Namespace) -> int:
+    for info in field_registry().values():
+        description = f"  {info.description}" if info.description else ""
+        print(f"{info.path:<32}{info.type_name:<18}{description}")
+    return 0
