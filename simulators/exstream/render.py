@@ -1,0 +1,70 @@
+"""Turning a filled-in layout into real documents: PDF with fpdf2, HTML as rendered by the template.
+
+The PDF layout is plain text produced by a Jinja template, one instruction per line:
+``# `` title, ``## `` section heading, ``- `` bullet, ``| a | b |`` table row, ``---`` rule, a blank line a
+gap, anything else a paragraph. Core PDF fonts cover Latin-1 only, so other characters are replaced.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+
+def _latin1(text: str) -> str:
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def render_pdf(layout: str, *, title: str, author: str = "Exstream simulator") -> bytes:
+    """A PDF whose text is ``layout`` interpreted line by line (see the module docstring)."""
+    pdf = FPDF(format="A4")
+    pdf.set_title(_latin1(title))
+    pdf.set_author(author)
+    pdf.set_creator("bcx exstream simulator")
+    pdf.set_creation_date(datetime(2000, 1, 1, tzinfo=UTC))  # byte-stable output for equal input
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    width = pdf.epw
+    for raw in layout.splitlines():
+        line = _latin1(raw.rstrip())
+        if line.startswith("# "):
+            pdf.set_font("Helvetica", "B", 18)
+            pdf.multi_cell(width, 9, line[2:], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.ln(2)
+        elif line.startswith("## "):
+            pdf.ln(2)
+            pdf.set_font("Helvetica", "B", 13)
+            pdf.multi_cell(width, 7, line[3:], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        elif line.strip() == "---":
+            y = pdf.get_y() + 1
+            pdf.line(pdf.l_margin, y, pdf.l_margin + width, y)
+            pdf.ln(3)
+        elif line.startswith("|") and line.endswith("|") and len(line) > 1:
+            cells = [c.strip() for c in line[1:-1].split("|")]
+            pdf.set_font("Helvetica", "", 10)
+            cell_w = width / max(1, len(cells))
+            for cell in cells:
+                pdf.cell(cell_w, 6, cell[:60], border=1)
+            pdf.ln(6)
+        elif line.startswith("- "):
+            pdf.set_font("Helvetica", "", 11)
+            pdf.multi_cell(width, 6, "  * " + line[2:], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        elif not line.strip():
+            pdf.ln(3)
+        else:
+            pdf.set_font("Helvetica", "", 11)
+            pdf.multi_cell(width, 6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    return bytes(pdf.output())
+
+
+_BENCHMARK_PDF: bytes | None = None
+
+
+def benchmark_pdf() -> bytes:
+    """A small fixed PDF, rendered once, for benchmark mode (no per-request rendering cost)."""
+    global _BENCHMARK_PDF
+    if _BENCHMARK_PDF is None:
+        _BENCHMARK_PDF = render_pdf("# Benchmark document\nFixed content.", title="Benchmark")
+    return _BENCHMARK_PDF
