@@ -39,6 +39,7 @@ def normalise_locale(tag: str) -> str:
 
 def parse_locale(tag: str) -> str:
     """``tag`` validated as BCP 47 and normalised; ``ValueError`` when it is not a locale."""
+    tag = tag.replace("_", "-")
     if not _LOCALE.match(tag):
         raise ValueError(f"{tag!r} is not a BCP 47 locale such as fr or fr-CA")
     return normalise_locale(tag)
