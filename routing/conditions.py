@@ -180,7 +180,10 @@ def _compare(op: str, actual: Any, operand: Any) -> bool:
         "contains": lambda: operand in actual,
         "contains_any": lambda: any(item in actual for item in operand),
     }
-    return bool(checks[op]())
+    try:
+        return bool(checks[op]())
+    except TypeError:
+        return False  # e.g. a naive date in a rule against an aware one in the facts: not comparable
 
 
 def _transition(cond: TransitionCondition, facts: RoutingFacts) -> ConditionResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -62,6 +63,18 @@ class TestOperators:
         """equals on a set field is refused in favour of contains."""
         with pytest.raises(ValidationError, match="use contains or contains_any"):
             _ADAPTER.validate_python({"field": "customer.segments", "equals": "vip"})
+
+    def test_incomparable_dates_do_not_raise(self) -> None:
+        """A naive date in a rule against an aware event time is false, never an exception."""
+        cond = _ADAPTER.validate_python({"field": "event.occurred_at", "gt": "2026-01-01T00:00:00"})
+        facts = order_facts().model_copy(
+            update={
+                "event": order_facts().event.model_copy(
+                    update={"occurred_at": datetime(2026, 2, 1, tzinfo=UTC)}
+                )
+            }
+        )
+        assert not evaluate_condition(cond, facts).passed
 
 
 class TestTransitions:
