@@ -5,6 +5,7 @@ Routes (``{d}`` = domain):
 - OTDS: ``POST /otdsws/oauth2/token``, ``/otdsws/otdstenant/{t}/oauth2/token``,
   ``/otdstenant/{t}/oauth2/token``, ``/tenants/{t}/oauth2/token``
 - inputs: ``POST /orchestration/api/v1/inputs/ondemand/{d}/generate``, ``…/ondemand/{d}/{input}``,
+  ``…/inputs/fulfillment/ondemand/{d}/fulfill``,
   ``…/batch/{d}/{input}``
 - runtime: ``GET /orchestration/api/v1/runtime/{d}/jobs[/{id}]``, ``POST …/jobs/{id}/stop``,
   ``GET …/flow-instances``, ``…/flow-steps``, ``…/flow-steps/{id}/delivery-file/output-files``,
@@ -47,6 +48,9 @@ def create_app(config: SimulatorConfig | None = None, *, simulator: Simulator | 
         Route("/otdstenant/{tenant}/oauth2/token", bind(admin.token), methods=["POST"]),
         Route("/tenants/{tenant}/oauth2/token", bind(admin.token), methods=["POST"]),
         Route(f"{ORCH}/inputs/ondemand/{{domain}}/generate", bind(inputs.generate), methods=["POST"]),
+        Route(
+            f"{ORCH}/inputs/fulfillment/ondemand/{{domain}}/fulfill", bind(inputs.fulfill), methods=["POST"]
+        ),
         Route(f"{ORCH}/inputs/ondemand/{{domain}}/{{input_name}}", bind(inputs.generate), methods=["POST"]),
         Route(f"{ORCH}/inputs/batch/{{domain}}/{{input_name}}", bind(inputs.submit_batch), methods=["POST"]),
         Route(f"{rt}/jobs", bind(runtime.list_jobs), methods=["GET"]),

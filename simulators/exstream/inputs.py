@@ -16,6 +16,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from simulators.exstream.engine import Output
 from simulators.exstream.simulator import Simulator, spring_error
 
 
@@ -33,6 +34,40 @@ async def _json_body(request: Request) -> tuple[Any, Response | None]:
         return json.loads(raw), None
     except (ValueError, UnicodeDecodeError):
         return None, spring_error(400, "Driver data is not valid JSON", request.url.path)
+
+
+def _reply(request: Request, job_id: str, trace_id: str, outputs: list[Output]) -> Response:
+    """The full envelope, the bare PDF (``Accept: application/pdf``) or an Interactive document id."""
+    trace = {"X-B3-TraceId": trace_id}
+    accept = request.headers.get("accept", "*/*").lower()
+    pdf = next(o for o in outputs if o.mime_type == "application/pdf")
+    if "application/pdf" in accept:
+        return Response(
+            pdf.content,
+            media_type="application/pdf",
+            headers={**trace, "Content-Disposition": f'attachment; filename="{pdf.name}"'},
+        )
+    if "application/json" in accept and _header(request, "empowerUser"):
+        return JSONResponse({"documentId": str(uuid.uuid4())}, headers=trace)
+    envelope = {
+        "status": "success",
+        "details": f"{len(outputs)} output(s) generated",
+        "jobId": job_id,
+        "traceId": trace_id,
+        "data": [
+            {
+                "content": base64.b64encode(o.content).decode("ascii"),
+                "mimeType": o.mime_type,
+                "engineOutputContext": {
+                    "queueName": o.queue_name,
+                    "fileName": o.name,
+                    "customerNumber": o.customer_number,
+                },
+            }
+            for o in outputs
+        ],
+    }
+    return JSONResponse(envelope, headers=trace)
 
 
 async def generate(sim: Simulator, request: Request) -> Response:
@@ -58,36 +93,7 @@ async def generate(sim: Simulator, request: Request) -> Response:
             triggered_by="service-client",
             ready_at=sim.clock(),
         )
-        trace = {"X-B3-TraceId": job.trace_id}
-        accept = request.headers.get("accept", "*/*").lower()
-        pdf = next(o for o in outputs if o.mime_type == "application/pdf")
-        if "application/pdf" in accept:
-            return Response(
-                pdf.content,
-                media_type="application/pdf",
-                headers={**trace, "Content-Disposition": f'attachment; filename="{pdf.name}"'},
-            )
-        if "application/json" in accept and _header(request, "empowerUser"):
-            return JSONResponse({"documentId": str(uuid.uuid4())}, headers=trace)
-        envelope = {
-            "status": "success",
-            "details": f"{len(outputs)} output(s) generated",
-            "jobId": job.id,
-            "traceId": job.trace_id,
-            "data": [
-                {
-                    "content": base64.b64encode(o.content).decode("ascii"),
-                    "mimeType": o.mime_type,
-                    "engineOutputContext": {
-                        "queueName": o.queue_name,
-                        "fileName": o.name,
-                        "customerNumber": o.customer_number,
-                    },
-                }
-                for o in outputs
-            ],
-        }
-        return JSONResponse(envelope, headers=trace)
+        return _reply(request, job.id, job.trace_id, outputs)
 
     return await sim.guarded(request, "inputs", handle)
 
@@ -129,5 +135,33 @@ async def submit_batch(sim: Simulator, request: Request) -> Response:
         return JSONResponse(
             {"status": "success", "data": [instance]}, status_code=201, headers={"X-B3-TraceId": job.trace_id}
         )
+
+    return await sim.guarded(request, "inputs", handle)
+
+
+async def fulfill(sim: Simulator, request: Request) -> Response:
+    """Interactive (Empower) fulfilment: ``{"documents": [id, …]}`` → final output, PDF or envelope."""
+
+    async def handle() -> Response:
+        for required in ("communicationId", "driverDataSource", "preserveDocuments"):
+            if _header(request, required) is None:
+                return spring_error(400, f"Missing request header '{required}'", request.url.path)
+        body, problem = await _json_body(request)
+        if problem is not None:
+            return problem
+        documents = body.get("documents") if isinstance(body, dict) else None
+        if not isinstance(documents, list) or not documents:
+            return spring_error(400, "Body must list the documents to fulfil", request.url.path)
+        job, outputs = sim.engine.run(
+            domain=request.path_params["domain"],
+            channel="fulfill",
+            mode="ONDEMAND",
+            communication_id=str(_header(request, "communicationId")),
+            records=[{"interactiveDocumentId": str(d)} for d in documents],
+            reference=_header(request, sim.config.reference_header),
+            triggered_by="service-client",
+            ready_at=sim.clock(),
+        )
+        return _reply(request, job.id, job.trace_id, outputs)
 
     return await sim.guarded(request, "inputs", handle)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import pytest
 
 from bcx.exstream.storage.sigv4 import EMPTY_SHA256, canonical_query, sign
 
-SUITE = {
+SUITE: dict[str, Any] = {
     "access_key": "AKIDEXAMPLE",
     "secret_key": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
     "region": "us-east-1",
@@ -16,7 +17,7 @@ SUITE = {
     "amz_date": "20150830T123600Z",
 }
 SUITE_HEADERS = {"Host": "example.amazonaws.com", "X-Amz-Date": "20150830T123600Z"}
-S3_DOC = {
+S3_DOC: dict[str, Any] = {
     "access_key": "AKIAIOSFODNN7EXAMPLE",
     "secret_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
     "region": "us-east-1",
