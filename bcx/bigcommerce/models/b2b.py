@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from bcx.bigcommerce.models.common import BcDatetime, BcModel, Money
+from bcx.bigcommerce.models.common import BcModel, Money, OptionalBcDatetime
 
 
 class ExtraField(BcModel):
@@ -39,8 +39,8 @@ class Company(BcModel):
     price_list_assign: list[PriceListAssign] = Field(default_factory=list, alias="priceListAssign")
     extra_fields: list[ExtraField] = Field(default_factory=list, alias="extraFields")
     uuid: str | None = None
-    created_at: BcDatetime | None = Field(default=None, alias="createdAt")
-    updated_at: BcDatetime | None = Field(default=None, alias="updatedAt")
+    created_at: OptionalBcDatetime = Field(default=None, alias="createdAt")
+    updated_at: OptionalBcDatetime = Field(default=None, alias="updatedAt")
 
     @field_validator("bc_group_id", mode="before")
     @classmethod
@@ -77,14 +77,14 @@ class Invoice(BcModel):
     customer_id: str = Field(alias="customerId")
     invoice_number: str = Field(default="", alias="invoiceNumber")
     type: str = ""
-    due_date: BcDatetime | None = Field(default=None, alias="dueDate")
+    due_date: OptionalBcDatetime = Field(default=None, alias="dueDate")
     status: int = 0
     order_number: str = Field(default="", alias="orderNumber")
     purchase_order_number: str = Field(default="", alias="purchaseOrderNumber")
     original_balance: InvoiceAmount = Field(alias="originalBalance")
     open_balance: InvoiceAmount = Field(alias="openBalance")
-    created_at: BcDatetime | None = Field(default=None, alias="createdAt")
-    updated_at: BcDatetime | None = Field(default=None, alias="updatedAt")
+    created_at: OptionalBcDatetime = Field(default=None, alias="createdAt")
+    updated_at: OptionalBcDatetime = Field(default=None, alias="updatedAt")
     terms_conditions: str = Field(default="", alias="termsConditions")
     external_pdf_url: str | None = Field(default=None, alias="externalPdfUrl")
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from bcx.bigcommerce.models.common import BcDatetime, BcModel, Money
+from bcx.bigcommerce.models.common import BcModel, Money, OptionalBcDatetime
 
 
 class CartCurrency(BcModel):
@@ -57,8 +57,8 @@ class Cart(BcModel):
     cart_amount: Money = Decimal(0)
     coupons: list[CartCoupon] = Field(default_factory=list)
     line_items: CartLineItems = CartLineItems()
-    created_time: BcDatetime | None = None
-    updated_time: BcDatetime | None = None
+    created_time: OptionalBcDatetime = None
+    updated_time: OptionalBcDatetime = None
     locale: str = ""
     version: int | None = None
 

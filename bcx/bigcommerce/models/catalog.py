@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import Field
 
-from bcx.bigcommerce.models.common import BcDatetime, BcModel, Money
+from bcx.bigcommerce.models.common import BcModel, Money, OptionalBcDatetime
 
 
 class CustomField(BcModel):
@@ -65,8 +65,8 @@ class Product(BcModel):
     is_featured: bool = False
     warranty: str = ""
     custom_url: CustomUrl | None = None
-    date_created: BcDatetime | None = None
-    date_modified: BcDatetime | None = None
+    date_created: OptionalBcDatetime = None
+    date_modified: OptionalBcDatetime = None
     base_variant_id: int | None = None
     variants: list[Variant] = Field(default_factory=list)
     custom_fields: list[CustomField] = Field(default_factory=list)
@@ -85,7 +85,7 @@ class PriceListRecord(BcModel):
     sale_price: Money | None = None
     retail_price: Money | None = None
     calculated_price: Money | None = None
-    date_modified: BcDatetime | None = None
+    date_modified: OptionalBcDatetime = None
 
 
 class PriceListAssignment(BcModel):

@@ -63,6 +63,8 @@ def parse_bc_datetime(value: Any) -> Any:
 
 Money = Annotated[Decimal, BeforeValidator(to_decimal)]
 BcDatetime = Annotated[datetime, BeforeValidator(parse_bc_datetime)]
+#: a date that BigCommerce may leave empty (``""`` or ``null``)
+OptionalBcDatetime = Annotated[datetime | None, BeforeValidator(parse_bc_datetime)]
 
 
 def format_rfc2822(moment: datetime) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import Field
 
-from bcx.bigcommerce.models.common import BcDatetime, BcModel, Money
+from bcx.bigcommerce.models.common import BcModel, Money, OptionalBcDatetime
 
 
 class CustomerAddress(BcModel):
@@ -38,7 +38,7 @@ class AttributeValue(BcModel):
     attribute_value: str
     customer_id: int
     id: int | None = None
-    date_modified: BcDatetime | None = None
+    date_modified: OptionalBcDatetime = None
 
 
 class Attribute(BcModel):
@@ -73,8 +73,8 @@ class Customer(BcModel):
     phone: str = ""
     notes: str = ""
     customer_group_id: int = 0
-    date_created: BcDatetime | None = None
-    date_modified: BcDatetime | None = None
+    date_created: OptionalBcDatetime = None
+    date_modified: OptionalBcDatetime = None
     accepts_product_review_abandoned_cart_emails: bool = False
     origin_channel_id: int | None = None
     channel_ids: list[int] | None = None
@@ -91,8 +91,8 @@ class CustomerGroup(BcModel):
     name: str
     is_default: bool = False
     is_group_for_guests: bool = False
-    date_created: BcDatetime | None = None
-    date_modified: BcDatetime | None = None
+    date_created: OptionalBcDatetime = None
+    date_modified: OptionalBcDatetime = None
 
 
 class CustomerSnapshot(BcModel):

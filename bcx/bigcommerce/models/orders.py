@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import Field
 
-from bcx.bigcommerce.models.common import BcDatetime, BcModel, Link, Money
+from bcx.bigcommerce.models.common import BcModel, Link, Money, OptionalBcDatetime
 
 
 class OrderStatus(IntEnum):
@@ -90,9 +90,9 @@ class Order(BcModel):
     cart_id: str = ""
     order_source: str = ""
     customer_locale: str = ""
-    date_created: BcDatetime | None = None
-    date_modified: BcDatetime | None = None
-    date_shipped: BcDatetime | None = None
+    date_created: OptionalBcDatetime = None
+    date_modified: OptionalBcDatetime = None
+    date_shipped: OptionalBcDatetime = None
     is_deleted: bool = False
     subtotal_ex_tax: Money = Decimal(0)
     subtotal_inc_tax: Money = Decimal(0)
@@ -201,7 +201,7 @@ class Shipment(BcModel):
     order_id: int
     customer_id: int = 0
     order_address_id: int = 0
-    date_created: BcDatetime | None = None
+    date_created: OptionalBcDatetime = None
     tracking_number: str = ""
     tracking_carrier: str = ""
     tracking_link: str = ""
@@ -255,7 +255,7 @@ class Transaction(BcModel):
     test: bool = False
     fraud_review: bool = False
     gateway_transaction_id: str = ""
-    date_created: BcDatetime | None = None
+    date_created: OptionalBcDatetime = None
 
 
 class RefundItem(BcModel):
@@ -281,7 +281,7 @@ class Refund(BcModel):
     id: int
     order_id: int
     user_id: int = 0
-    created: BcDatetime | None = None
+    created: OptionalBcDatetime = None
     reason: str = ""
     total_amount: Money = Decimal(0)
     total_tax: Money = Decimal(0)

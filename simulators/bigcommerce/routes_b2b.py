@@ -1,0 +1,83 @@
+"""B2B Edition: companies, credit, payment terms (``/api/v3/io``) and invoices (``/api/v3/io/ip``)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from simulators.bigcommerce import gen_people
+from simulators.bigcommerce.paging import b2b_envelope, b2b_list, store_of
+
+
+def _missing(what: str) -> JSONResponse:
+    return JSONResponse({"code": 404, "data": {}, "meta": {"message": f"{what} not found"}}, status_code=404)
+
+
+async def companies(request: Request) -> Response:
+    store = store_of(request)
+    with store.lock:
+        found = [c for cid in range(1, store.company_count + 1) if (c := store.company(cid)) is not None]
+    return b2b_list(request, found)
+
+
+async def company(request: Request) -> Response:
+    store = store_of(request)
+    found = store.company(request.path_params["company_id"])
+    return b2b_envelope(found) if found is not None else _missing("company")
+
+
+async def credit(request: Request) -> Response:
+    store = store_of(request)
+    company_id = request.path_params["company_id"]
+    if store.company(company_id) is None:
+        return _missing("company")
+    return b2b_envelope(gen_people.company_credit(store.seed, company_id))
+
+
+async def terms(request: Request) -> Response:
+    store = store_of(request)
+    company_id = request.path_params["company_id"]
+    if store.company(company_id) is None:
+        return _missing("company")
+    return b2b_envelope(gen_people.payment_terms(store.seed, company_id))
+
+
+async def invoices(request: Request) -> Response:
+    store = store_of(request)
+    raw_company = request.query_params.get("customerId")
+    raw_status = request.query_params.get("status")
+    company_ids = (
+        [int(raw_company)] if raw_company and raw_company.isdigit() else range(1, store.company_count + 1)
+    )
+    found = [
+        i
+        for cid in company_ids
+        if store.company(cid) is not None
+        for i in gen_people.invoices(store.seed, cid)
+    ]
+    if raw_status is not None and raw_status.isdigit():
+        found = [i for i in found if i["status"] == int(raw_status)]
+    return b2b_list(request, found)
+
+
+async def invoice(request: Request) -> Response:
+    store = store_of(request)
+    invoice_id = request.path_params["invoice_id"]
+    company_id = invoice_id // 10
+    if store.company(company_id) is None:
+        return _missing("invoice")
+    found = next((i for i in gen_people.invoices(store.seed, company_id) if i["id"] == invoice_id), None)
+    return b2b_envelope(found) if found is not None else _missing("invoice")
+
+
+IO_ROUTES = [
+    Route("/companies", companies, methods=["GET"]),
+    Route("/companies/{company_id:int}", company, methods=["GET"]),
+    Route("/companies/{company_id:int}/credit", credit, methods=["GET"]),
+    Route("/companies/{company_id:int}/payment-terms", terms, methods=["GET"]),
+]
+IP_ROUTES = [
+    Route("/invoices", invoices, methods=["GET"]),
+    Route("/invoices/{invoice_id:int}", invoice, methods=["GET"]),
+]
