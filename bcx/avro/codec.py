@@ -117,7 +117,7 @@ class AvroCodec(Generic[M]):
         writer = self._writer_schema(schema_id)
         try:
             value = fastavro.schemaless_reader(io.BytesIO(body), writer, self._schema.parsed)
-        except (ValueError, TypeError, EOFError, StopIteration) as exc:
+        except Exception as exc:  # corrupt bodies surface as IndexError, EOFError, UnicodeDecodeError, ...
             raise SerializationError(
                 f"cannot decode {self._schema.fullname} (schema id {schema_id}): {exc}"
             ) from exc

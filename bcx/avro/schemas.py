@@ -52,16 +52,21 @@ def parse_schema_text(topic: str, text: str) -> AvroSchema:
     return AvroSchema(topic=topic, text=json.dumps(document, separators=(",", ":")), parsed=parsed)
 
 
-@functools.cache
-def load_schema(topic: str, directory: Path | None = None) -> AvroSchema:
-    path = (directory or schemas_dir()) / f"{topic}.avsc"
+def read_schema_file(path: Path) -> AvroSchema:
     try:
         text = path.read_text()
     except FileNotFoundError as exc:
-        raise SerializationError(f"no schema file {path} for topic {topic}") from exc
-    return parse_schema_text(topic, text)
+        raise SerializationError(f"no schema file {path}") from exc
+    return parse_schema_text(path.stem, text)
+
+
+@functools.cache
+def load_schema(topic: str) -> AvroSchema:
+    """The value schema of ``topic`` from the project's schemas, parsed once per process."""
+    return read_schema_file(schemas_dir() / f"{topic}.avsc")
 
 
 def all_schemas(directory: Path | None = None) -> list[AvroSchema]:
+    """Every schema in ``directory`` (default: the project's), read fresh: this is what gets checked."""
     directory = directory or schemas_dir()
-    return [load_schema(path.stem, directory) for path in sorted(directory.glob("*.avsc"))]
+    return [read_schema_file(path) for path in sorted(directory.glob("*.avsc"))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,13 @@ def register(subparsers: Any) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     settings = load_settings(AdminSettings)
-    registry = registry_client(settings.registry)
+    failed = 0
+    with closing(registry_client(settings.registry)) as registry:
+        failed = _check_all(registry, args)
+    return 1 if failed else 0
+
+
+def _check_all(registry: Any, args: argparse.Namespace) -> int:
     failed = 0
     for schema in all_schemas(args.dir or schemas_dir()):
         result = check_schema(registry, schema, register=not args.dry_run)
@@ -34,4 +41,4 @@ def _check(args: argparse.Namespace) -> int:
         detail = f"  {result.detail}" if result.detail else ""
         print(f"{result.outcome.value:13} {result.subject}{schema_id}{detail}")
         failed += not result.ok
-    return 1 if failed else 0
+    return failed

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bcx.local.errors import StartupError
@@ -38,6 +38,8 @@ class ManagedProcess:
     argv: Sequence[str]
     ready: Callable[[], bool]
     start_timeout: float = 120.0
+    # the child we spawned, kept so it is reaped (and not reported as leaked) when stopped in-process
+    _popen: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
 
     @property
     def pid_file(self) -> Path:
@@ -78,6 +80,7 @@ class ManagedProcess:
                 start_new_session=True,
                 cwd=self.run_dir,
             )
+        self._popen = proc
         self.pid_file.write_text(str(proc.pid))
         self._wait_ready(proc.pid, proc)
         return proc.pid
@@ -115,4 +118,7 @@ class ManagedProcess:
             while _alive(pid):
                 time.sleep(0.05)
         self.pid_file.unlink(missing_ok=True)
+        if self._popen is not None:
+            self._popen.wait()
+            self._popen = None
         return True

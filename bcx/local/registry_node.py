@@ -30,6 +30,7 @@ class RegistryNode:
     paths: LocalPaths
     run_dir: Path
     port: int = 18081
+    management_port: int = 18082
     heap: str = "512m"
     _process: ManagedProcess | None = field(default=None, init=False, repr=False)
 
@@ -61,6 +62,9 @@ class RegistryNode:
                     "-Dapicurio.rest.deletion.artifact.enabled=true",
                     "-Dapicurio.rest.deletion.artifact-version.enabled=true",
                     "-Dapicurio.rest.deletion.group.enabled=true",
+                    # the management interface (health) would bind 0.0.0.0:9000 and clash between instances
+                    "-Dquarkus.management.host=127.0.0.1",
+                    f"-Dquarkus.management.port={self.management_port}",
                     "-Dquarkus.log.level=WARN",
                     '-Dquarkus.log.category."io.quarkus".level=INFO',
                     "-jar",

@@ -1,0 +1,76 @@
+"""Fixtures shared by every test: real Kafka and a real schema registry for integration tests.
+
+The broker and registry start once per test session (see ``tests/support/infra.py`` for where they come
+from); each test gets fresh, uniquely named topics so tests cannot see each other's records.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import structlog
+from confluent_kafka.schema_registry import SchemaRegistryClient
+
+from bcx.kafka.admin import TopicAdmin
+from bcx.kafka.topics import TopicSpec
+from bcx.settings import KafkaSettings, RegistrySettings
+from tests.support.infra import Infra, infrastructure
+
+NewTopic = Callable[..., str]
+
+
+@pytest.fixture(scope="session")
+def infra(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Infra]:
+    """A running Kafka broker and Apicurio registry for the whole session; their versions go to the log."""
+    with infrastructure(tmp_path_factory.mktemp("infra")) as running:
+        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"\n[bcx] integration infrastructure: {running.description}")
+        yield running
+
+
+@pytest.fixture
+def kafka_settings(infra: Infra) -> KafkaSettings:
+    return KafkaSettings(bootstrap_servers=infra.bootstrap_servers, client_id="bcx-test")
+
+
+@pytest.fixture
+def registry_settings(infra: Infra) -> RegistrySettings:
+    return RegistrySettings(url=infra.registry_url)
+
+
+@pytest.fixture
+def registry(registry_settings: RegistrySettings) -> Iterator[Any]:
+    """A client of the real registry (confluent-kafka's; typed Any, its registry client is untyped)."""
+    client = SchemaRegistryClient(registry_settings.client_config())
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def mock_registry() -> Any:
+    """confluent-kafka's in-memory registry, injected for unit tests that need no server."""
+    return SchemaRegistryClient.new_client({"url": "mock://bcx-tests"})
+
+
+@pytest.fixture
+def new_topic(kafka_settings: KafkaSettings) -> NewTopic:
+    """Create a uniquely named topic (``partitions`` and ``configs`` optional) and return its name."""
+    admin = TopicAdmin(kafka_settings.client_config())
+
+    def create(base: str = "t", partitions: int = 1, configs: dict[str, str] | None = None) -> str:
+        name = f"{base}.{uuid.uuid4().hex[:10]}"
+        admin.create([TopicSpec(name, partitions, 1, configs or {})])
+        return name
+
+    return create
+
+
+@pytest.fixture(autouse=True)
+def _reset_structlog() -> Iterator[None]:
+    """Each test starts from structlog's defaults, whatever an earlier test configured."""
+    yield
+    structlog.reset_defaults()
