@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bcx.cli.local_cmd",
     "bcx.cli.routing_cmd",
     "bcx.cli.schemas_cmd",
+    "bcx.cli.sim_bigcommerce_cmd",
     "bcx.cli.sim_exstream_cmd",
     "bcx.cli.topics_cmd",
 )
