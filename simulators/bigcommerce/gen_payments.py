@@ -122,7 +122,6 @@ def refund_record(
                 "item_type": "PRODUCT",
                 "item_id": p["id"],
                 "quantity": p["quantity_refunded"],
-                "requested_amount": None,
                 "reason": reason,
             }
             for p in products

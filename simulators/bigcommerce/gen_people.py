@@ -170,24 +170,58 @@ def invoices(seed: int, company_id: int) -> list[dict[str, Any]]:
             total if status == 0 else (round(total * rng.uniform(0.2, 0.8), 2) if status == 1 else 0)
         )
         issued = days_before_anchor(rng.uniform(5, 120))
+        address = {"firstName": "Accounts", "lastName": "Payable", "street1": f"{company_id} Commerce Way",
+                   "street2": "Suite 100", "city": "Austin", "state": "Texas", "zipCode": "78701",
+                   "country": "United States"}  # fmt: skip
+        amount = {"code": "USD", "value": f"{total:.2f}"}
         result.append(
             {
                 "id": invoice_id,
                 "customerId": str(company_id),
-                "externalCustomerId": "",
-                "externalId": "",
+                "externalCustomerId": f"ERP-C{company_id:05d}",
+                "externalId": f"ERP-INV-{invoice_id:06d}",
                 "invoiceNumber": f"INV-{invoice_id:06d}",
                 "type": "Invoice",
                 "dueDate": int((issued + timedelta(days=30)).timestamp()),
                 "status": status,
-                "orderNumber": "",
+                "orderNumber": str(100 + invoice_id),
                 "purchaseOrderNumber": f"PO-{invoice_id}",
-                "details": {"type": "B2B", "header": {}, "details": {}},
+                "details": {
+                    "type": "B2B",
+                    "header": {
+                        "costLines": [{"amount": amount, "description": "Subtotal"}],
+                        "orderDate": int(issued.timestamp()),
+                        "billingAddress": address,
+                        "shippingAddresses": [address],
+                    },
+                    "details": {
+                        "shipments": [
+                            {
+                                "addressIndex": "0",
+                                "shipDate": str(int(issued.timestamp())),
+                                "shipVia": "UPS",
+                                "trackingNumber": f"1Z{invoice_id:010d}",
+                                "comments": "Delivered",
+                            }
+                        ],
+                        "lineItems": [
+                            {
+                                "sku": f"SKU-{invoice_id:05d}",
+                                "type": "product",
+                                "comments": "Wholesale order",
+                                "description": "Wholesale assortment",
+                                "quantity": "1",
+                                "unitPrice": amount,
+                                "unitDiscount": {"code": "USD", "value": "0.00"},
+                            }
+                        ],
+                    },
+                },
                 "isPendingPayment": 0,
                 "source": 0,
-                "originalBalance": {"code": "USD", "value": f"{total:.2f}"},
+                "originalBalance": amount,
                 "openBalance": {"code": "USD", "value": f"{open_balance:.2f}"},
-                "customerName": "",
+                "customerName": f"Company {company_id}",
                 "createdAt": str(int(issued.timestamp())),
                 "updatedAt": str(int(issued.timestamp())),
                 "channelId": "1",

@@ -154,7 +154,8 @@ async def pages(request: Request) -> Response:
                         "search_keywords": None, "body": "", **item, "id": page_id}  # fmt: skip
                 store.pages[page_id] = page
                 created.append(_page_view(page, request))
-        return JSONResponse({"data": created, "meta": {}}, status_code=201)
+        data: Any = created if isinstance(body, list) else created[0]
+        return JSONResponse({"data": data, "meta": {}}, status_code=201)
     if request.method == "DELETE":
         ids = ids_param(request, "id:in") or []
         with store.lock:

@@ -18,6 +18,8 @@ async def companies(request: Request) -> Response:
     store = store_of(request)
     with store.lock:
         found = [c for cid in range(1, store.company_count + 1) if (c := store.company(cid)) is not None]
+    # The list schema types bcGroupId as an integer while the single-company schema types it as a string.
+    found = [dict(c, bcGroupId=int(c["bcGroupId"])) for c in found]
     return b2b_list(request, found)
 
 
