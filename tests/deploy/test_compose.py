@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
+from bcx.cli.main import build_parser
 from bcx.local.fetch import pinned_versions
 from bcx.local.paths import LocalPaths
 from bcx.settings import KafkaSettings, RegistrySettings
@@ -66,7 +67,9 @@ class TestComposeFile:
         env = compose["x-bcx-env"]
         kafka_host, kafka_port = env["BCX_KAFKA__BOOTSTRAP_SERVERS"].split(":")
         assert kafka_host == "kafka"
-        assert f"kafka:{kafka_port}" in compose["services"]["kafka"]["environment"]["KAFKA_ADVERTISED_LISTENERS"]
+        assert (
+            f"kafka:{kafka_port}" in compose["services"]["kafka"]["environment"]["KAFKA_ADVERTISED_LISTENERS"]
+        )
         registry = urlparse(env["BCX_REGISTRY__URL"])
         assert registry.hostname == "registry"
         assert registry.port in host_ports(compose["services"]["registry"]).values()
@@ -74,8 +77,6 @@ class TestComposeFile:
 
     def test_every_bcx_service_uses_the_bcx_image_and_a_known_command(self, compose: dict[str, Any]) -> None:
         """Services built from the Dockerfile run `bcx` commands that exist in the CLI."""
-        from bcx.cli.main import build_parser  # noqa: PLC0415 - imports every command module
-
         commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
         for name, service in compose["services"].items():
             if service.get("image", "").startswith("bcx:"):
