@@ -78,6 +78,19 @@ class TestOrders:
         assert all(m is not None and m >= since for m in modified)
         assert modified == sorted(modified)
 
+    def test_list_customers_follows_cursors_across_pages(self) -> None:
+        """list_customers walks every cursor page and yields each customer once, oldest change first."""
+        app = create_app(SimulatorConfig(orders=40, customers=600))
+
+        async def scenario() -> list[Any]:
+            async with client_for(app) as client:
+                return [c async for c in client.list_customers(STORE, since=datetime(2020, 1, 1, tzinfo=UTC))]
+
+        customers = run(scenario())
+        assert sorted(c.id for c in customers) == list(range(1, 601))
+        modified = [c.date_modified for c in customers]
+        assert modified == sorted(modified)
+
     def test_refund_lookup_by_id_matches_the_order(self) -> None:
         """get_refund(id from a refund webhook) returns the refund of the right order."""
         app = create_app(CONFIG)
