@@ -170,9 +170,16 @@ def invoices(seed: int, company_id: int) -> list[dict[str, Any]]:
             total if status == 0 else (round(total * rng.uniform(0.2, 0.8), 2) if status == 1 else 0)
         )
         issued = days_before_anchor(rng.uniform(5, 120))
-        address = {"firstName": "Accounts", "lastName": "Payable", "street1": f"{company_id} Commerce Way",
-                   "street2": "Suite 100", "city": "Austin", "state": "Texas", "zipCode": "78701",
-                   "country": "United States"}  # fmt: skip
+        address = {
+            "firstName": "Accounts",
+            "lastName": "Payable",
+            "street1": f"{company_id} Commerce Way",
+            "street2": "Suite 100",
+            "city": "Austin",
+            "state": "Texas",
+            "zipCode": "78701",
+            "country": "United States",
+        }
         amount = {"code": "USD", "value": f"{total:.2f}"}
         result.append(
             {

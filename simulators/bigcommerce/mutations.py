@@ -87,8 +87,20 @@ def add_shipment(state: StoreState, order_id: int, body: dict[str, Any]) -> Reco
     record["order"]["items_shipped"] = shipped
     address["items_shipped"] = shipped
     shipment_id = order_id * 10 + len(record["shipments"]) + 1
-    keys = ("first_name", "last_name", "company", "street_1", "street_2", "city", "state", "zip",
-            "country", "country_iso2", "phone", "email")  # fmt: skip
+    keys = (
+        "first_name",
+        "last_name",
+        "company",
+        "street_1",
+        "street_2",
+        "city",
+        "state",
+        "zip",
+        "country",
+        "country_iso2",
+        "phone",
+        "email",
+    )
     shipment = {
         "id": shipment_id,
         "order_id": order_id,
@@ -178,8 +190,15 @@ def create_customer(state: StoreState, body: dict[str, Any]) -> Record:
     customer_id = state.customer_count
     base = state.customer(customer_id) or {}
     stamp = iso(state.now())
-    customer = dict(base, id=customer_id, email=body["email"], first_name=body["first_name"],
-                    last_name=body["last_name"], date_created=stamp, date_modified=stamp)  # fmt: skip
+    customer = dict(
+        base,
+        id=customer_id,
+        email=body["email"],
+        first_name=body["first_name"],
+        last_name=body["last_name"],
+        date_created=stamp,
+        date_modified=stamp,
+    )
     if "customer_group_id" in body:
         customer["customer_group_id"] = int(body["customer_group_id"])
     customer["addresses"] = [dict(a, customer_id=customer_id) for a in base.get("addresses", [])]
@@ -234,18 +253,38 @@ def create_cart(state: StoreState, body: dict[str, Any]) -> Record:
         quantity = int(item.get("quantity", 1))
         price = float(variant["calculated_price"])
         line = dict(template["line_items"]["physical_items"][0])
-        line.update(id=str(uuid.uuid4()), product_id=product["id"], variant_id=variant["id"],
-                    sku=variant["sku"], name=product["name"], quantity=quantity, list_price=price,
-                    sale_price=price, original_price=price, extended_list_price=round(price * quantity, 2),
-                    extended_sale_price=round(price * quantity, 2))  # fmt: skip
+        line.update(
+            id=str(uuid.uuid4()),
+            product_id=product["id"],
+            variant_id=variant["id"],
+            sku=variant["sku"],
+            name=product["name"],
+            quantity=quantity,
+            list_price=price,
+            sale_price=price,
+            original_price=price,
+            extended_list_price=round(price * quantity, 2),
+            extended_sale_price=round(price * quantity, 2),
+        )
         lines.append(line)
     total = round(sum(float(line["extended_sale_price"]) for line in lines), 2)
     stamp = iso(state.now())
     customer_id = int(body.get("customer_id", 0))
-    cart = dict(template, id=str(uuid.uuid4()), customer_id=customer_id, base_amount=total,
-                cart_amount=total, created_time=stamp, updated_time=stamp,
-                email=f"customer{customer_id}@example.com" if customer_id else "guest@example.com",
-                line_items={"physical_items": lines, "digital_items": [], "gift_certificates": [],
-                            "custom_items": []})  # fmt: skip
+    cart = dict(
+        template,
+        id=str(uuid.uuid4()),
+        customer_id=customer_id,
+        base_amount=total,
+        cart_amount=total,
+        created_time=stamp,
+        updated_time=stamp,
+        email=f"customer{customer_id}@example.com" if customer_id else "guest@example.com",
+        line_items={
+            "physical_items": lines,
+            "digital_items": [],
+            "gift_certificates": [],
+            "custom_items": [],
+        },
+    )
     state.carts[cart["id"]] = cart
     return cart

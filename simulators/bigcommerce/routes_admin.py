@@ -67,8 +67,12 @@ async def hooks(request: Request) -> Response:
     scope = request.query_params.get("scope")
     active = request.query_params.get("is_active")
     with store.lock:
-        found = [h for h in store.hooks.values() if (scope is None or h["scope"] == scope)
-                 and (active is None or str(h["is_active"]).lower() == active.lower())]  # fmt: skip
+        found = [
+            h
+            for h in store.hooks.values()
+            if (scope is None or h["scope"] == scope)
+            and (active is None or str(h["is_active"]).lower() == active.lower())
+        ]
     return v3_list(request, found)
 
 
@@ -141,17 +145,37 @@ async def pages(request: Request) -> Response:
         created = []
         with store.lock:
             for item in items:
-                if not isinstance(item, dict) or not item.get("name") or item.get("type") not in (
-                    "page", "raw", "contact_form", "link",
-                ):  # fmt: skip
+                if (
+                    not isinstance(item, dict)
+                    or not item.get("name")
+                    or item.get("type")
+                    not in (
+                        "page",
+                        "raw",
+                        "contact_form",
+                        "link",
+                    )
+                ):
                     return error(422, "name and a creatable type are required")
                 if any(p["name"] == item["name"] for p in store.pages.values()):
                     return error(409, "a page with this name exists")
                 page_id = max(store.pages, default=0) + 1
-                page = {"channel_id": 1, "is_visible": True, "parent_id": 0, "sort_order": 0,
-                        "is_homepage": False, "is_customers_only": False, "url": f"/page-{page_id}/",
-                        "meta_title": None, "meta_keywords": None, "meta_description": None,
-                        "search_keywords": None, "body": "", **item, "id": page_id}  # fmt: skip
+                page = {
+                    "channel_id": 1,
+                    "is_visible": True,
+                    "parent_id": 0,
+                    "sort_order": 0,
+                    "is_homepage": False,
+                    "is_customers_only": False,
+                    "url": f"/page-{page_id}/",
+                    "meta_title": None,
+                    "meta_keywords": None,
+                    "meta_description": None,
+                    "search_keywords": None,
+                    "body": "",
+                    **item,
+                    "id": page_id,
+                }
                 store.pages[page_id] = page
                 created.append(_page_view(page, request))
         data: Any = created if isinstance(body, list) else created[0]

@@ -24,8 +24,12 @@ from simulators.bigcommerce.paging import (
 )
 from simulators.bigcommerce.timefmt import iso
 
-_INCLUDABLE = {"addresses": "addresses", "attributes": "attributes", "formfields": "form_fields",
-               "storecredit": "store_credit_amounts"}  # fmt: skip
+_INCLUDABLE = {
+    "addresses": "addresses",
+    "attributes": "attributes",
+    "formfields": "form_fields",
+    "storecredit": "store_credit_amounts",
+}
 
 
 def _shape(customer: dict[str, Any], include: set[str]) -> dict[str, Any]:

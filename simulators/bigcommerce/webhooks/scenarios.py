@@ -58,8 +58,11 @@ async def order_lifecycle(ctx: ScenarioContext) -> AsyncIterator[Step]:
     response = await ctx.client.http.request(
         ctx.store_hash, "v2", "POST", f"/orders/{order_id}/shipments", json=body
     )
-    yield [p.shipment_created(int(response.body["id"]), order_id), p.order_status_updated(order_id, 11, 2),
-           p.order_updated(order_id)]  # fmt: skip
+    yield [
+        p.shipment_created(int(response.body["id"]), order_id),
+        p.order_status_updated(order_id, 11, 2),
+        p.order_updated(order_id),
+    ]
     yield await ctx.set_status(order_id, 2, 10)
 
 
@@ -78,8 +81,11 @@ async def refund(ctx: ScenarioContext) -> AsyncIterator[Step]:
         ctx.store_hash, "v3", "POST", f"/orders/{order_id}/payment_actions/refunds", json=body
     )
     after = await ctx.client.get_order_only(ctx.store_hash, order_id)
-    yield [p.order_refund_created(order_id, int(response.body["data"]["id"])),
-           p.order_status_updated(order_id, 10, after.status_id), p.order_updated(order_id)]  # fmt: skip
+    yield [
+        p.order_refund_created(order_id, int(response.body["data"]["id"])),
+        p.order_status_updated(order_id, 10, after.status_id),
+        p.order_updated(order_id),
+    ]
 
 
 async def fraud_review(ctx: ScenarioContext) -> AsyncIterator[Step]:
