@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from bcx.errors import BcxError
 
 COMMAND_MODULES: tuple[str, ...] = (
+    "bcx.cli.bridge_cmd",
     "bcx.cli.local_cmd",
     "bcx.cli.routing_cmd",
     "bcx.cli.schemas_cmd",

@@ -1,0 +1,112 @@
+"""Wiring: settings → producer, codec, publisher, duplicate window, metrics → a Starlette app with a lifespan.
+
+:func:`create_app` takes its collaborators (tests inject a producer on a test broker);
+:func:`app_from_settings` builds them from :class:`BridgeSettings` for ``bcx bridge``. On shutdown (after
+uvicorn stopped accepting and in-flight requests finished) the lifespan flushes the producer it owns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from confluent_kafka.schema_registry import SchemaRegistryClient
+from prometheus_client import CollectorRegistry
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bcx.contracts.codecs import webhook_event_codec
+from bcx.kafka.config import producer_config
+from bcx.kafka.producer import KafkaProducer
+from bcx.logging import get_logger
+from bcx.metrics import new_registry
+from producers.webhook_bridge.dedupe import DuplicateWindow
+from producers.webhook_bridge.errors import Unavailable
+from producers.webhook_bridge.handler import WebhookEndpoint
+from producers.webhook_bridge.health import MetricsEndpoint, Readiness, livez
+from producers.webhook_bridge.metrics import BridgeMetrics
+from producers.webhook_bridge.openapi import WEBHOOK_PATH, build_openapi
+from producers.webhook_bridge.publisher import EventCodec, Publisher
+from producers.webhook_bridge.settings import BridgeOptions, BridgeSettings, StoreAuth, load_stores
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """A built bridge: the ASGI app plus the parts tests and the server look at."""
+
+    app: Starlette
+    publisher: Publisher
+    metrics: BridgeMetrics
+    registry: CollectorRegistry
+    dedupe: DuplicateWindow
+
+
+def create_app(
+    options: BridgeOptions,
+    stores: Mapping[str, StoreAuth],
+    producer: KafkaProducer,
+    codec: EventCodec,
+    *,
+    owns_producer: bool = False,
+    clock: Callable[[], float] = time.time,
+    registry: CollectorRegistry | None = None,
+) -> Bridge:
+    registry = registry or new_registry()
+    metrics = BridgeMetrics(registry, clock=clock)
+    publisher = Publisher(
+        producer, codec, options.topic, timeout_s=options.produce_timeout_s, metrics=metrics
+    )
+    dedupe = DuplicateWindow(
+        max_entries=options.dedupe_max_entries, ttl_s=options.dedupe_window_s, clock=clock
+    )
+    endpoint = WebhookEndpoint(
+        options=options, stores=stores, publisher=publisher, dedupe=dedupe, metrics=metrics, clock=clock
+    )
+    document = build_openapi()
+
+    async def openapi(_request: Request) -> Response:
+        return JSONResponse(document)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        try:
+            schema_id = await publisher.ensure_schema()
+            log.info("bridge.started", topic=options.topic, schema_id=schema_id, stores=len(stores))
+        except Unavailable as exc:
+            log.warning("bridge.started_without_schema", error=exc.detail)
+        yield
+        if owns_producer:
+            remaining = await asyncio.to_thread(producer.close, options.shutdown_timeout_s)
+            log.info("bridge.stopped", undelivered=remaining)
+
+    app = Starlette(
+        routes=[
+            Route(WEBHOOK_PATH, endpoint, methods=["POST"]),
+            Route("/livez", livez, methods=["GET"]),
+            Route(
+                "/readyz",
+                Readiness(producer, publisher, timeout_s=options.readiness_timeout_s),
+                methods=["GET"],
+            ),
+            Route("/metrics", MetricsEndpoint(registry), methods=["GET"]),
+            Route("/openapi.json", openapi, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+    return Bridge(app, publisher, metrics, registry, dedupe)
+
+
+def app_from_settings(settings: BridgeSettings) -> Bridge:
+    """The bridge ``bcx bridge`` serves: its own producer (acks=all, idempotent) and registry client."""
+    stores = load_stores(settings.bridge)
+    schema_registry = SchemaRegistryClient(settings.registry.client_config())
+    codec = webhook_event_codec(schema_registry)
+    producer = KafkaProducer(producer_config(settings.kafka))
+    return create_app(settings.bridge, stores, producer, codec, owns_producer=True)
