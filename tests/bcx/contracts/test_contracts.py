@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from bcx.avro.schemas import load_schema
 from bcx.contracts.codecs import document_result_codec, webhook_event_codec
+from bcx.contracts.commerce import SNAPSHOT_TOPICS
 from bcx.contracts.document_result import (
     Channel,
     DocumentRef,
@@ -22,6 +23,7 @@ from bcx.contracts.document_result import (
     Recipient,
     Timing,
 )
+from bcx.contracts.ledger_entry import LedgerEntry
 from bcx.contracts.webhook_event import WebhookAuthentication, WebhookEvent
 
 NOW = datetime(2026, 11, 26, 10, 30, 15, 123000, tzinfo=UTC)
@@ -107,7 +109,12 @@ def _assert_same_fields(model: type[BaseModel], avro_record: Any, where: str) ->
 class TestSchemasMatchModels:
     @pytest.mark.parametrize(
         ("model", "topic"),
-        [(WebhookEvent, "bigcommerce.webhooks.v1"), (DocumentResult, "documents.results.v1")],
+        [
+            (WebhookEvent, "bigcommerce.webhooks.v1"),
+            (DocumentResult, "documents.results.v1"),
+            (LedgerEntry, "consumer.ledger.v1"),
+            *((spec.model, spec.topic) for spec in SNAPSHOT_TOPICS.values()),
+        ],
     )
     def test_fields_agree(self, model: type[BaseModel], topic: str) -> None:
         """Every model field is an Avro field of the same name, recursively, and nothing else is."""

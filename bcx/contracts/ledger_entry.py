@@ -1,0 +1,37 @@
+"""``<group>.ledger.v1``: one state of a document's idempotency key in a consumer group's ledger.
+
+The schema file is ``schemas/consumer.ledger.v1.avsc``; every group's ledger topic uses it under its own
+subject (``<group>.ledger.v1-value``), see :func:`bcx.contracts.codecs.ledger_entry_codec`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from bcx.contracts.base import Record, UtcMillis
+
+SCHEMA = "consumer.ledger.v1"
+
+
+class LedgerState(StrEnum):
+    STARTED = "STARTED"
+    GENERATED = "GENERATED"
+    DELIVERED = "DELIVERED"
+    FAILED = "FAILED"
+
+
+class LedgerEntry(Record):
+    idempotency_key: str
+    state: LedgerState
+    attempt: int
+    exstream_reference: str
+    job_id: str | None = None
+    trace_id: str | None = None
+    output_uri: str | None = None
+    channels: list[str] = []
+    error_class: str | None = None
+    updated_at: UtcMillis
+    owner: str
+    source_topic: str
+    source_partition: int
+    source_offset: int

@@ -1,0 +1,203 @@
+"""Assembling and running one use case's consumer process (what ``bcx consume <use-case>`` does).
+
+A use case module exposes ``build(services: Services) -> UseCase``; ``services`` holds what it may need
+(the document step, the result publisher, the Exstream client, output storage, the ledger, settings), all
+created once per process here and closed after the runtime stopped.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import signal
+import socket
+import threading
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from bcx.avro.registry import registry_client
+from bcx.contracts.codecs import document_result_codec, ledger_entry_codec
+from bcx.exstream.client import ExstreamClient
+from bcx.exstream.storage import build_storage
+from bcx.exstream.storage.base import OutputStorage
+from bcx.kafka.config import consumer_config, producer_config
+from bcx.kafka.producer import KafkaProducer
+from bcx.kafka.topics import group_topic
+from bcx.logging import get_logger
+from bcx.metrics import new_registry
+from consumers.runtime.backoff import RetryPolicy
+from consumers.runtime.dead_letters import Rerouter
+from consumers.runtime.dlq_limit import DlqLimit
+from consumers.runtime.document_step import DocumentStep
+from consumers.runtime.executor import Executor, RetrySetup
+from consumers.runtime.health import HealthServer
+from consumers.runtime.kafka_ledger import KafkaLedger
+from consumers.runtime.metrics import RuntimeMetrics
+from consumers.runtime.processor import Decoder, Processor
+from consumers.runtime.results import ResultPublisher
+from consumers.runtime.runner import ConsumerRunner
+from consumers.runtime.settings import ConsumeSettings, RuntimeSettings
+
+log = get_logger(__name__)
+
+T = TypeVar("T")
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("bcx")
+    except importlib.metadata.PackageNotFoundError:  # running from a checkout without installing
+        return "0.1.0"
+
+
+@dataclass(frozen=True)
+class UseCase(Generic[T]):
+    """What a use case module builds: its input topics, how to decode a record, and what to do with it."""
+
+    name: str
+    topics: tuple[str, ...]
+    decoder: Decoder[T]
+    processor: Processor[T]
+
+
+@dataclass
+class Services:
+    """Everything a use case may use; created and closed by :func:`run_use_case`."""
+
+    settings: ConsumeSettings
+    group: str
+    registry: Any
+    producer: KafkaProducer
+    results: ResultPublisher
+    ledger: KafkaLedger
+    exstream: ExstreamClient
+    storage: OutputStorage
+    owner: str
+
+    def document_step(self, use_case: str) -> DocumentStep:
+        return DocumentStep(
+            use_case=use_case,
+            exstream=self.exstream,
+            storage=self.storage,
+            ledger=self.ledger,
+            results=self.results,
+            owner=self.owner,
+            producer_version=_version(),
+        )
+
+
+UseCaseFactory = Callable[[Services], UseCase[Any]]
+
+
+def group_for(use_case: str, settings: RuntimeSettings) -> str:
+    """``bcx-<use-case>`` (the groups of deploy/topics.yaml) unless the settings override it."""
+    return settings.group_id or f"bcx-{use_case}"
+
+
+def retry_setup(settings: RuntimeSettings) -> RetrySetup:
+    return RetrySetup(
+        policy=RetryPolicy(
+            max_attempts=settings.retry_max_attempts,
+            budget_s=settings.retry_budget_s,
+            initial_delay_s=settings.retry_initial_delay_s,
+            max_delay_s=settings.retry_max_delay_s,
+        ),
+        topic_rounds=settings.retry_topic_rounds,
+        topic_delay_s=settings.retry_topic_delay_s,
+    )
+
+
+def _install_signals(shutdown: threading.Event) -> None:
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def stop(signum: int, _frame: Any) -> None:
+        log.info("runtime.signal", signal=signal.Signals(signum).name)
+        shutdown.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+
+def run_use_case(
+    name: str,
+    factory: UseCaseFactory,
+    settings: ConsumeSettings,
+    *,
+    shutdown: threading.Event | None = None,
+    registry: Any = None,
+) -> int:
+    """Run ``name``'s consumer group until SIGTERM/SIGINT (or ``shutdown``); returns the exit code."""
+    rt = settings.consumer
+    group = group_for(name, rt)
+    shutdown = shutdown or threading.Event()
+    _install_signals(shutdown)
+    owner = f"{settings.kafka.client_id}@{socket.gethostname()}:{os.getpid()}"
+    with ExitStack() as stack:
+        registry = registry if registry is not None else registry_client(settings.registry)
+        producer = KafkaProducer(producer_config(settings.kafka))
+        stack.callback(producer.close)
+        ledger_topic = group_topic(group, "ledger")
+        ledger = KafkaLedger(
+            settings.kafka, ledger_topic, ledger_entry_codec(ledger_topic, registry), producer
+        )
+        ledger.start()
+        stack.callback(ledger.close)
+        results = ResultPublisher(producer, document_result_codec(registry))
+        exstream = ExstreamClient(settings.exstream)
+        services = Services(
+            settings=settings,
+            group=group,
+            registry=registry,
+            producer=producer,
+            results=results,
+            ledger=ledger,
+            exstream=exstream,
+            storage=build_storage(settings.output_storage),
+            owner=owner,
+        )
+        use_case = factory(services)
+        metrics_registry = new_registry()
+        metrics = RuntimeMetrics(metrics_registry, group)
+        metrics.ledger_keys.set_function(lambda: float(ledger.size()))
+        retry_topic = group_topic(group, "retry") if rt.retry_topic_rounds > 0 else None
+        executor: Executor[Any] = Executor(
+            group=group,
+            decoder=use_case.decoder,
+            processor=use_case.processor,
+            rerouter=Rerouter(
+                producer, group=group, dlq_topic=group_topic(group, "dlq"), retry_topic=retry_topic
+            ),
+            results=results,
+            retry=retry_setup(rt),
+            dlq_limit=DlqLimit(rt.dlq_max_count, rt.dlq_window_s),
+            metrics=metrics,
+            ordered=rt.ordered,
+        ).start()
+        stack.callback(executor.stop)
+        stack.callback(lambda: executor.run(exstream.aclose(), timeout=10))
+        runner = ConsumerRunner(
+            consumer_config=consumer_config(settings.kafka, group),
+            topics=list(rt.topics or use_case.topics),
+            executor=executor,
+            settings=rt,
+            metrics=metrics,
+            retry_topic=retry_topic,
+            ledger_ready=ledger.wait_caught_up,
+            shutdown=shutdown,
+        )
+        if settings.metrics.port:
+            health = HealthServer(
+                settings.metrics.host,
+                settings.metrics.port,
+                registry=metrics_registry,
+                alive=runner.alive,
+                ready=lambda: runner.ready and not shutdown.is_set(),
+            )
+            stack.callback(health.close)
+        code = runner.run()
+        log.info("runtime.exit", group=group, code=code)
+        return code
+    raise AssertionError("unreachable")  # pragma: no cover - ExitStack never swallows here

@@ -1,0 +1,352 @@
+"""The reusable document step: ledger check → Exstream generate → store → results → ledger outcome.
+
+A use case maps its snapshot to routing facts, asks :func:`routing.evaluate` which documents are due, and
+for each one calls :meth:`DocumentStep.run` with the driver data. The step makes the document
+*effectively once* per idempotency key:
+
+1. ledger GENERATED/DELIVERED → skip (no call, no new result: the results were acknowledged before the
+   ledger said so);
+2. ledger STARTED/FAILED (a call may have happened) → find the Exstream job by reference; a completed
+   job's outputs are adopted instead of calling again; a running one is waited for (retry);
+3. otherwise write STARTED (acknowledged) *before* calling Exstream, then generate, store the output,
+   publish GENERATED and DELIVERED/FAILED per channel (acknowledged), and only then write the final state.
+
+A crash anywhere leaves STARTED, which step 2 resolves. A permanent failure writes FAILED; every failure
+carries the FAILED result the runtime publishes if it gives the record up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from bcx.contracts.document_result import (
+    Channel,
+    DocumentRef,
+    DocumentResult,
+    DocumentStatus,
+    ErrorInfo,
+    ExstreamRef,
+    Lineage,
+    OutputRef,
+    Recipient,
+    Timing,
+)
+from bcx.contracts.ledger_entry import LedgerEntry, LedgerState
+from bcx.exstream.client import ExstreamClient
+from bcx.exstream.models import GenerationResult, JobState, JobStatus
+from bcx.exstream.storage.base import OutputStorage
+from bcx.logging import get_logger
+from consumers.runtime.classify import classify
+from consumers.runtime.delivery import parse_delivery
+from consumers.runtime.errors import PermanentError, ProcessingError, RetryableError
+from consumers.runtime.ledger import LedgerAction, action_for, exstream_reference, next_attempt
+from consumers.runtime.ledger_store import Ledger
+from consumers.runtime.processor import RecordContext
+from consumers.runtime.results import ResultPublisher, result_id
+from routing.decision import DocumentDecision
+from routing.facts import Channel as RoutingChannel
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class DocumentRequest:
+    """One due document (a routing decision), who it is for, and the driver data Exstream needs."""
+
+    decision: DocumentDecision
+    recipient: Recipient
+    driver_data: Mapping[str, Any]
+    source_event_id: str
+    event_created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class DocumentOutcome:
+    skipped: bool
+    entry: LedgerEntry | None
+    results: tuple[DocumentResult, ...] = ()
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class DocumentStep:
+    def __init__(
+        self,
+        *,
+        use_case: str,
+        exstream: ExstreamClient,
+        storage: OutputStorage,
+        ledger: Ledger,
+        results: ResultPublisher,
+        owner: str,
+        producer_version: str,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.use_case = use_case
+        self._exstream = exstream
+        self._storage = storage
+        self._ledger = ledger
+        self._results = results
+        self._owner = owner
+        self._version = producer_version
+        self._clock = clock
+        self._now = now
+
+    async def run(self, request: DocumentRequest, ctx: RecordContext) -> DocumentOutcome:
+        decision = request.decision
+        key = decision.idempotency_key
+        if not decision.due or key is None:
+            raise PermanentError(
+                "document is not due or has no key", error_class="data.not_due", stage="route"
+            )
+        entry = self._ledger.get(key)
+        action = action_for(entry)
+        if action is LedgerAction.SKIP:
+            log.info("document.skipped", idempotency_key=key, state=entry.state if entry else None)
+            return DocumentOutcome(True, entry)
+        started_at = self._now()
+        attempt = entry.attempt if entry is not None else 0
+        stage = "resolve"
+        try:
+            generated: GenerationResult | None = None
+            exstream_ms: int | None = None
+            if action is LedgerAction.RESOLVE:
+                generated = await self._resolve(key)
+            if generated is None:
+                attempt = next_attempt(entry)
+                stage = "ledger"
+                entry = self._entry(key, LedgerState.STARTED, attempt, ctx)
+                await self._ledger.put(entry)
+                stage = "generate"
+                t0 = self._clock()
+                generated = await self._exstream.generate(
+                    communication_id=decision.communication_id,
+                    driver_data_source=decision.driver_data_source,
+                    driver_data=self._driver_data(request),
+                    reference=exstream_reference(key),
+                )
+                exstream_ms = int((self._clock() - t0) * 1000)
+            stage = "store"
+            output = await self._store(key, generated)
+            stage = "deliver"
+            deliveries = await self._deliveries(key, generated)
+            stage = "publish"
+            results = self._results_for(
+                request, ctx, generated, output, deliveries, attempt, started_at, exstream_ms
+            )
+            for result in results:
+                await self._results.publish(result)
+            delivered = [
+                r.channel.value for r in results if r.status is DocumentStatus.DELIVERED and r.channel
+            ]
+            stage = "ledger"
+            final = self._entry(
+                key,
+                LedgerState.DELIVERED if delivered else LedgerState.GENERATED,
+                max(attempt, 1),
+                ctx,
+                job_id=generated.job_id,
+                trace_id=generated.trace_id,
+                output_uri=output.uri,
+                channels=delivered,
+            )
+            await self._ledger.put(final)
+            log.info(
+                "document.done",
+                idempotency_key=key,
+                state=final.state,
+                job_id=generated.job_id,
+                channels=delivered,
+                attempt=attempt,
+            )
+            return DocumentOutcome(False, final, tuple(results))
+        except Exception as exc:
+            error = classify(exc, stage)
+            failed = self._failed(request, ctx, error, max(attempt, 1), started_at)
+            if not error.retryable and entry is not None and entry.state is LedgerState.STARTED:
+                await self._ledger.put(
+                    self._entry(key, LedgerState.FAILED, entry.attempt, ctx, error_class=error.error_class)
+                )
+            error.failed_results = (*error.failed_results, failed)
+            raise error from exc
+
+    async def _resolve(self, key: str) -> GenerationResult | None:
+        """The outputs of an earlier call for ``key`` if Exstream completed it; None if it never happened."""
+        job = await self._exstream.find_job(exstream_reference(key))
+        if job is None or job.state is JobState.FAILED:
+            return None
+        if job.state is not JobState.COMPLETED:
+            raise RetryableError(
+                f"job {job.id} is still {job.status}", error_class="exstream.job_running", stage="resolve"
+            )
+        documents = await self._exstream.fetch_job_outputs(job.id)
+        log.info("document.adopted", idempotency_key=key, job_id=job.id)
+        return GenerationResult(tuple(documents), job_id=job.id, trace_id=job.trace_id, details=job.message)
+
+    async def _store(self, key: str, generated: GenerationResult) -> OutputRef:
+        document = generated.first("application/pdf") or (
+            generated.documents[0] if generated.documents else None
+        )
+        if document is None:
+            raise PermanentError(
+                "Exstream returned no output", error_class="exstream.no_output", stage="store"
+            )
+        uri = await self._storage.store(key, document.name, document.content, document.mime_type)
+        return OutputRef(
+            uri=uri,
+            mime_type=document.mime_type,
+            size_bytes=len(document.content),
+            sha256=_sha256(document.content),
+        )
+
+    async def _deliveries(self, key: str, generated: GenerationResult) -> dict[str, str]:
+        job: JobStatus | None
+        if generated.job_id is not None:
+            job = await self._exstream.get_job(generated.job_id)
+        else:
+            job = await self._exstream.find_job(exstream_reference(key))
+        return parse_delivery(job.message if job is not None else generated.details)
+
+    def _driver_data(self, request: DocumentRequest) -> dict[str, Any]:
+        channels = [c.value for c in request.decision.channels if c is not RoutingChannel.ARCHIVE]
+        return {**request.driver_data, "deliveryChannels": channels}
+
+    def _results_for(
+        self,
+        request: DocumentRequest,
+        ctx: RecordContext,
+        generated: GenerationResult,
+        output: OutputRef,
+        deliveries: Mapping[str, str],
+        attempt: int,
+        started_at: datetime,
+        exstream_ms: int | None,
+    ) -> list[DocumentResult]:
+        attempt = max(attempt, 1)
+        ref = ExstreamRef(job_id=generated.job_id, trace_id=generated.trace_id)
+        common: dict[str, Any] = {"output": output, "exstream": ref, "exstream_ms": exstream_ms}
+        results = [self._result(request, ctx, DocumentStatus.GENERATED, None, attempt, started_at, **common)]
+        for channel in request.decision.channels:
+            target = Channel(channel.value.upper())
+            archived = channel is RoutingChannel.ARCHIVE  # bcx's own storage is the archive
+            outcome = "delivered" if archived else deliveries.get(channel.value, "")
+            if outcome == "delivered":
+                results.append(
+                    self._result(
+                        request, ctx, DocumentStatus.DELIVERED, target, attempt, started_at, **common
+                    )
+                )
+            elif outcome:
+                error = ErrorInfo(
+                    error_class="delivery.failed", retryable=False, message=outcome[:300], stage="deliver"
+                )
+                results.append(
+                    self._result(
+                        request,
+                        ctx,
+                        DocumentStatus.FAILED,
+                        target,
+                        attempt,
+                        started_at,
+                        error=error,
+                        **common,
+                    )
+                )
+        return results
+
+    def _result(
+        self,
+        request: DocumentRequest,
+        ctx: RecordContext,
+        status: DocumentStatus,
+        channel: Channel | None,
+        attempt: int,
+        started_at: datetime,
+        *,
+        output: OutputRef | None = None,
+        exstream: ExstreamRef | None = None,
+        exstream_ms: int | None = None,
+        error: ErrorInfo | None = None,
+    ) -> DocumentResult:
+        d = request.decision
+        key = d.idempotency_key or ""
+        topic, partition, offset = ctx.record.origin
+        now = self._now()
+        return DocumentResult(
+            result_id=result_id(key, status, channel, attempt),
+            status=status,
+            occurred_at=now,
+            document=DocumentRef(
+                idempotency_key=key,
+                use_case=self.use_case,
+                document_type=d.document_type,
+                communication_id=d.communication_id,
+                driver_data_source=d.driver_data_source,
+                locale=d.locale,
+            ),
+            recipient=request.recipient,
+            channel=channel,
+            output=output,
+            exstream=exstream or ExstreamRef(),
+            timing=Timing(
+                event_created_at=request.event_created_at,
+                started_at=started_at,
+                completed_at=now,
+                exstream_ms=exstream_ms,
+            ),
+            attempt=attempt,
+            error=error,
+            lineage=Lineage(
+                source_event_id=request.source_event_id,
+                source_topic=topic,
+                source_partition=partition,
+                source_offset=offset,
+            ),
+            producer_version=self._version,
+        )
+
+    def _failed(
+        self,
+        request: DocumentRequest,
+        ctx: RecordContext,
+        error: ProcessingError,
+        attempt: int,
+        started: datetime,
+    ) -> DocumentResult:
+        info = ErrorInfo(
+            error_class=error.error_class,
+            retryable=error.retryable,
+            message=str(error)[:300],
+            stage=error.stage,
+        )
+        return self._result(request, ctx, DocumentStatus.FAILED, None, attempt, started, error=info)
+
+    def _entry(
+        self,
+        key: str,
+        state: LedgerState,
+        attempt: int,
+        ctx: RecordContext,
+        **fields: Any,
+    ) -> LedgerEntry:
+        topic, partition, offset = ctx.record.origin
+        return LedgerEntry(
+            idempotency_key=key,
+            state=state,
+            attempt=attempt,
+            exstream_reference=exstream_reference(key),
+            updated_at=self._now(),
+            owner=self._owner,
+            source_topic=topic,
+            source_partition=partition,
+            source_offset=offset,
+            **fields,
+        )

@@ -1,0 +1,59 @@
+"""The consumer runtime's error vocabulary: what a processor raises to say what should happen next.
+
+::
+
+    BcxError
+    ├── ProcessingError              a record could not be processed; .error_class .stage .failed_results
+    │   ├── RetryableError           try again after a backoff (timeouts, 429, 5xx, unknown outcome resolved
+    │   │                            by a look-up); after the budget: the retry topic, then dead letters
+    │   └── PermanentError           the same input will fail the same way (invalid data, 400/403/404):
+    │                                dead-lettered at once, with a FAILED result
+    └── DlqCapExceeded               too many dead letters in the window: the consumer stops (exit non-zero)
+
+Foreign and adapter errors (Exstream, storage, Avro, Kafka) are mapped to these once, in
+:mod:`consumers.runtime.classify`; processors may also raise these directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bcx.contracts.document_result import DocumentResult
+from bcx.errors import BcxError
+
+
+class ProcessingError(BcxError):
+    """A record failed in ``stage``; ``failed_results`` are published if the record is finally given up."""
+
+    retryable: bool = False
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        error_class: str,
+        stage: str = "process",
+        failed_results: Sequence[DocumentResult] = (),
+        retry_after_s: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.error_class = error_class
+        self.stage = stage
+        self.failed_results = tuple(failed_results)
+        self.retry_after_s = retry_after_s
+
+
+class RetryableError(ProcessingError):
+    """Transient: the same record may succeed later."""
+
+    retryable = True
+
+
+class PermanentError(ProcessingError):
+    """The record cannot succeed as it is: dead-letter it now."""
+
+    retryable = False
+
+
+class DlqCapExceeded(BcxError):
+    """More dead letters than the cap allows in its window: stop rather than dead-letter everything."""

@@ -1,0 +1,263 @@
+"""The processing side: an asyncio loop in its own thread runs records, retries them, and reroutes them.
+
+Why a thread for asyncio and the poll loop on the main thread: librdkafka runs rebalance callbacks inside
+``poll``/``consume`` on the calling thread, and revocation must *block* there until in-flight records of the
+revoked partitions finish. Were both on one event loop, that wait would stop the very work it waits for.
+So the poll loop (:mod:`consumers.runtime.runner`) owns the consumer and offsets; this executor owns the
+event loop, the per-key scheduler and every task, and reports each finished record back through a
+thread-safe queue. Signals are handled on the main thread, where Python delivers them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import queue
+import threading
+import time
+from collections.abc import Callable, Coroutine, Hashable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from bcx.logging import get_logger
+from consumers.runtime.backoff import RetryPolicy
+from consumers.runtime.classify import classify
+from consumers.runtime.dead_letters import Rerouter
+from consumers.runtime.dlq_limit import DlqLimit
+from consumers.runtime.errors import DlqCapExceeded, ProcessingError
+from consumers.runtime.metrics import RuntimeMetrics
+from consumers.runtime.processor import Decoder, Processor, RecordContext
+from consumers.runtime.records import H_RETRY_ATTEMPTS, H_RETRY_ROUNDS, SourceRecord, TopicPartition
+from consumers.runtime.results import ResultPublisher
+from consumers.runtime.scheduler import KeyScheduler
+
+log = get_logger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """A record is finished (its offset may be committed) — or ``abandoned`` (it must not be)."""
+
+    tp: TopicPartition
+    offset: int
+    abandoned: bool = False
+
+
+@dataclass(frozen=True)
+class RetrySetup:
+    policy: RetryPolicy
+    topic_rounds: int
+    topic_delay_s: float
+
+
+def _tp_of(record: SourceRecord) -> Hashable:
+    return record.tp
+
+
+class Executor(Generic[T]):
+    def __init__(
+        self,
+        *,
+        group: str,
+        decoder: Decoder[T],
+        processor: Processor[T],
+        rerouter: Rerouter,
+        results: ResultPublisher,
+        retry: RetrySetup,
+        dlq_limit: DlqLimit,
+        metrics: RuntimeMetrics,
+        ordered: bool = True,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.group = group
+        self._decoder = decoder
+        self._processor = processor
+        self._rerouter = rerouter
+        self._results = results
+        self._retry = retry
+        self._dlq_limit = dlq_limit
+        self._metrics = metrics
+        self._ordered = ordered
+        self._clock = clock
+        self._wall = wall_clock
+        self.completions: queue.SimpleQueue[Completion] = queue.SimpleQueue()
+        self.fatal: BaseException | None = None
+        self.on_fatal: Callable[[BaseException], None] = lambda exc: None
+        self._scheduler: KeyScheduler[SourceRecord] = KeyScheduler(_tp_of)
+        self._tasks: dict[tuple[TopicPartition, int], asyncio.Task[None]] = {}
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="bcx-processing", daemon=True)
+
+    # lifecycle (called from the poll thread)
+    def start(self) -> Executor[T]:
+        self._thread.start()
+        return self
+
+    def run(self, coro: Coroutine[Any, Any, R], timeout: float | None = None) -> R:
+        """Run ``coro`` on the processing loop and wait for its result (from another thread)."""
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout)
+
+    def stop(self) -> None:
+        if self._loop.is_running():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=10)
+
+    @property
+    def loop(self) -> asyncio.AbstractEventLoop:
+        return self._loop
+
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def submit(self, records: list[SourceRecord]) -> None:
+        """Hand records over (thread-safe); each eventually yields one :class:`Completion`."""
+        if records:
+            self._loop.call_soon_threadsafe(self._admit_all, records)
+
+    def abandon(self, partitions: set[TopicPartition], timeout: float) -> None:
+        """Cancel the work of partitions we no longer own (revocation deadline passed, or lost)."""
+        try:
+            self.run(self._abandon(partitions), timeout)
+        except (TimeoutError, concurrent.futures.TimeoutError):
+            log.error("runtime.abandon_timeout", partitions=sorted(partitions))
+
+    # on the processing loop
+    def _admit_all(self, records: list[SourceRecord]) -> None:
+        for record in records:
+            if not self._ordered or self._scheduler.admit(record.key, record):
+                self._start(record)
+
+    def _start(self, record: SourceRecord) -> None:
+        task = self._loop.create_task(self._run(record))
+        self._tasks[(record.tp, record.offset)] = task
+
+    async def _abandon(self, partitions: set[TopicPartition]) -> None:
+        for record in self._scheduler.drop(set(partitions)):
+            self.completions.put(Completion(record.tp, record.offset, abandoned=True))
+        doomed = [t for (tp, _), t in self._tasks.items() if tp in partitions]
+        for task in doomed:
+            task.cancel()
+        await asyncio.gather(*doomed, return_exceptions=True)
+
+    async def _run(self, record: SourceRecord) -> None:
+        started = self._clock()
+        finished = False
+        try:
+            outcome = await self._handle(record)
+            finished = True
+            self._metrics.outcome(outcome)
+            self._metrics.processing_seconds.observe(self._clock() - started)
+        except asyncio.CancelledError:
+            log.warning(
+                "runtime.record_abandoned",
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+            )
+        except DlqCapExceeded as exc:
+            self._trip(exc)
+        except Exception as exc:  # a bug in the runtime itself: stop rather than skip the record
+            log.exception("runtime.unexpected_failure", topic=record.topic, offset=record.offset)
+            self._trip(exc)
+        finally:
+            self._tasks.pop((record.tp, record.offset), None)
+            self.completions.put(Completion(record.tp, record.offset, abandoned=not finished))
+            if self._ordered and self.fatal is None:
+                following = self._scheduler.release(record.key)
+                if following is not None:
+                    self._start(following)
+
+    def _trip(self, exc: BaseException) -> None:
+        if self.fatal is None:
+            self.fatal = exc
+            self.on_fatal(exc)
+
+    async def _handle(self, record: SourceRecord) -> str:
+        previous_attempts = record.int_header(H_RETRY_ATTEMPTS)
+        rounds = record.int_header(H_RETRY_ROUNDS)
+        first_try = self._clock()
+        tries = 0
+        while True:
+            tries += 1
+            attempt = previous_attempts + tries
+            try:
+                value = self._decoder(record)
+            except Exception as exc:
+                error = classify(exc, stage="decode")
+            else:
+                try:
+                    await self._processor.process(value, RecordContext(record, attempt, self.group))
+                    return "ok"
+                except Exception as exc:
+                    error = classify(exc)
+            if not error.retryable:
+                break
+            delay = self._retry.policy.delay(tries, retry_after_s=error.retry_after_s)
+            if self._retry.policy.should_retry(tries, self._clock() - first_try, delay):
+                self._metrics.retry(error.error_class)
+                log.info(
+                    "runtime.retry",
+                    topic=record.topic,
+                    partition=record.partition,
+                    offset=record.offset,
+                    error_class=error.error_class,
+                    attempt=attempt,
+                    delay_s=round(delay, 3),
+                )
+                await asyncio.sleep(delay)
+                continue
+            if self._rerouter.retry_topic is not None and rounds < self._retry.topic_rounds:
+                not_before = int((self._wall() + self._retry.topic_delay_s) * 1000)
+                await self._rerouter.retry_later(
+                    record, attempts=attempt, rounds=rounds + 1, not_before_ms=not_before
+                )
+                log.warning(
+                    "runtime.to_retry_topic",
+                    topic=record.topic,
+                    partition=record.partition,
+                    offset=record.offset,
+                    error_class=error.error_class,
+                    attempts=attempt,
+                    round=rounds + 1,
+                )
+                return "retry_topic"
+            break
+        await self._dead_letter(record, error, attempt)
+        return "dead_letter"
+
+    async def _dead_letter(self, record: SourceRecord, error: ProcessingError, attempts: int) -> None:
+        now = self._clock()
+        if not self._dlq_limit.allows(now):
+            self._metrics.dlq_cap_tripped.set(1)
+            log.critical(
+                "runtime.dlq_cap_exceeded",
+                max_count=self._dlq_limit.max_count,
+                window_s=self._dlq_limit.window_s,
+                error_class=error.error_class,
+            )
+            raise DlqCapExceeded(
+                f"more than {self._dlq_limit.max_count} dead letters within {self._dlq_limit.window_s:.0f} s "
+                f"(latest: {error.error_class}); stopping instead of dead-lettering everything"
+            )
+        self._dlq_limit.record(now)
+        await self._rerouter.dead_letter(record, error, attempts=attempts, now_ms=int(self._wall() * 1000))
+        for result in error.failed_results:
+            await self._results.publish(result)
+        self._metrics.dead_letter(error.stage, error.error_class)
+        log.error(
+            "runtime.dead_letter",
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            stage=error.stage,
+            error_class=error.error_class,
+            attempts=attempts,
+            message=str(error)[:300],
+        )
+
+    def in_flight_tasks(self) -> int:
+        return len(self._tasks)

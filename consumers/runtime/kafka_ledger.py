@@ -1,0 +1,162 @@
+"""The ledger in Kafka: a compacted topic per group, loaded whole into memory and tailed.
+
+Why the whole ledger in every process, rather than only the keys of its assigned partitions: the ledger is
+keyed by idempotency key while input topics are keyed by entity, so the two are not co-partitioned, and a
+record can arrive through the retry topic or a replay on another partition. Holding every key makes the
+answer correct whichever partitions a rebalance hands over. Memory is bounded by the number of distinct
+keys (about 1 KB per key as pydantic models; see docs/consumer-runtime.md), and compaction keeps the
+topic itself at one record per key.
+
+Correctness under rebalances: a revoked partition's owner waits for its ledger writes to be acknowledged
+before it commits and lets go, so when a partition is assigned, the ledger topic's high watermarks already
+cover everything the previous owner wrote. :meth:`KafkaLedger.wait_caught_up` reads up to those
+watermarks before the new owner processes a record.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from typing import Any
+
+from confluent_kafka import Consumer, KafkaException, TopicPartition
+from confluent_kafka import KafkaError as _ForeignKafkaError
+
+from bcx.avro.codec import AvroCodec
+from bcx.avro.errors import SerializationError
+from bcx.contracts.ledger_entry import LedgerEntry
+from bcx.kafka.errors import KafkaError
+from bcx.kafka.producer import KafkaProducer
+from bcx.logging import get_logger
+from bcx.settings import KafkaSettings
+from consumers.runtime.ledger import check_transition
+from consumers.runtime.ledger_store import MemoryLedger
+
+log = get_logger(__name__)
+
+
+class KafkaLedger:
+    def __init__(
+        self,
+        settings: KafkaSettings,
+        topic: str,
+        codec: AvroCodec[LedgerEntry],
+        producer: KafkaProducer,
+    ) -> None:
+        self.topic = topic
+        self._codec = codec
+        self._producer = producer
+        self._map = MemoryLedger()
+        self._map.history = []  # the Kafka ledger keeps no history in memory
+        self._positions: dict[int, int] = {}
+        self._cond = threading.Condition()
+        self._stop = threading.Event()
+        self._consumer = Consumer(
+            {
+                **settings.client_config(),
+                # a private group id: the reader assigns partitions itself and never commits
+                "group.id": f"bcx-ledger-reader-{uuid.uuid4().hex[:12]}",
+                "enable.auto.commit": False,
+                "enable.partition.eof": True,
+                "auto.offset.reset": "earliest",
+            }
+        )
+        self._partitions = self._discover()
+        self._consumer.assign([TopicPartition(topic, p, 0) for p in self._partitions])
+        self._thread = threading.Thread(target=self._read_loop, name="ledger-reader", daemon=True)
+        self.errors = 0
+
+    def _discover(self) -> list[int]:
+        try:
+            metadata = self._consumer.list_topics(self.topic, timeout=15)
+        except KafkaException as exc:
+            raise KafkaError(f"cannot read ledger topic {self.topic}: {exc}", retriable=True) from exc
+        topic = metadata.topics.get(self.topic)
+        if topic is None or topic.error is not None or not topic.partitions:
+            raise KafkaError(f"ledger topic {self.topic} does not exist (run `bcx topics apply`)")
+        return sorted(topic.partitions)
+
+    def start(self) -> KafkaLedger:
+        self._thread.start()
+        return self
+
+    def _read_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                messages = self._consumer.consume(1000, 0.2)
+            except KafkaException as exc:  # transient broker trouble: keep reading
+                log.warning("ledger.read_error", error=str(exc))
+                continue
+            for msg in messages:
+                err = msg.error()
+                partition, offset = msg.partition() or 0, msg.offset() or 0
+                if err is not None:
+                    if err.code() == _ForeignKafkaError._PARTITION_EOF:
+                        self._advance(partition, offset)
+                    continue
+                self._apply(msg)
+                self._advance(partition, offset + 1)
+
+    def _apply(self, msg: Any) -> None:
+        key = msg.key()
+        if msg.value() is None:
+            if key is not None:
+                self._map.forget(key.decode(errors="replace"))
+            return
+        try:
+            self._map.apply(self._codec.decode(msg.value()))
+        except SerializationError as exc:
+            self.errors += 1
+            log.error(
+                "ledger.undecodable_entry", partition=msg.partition(), offset=msg.offset(), error=str(exc)
+            )
+
+    def _advance(self, partition: int, position: int) -> None:
+        with self._cond:
+            if position > self._positions.get(partition, -1):
+                self._positions[partition] = position
+                self._cond.notify_all()
+
+    def wait_caught_up(self, timeout_s: float) -> bool:
+        """Read up to the ledger's current end; False if that took longer than ``timeout_s``."""
+        deadline = time.monotonic() + timeout_s
+        targets: dict[int, tuple[int, int]] = {}
+        try:
+            for partition in self._partitions:
+                low, high = self._consumer.get_watermark_offsets(
+                    TopicPartition(self.topic, partition), timeout=max(0.1, timeout_s), cached=False
+                )
+                targets[partition] = (low, high)
+        except KafkaException as exc:
+            log.warning("ledger.watermarks_failed", error=str(exc))
+            return False
+        with self._cond:
+            while True:
+                behind = [
+                    p
+                    for p, (low, high) in targets.items()
+                    if high > low and self._positions.get(p, low) < high
+                ]
+                if not behind:
+                    return True
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._cond.wait(min(remaining, 0.5))
+
+    def get(self, key: str) -> LedgerEntry | None:
+        return self._map.get(key)
+
+    async def put(self, entry: LedgerEntry) -> None:
+        check_transition(self._map.get(entry.idempotency_key), entry)
+        await self._producer.send(self.topic, self._codec.encode(entry), key=entry.idempotency_key)
+        self._map.apply(entry)
+
+    def size(self) -> int:
+        return self._map.size()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self._consumer.close()

@@ -1,0 +1,62 @@
+"""Which offset of a partition may be committed: the end of the contiguous prefix of finished records.
+
+Pure and single-threaded (the poll loop owns it). Records finish out of order when keys run
+concurrently; committing past an unfinished record would lose it on a crash, so the committable offset
+only moves across a gap once the gap is filled.
+"""
+
+from __future__ import annotations
+
+import heapq
+
+
+class OffsetTracker:
+    """Offsets seen and finished in one partition; ``committable()`` is the next offset to read."""
+
+    def __init__(self) -> None:
+        self._pending: set[int] = set()
+        self._abandoned: set[int] = set()  # pending forever: gave up without finishing (not committable)
+        self._low: list[int] = []  # heap of pending offsets
+        self._highest_seen: int | None = None
+        self._committed: int | None = None
+
+    def add(self, offset: int) -> None:
+        """A record was handed to processing."""
+        if offset in self._pending:
+            return
+        self._pending.add(offset)
+        heapq.heappush(self._low, offset)
+        if self._highest_seen is None or offset > self._highest_seen:
+            self._highest_seen = offset
+
+    def done(self, offset: int) -> None:
+        """A record finished (its results acknowledged); unknown offsets are ignored."""
+        self._pending.discard(offset)
+
+    def abandon(self, offset: int) -> None:
+        """A record will not finish here (revoked, fatal stop): it no longer counts as in flight, but the
+        committed offset must never pass it."""
+        if offset in self._pending:
+            self._abandoned.add(offset)
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._pending) - len(self._abandoned)
+
+    def committable(self) -> int | None:
+        """The offset to commit (one past the last contiguous finished record), or None if nothing is."""
+        while self._low and self._low[0] not in self._pending:
+            heapq.heappop(self._low)
+        if self._highest_seen is None:
+            return None
+        return self._low[0] if self._low else self._highest_seen + 1
+
+    def to_commit(self) -> int | None:
+        """The committable offset if it moved since the last :meth:`mark_committed`, else None."""
+        offset = self.committable()
+        if offset is None or offset == self._committed:
+            return None
+        return offset
+
+    def mark_committed(self, offset: int) -> None:
+        self._committed = offset

@@ -1,0 +1,285 @@
+"""The poll loop: owns the Kafka consumer, offsets, backpressure, rebalances and shutdown.
+
+Runs on the main thread and never blocks longer than one ``consume`` timeout (≤ 0.2 s), a revocation
+drain (``drain_timeout_s``) or the shutdown drain — each validated to stay well below
+``max.poll.interval.ms`` — whatever Exstream does, because processing happens on the executor's loop.
+
+- Offsets: an :class:`OffsetTracker` per partition; the contiguous finished prefix is committed every
+  ``commit_interval_s``, and synchronously on revocation and shutdown.
+- Backpressure: at most ``max_in_flight`` records held (per partition ``max_in_flight_per_partition``);
+  beyond that partitions are paused (``consumer.pause``) — memory stays flat, nothing is dropped.
+- Retry topic: a record whose ``not_before`` is in the future pauses its partition (seeking back to it)
+  until it is due, so delayed retries cost no window slots.
+- Rebalances (cooperative-sticky): revoked partitions are drained (deadline), committed, then let go;
+  lost partitions are abandoned without a commit; assigned partitions wait for the ledger to catch up.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from confluent_kafka import Consumer, KafkaException, TopicPartition
+
+from bcx.logging import get_logger
+from consumers.runtime.executor import Completion, Executor
+from consumers.runtime.metrics import RuntimeMetrics
+from consumers.runtime.offsets import OffsetTracker
+from consumers.runtime.records import H_RETRY_NOT_BEFORE, SourceRecord
+from consumers.runtime.records import TopicPartition as TP
+from consumers.runtime.settings import RuntimeSettings
+
+log = get_logger(__name__)
+
+EXIT_OK = 0
+EXIT_FATAL = 3
+
+
+class ConsumerRunner:
+    def __init__(
+        self,
+        *,
+        consumer_config: dict[str, Any],
+        topics: list[str],
+        executor: Executor[Any],
+        settings: RuntimeSettings,
+        metrics: RuntimeMetrics,
+        retry_topic: str | None = None,
+        ledger_ready: Callable[[float], bool] | None = None,
+        shutdown: threading.Event | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._settings = settings
+        self._topics = topics
+        self._retry_topic = retry_topic
+        self._executor = executor
+        self._metrics = metrics
+        self._ledger_ready = ledger_ready
+        self.shutdown = shutdown or threading.Event()
+        self._clock = clock
+        self._wall = wall_clock
+        self._consumer = Consumer(
+            {
+                **consumer_config,
+                "max.poll.interval.ms": settings.max_poll_interval_ms,
+                "queued.max.messages.kbytes": settings.fetch_queue_kbytes,
+            }
+        )
+        self._trackers: dict[TP, OffsetTracker] = {}
+        self._paused: set[TP] = set()
+        self._delayed: dict[TP, float] = {}  # retry-topic partitions waiting until a wall-clock time
+        self._in_flight = 0
+        self._last_commit = clock()
+        self.last_poll = clock()
+        self.ready = False
+        self.fatal: BaseException | None = None
+        executor.on_fatal = self._on_fatal
+
+    # health
+    def alive(self) -> bool:
+        """The poll loop turned recently and the processing loop runs."""
+        stale = self._clock() - self.last_poll > self._settings.max_poll_interval_ms / 2000
+        return not stale and self._executor.alive()
+
+    def _on_fatal(self, exc: BaseException) -> None:
+        self.fatal = exc
+        self.shutdown.set()
+
+    # the loop
+    def run(self) -> int:
+        self._consumer.subscribe(
+            self._topics + ([self._retry_topic] if self._retry_topic else []),
+            on_assign=self._on_assign,
+            on_revoke=self._on_revoke,
+            on_lost=self._on_lost,
+        )
+        self.ready = True
+        log.info("runtime.started", group=self._executor.group, topics=self._topics)
+        try:
+            while not self.shutdown.is_set():
+                self._turn()
+        finally:
+            self.ready = False
+            self._close()
+        return EXIT_FATAL if self.fatal is not None else EXIT_OK
+
+    def _turn(self) -> None:
+        self._collect()
+        now = self._clock()
+        if now - self._last_commit >= self._settings.commit_interval_s:
+            self._commit(asynchronous=True)
+            self._report_lag()
+            self._last_commit = now
+        self._apply_backpressure()
+        free = self._settings.max_in_flight - self._in_flight
+        wanted = max(1, min(self._settings.consume_batch, free))
+        timeout = 0.01 if self._in_flight else 0.2
+        try:
+            messages = self._consumer.consume(wanted, timeout)
+        except KafkaException as exc:
+            log.error("runtime.consume_failed", error=str(exc))
+            messages = []
+        self.last_poll = self._clock()
+        batch: list[SourceRecord] = []
+        held: set[TP] = set()
+        for msg in messages:
+            err = msg.error()
+            if err is not None:
+                log.warning("runtime.consume_error", error=err.str())
+                continue
+            record = SourceRecord.from_message(msg)
+            tracker = self._trackers.get(record.tp)
+            if tracker is None or record.tp in held:
+                continue  # revoked meanwhile, or behind a delayed retry record in this batch
+            if record.topic == self._retry_topic and self._hold_until_due(record):
+                held.add(record.tp)
+                continue
+            tracker.add(record.offset)
+            self._in_flight += 1
+            batch.append(record)
+        self._executor.submit(batch)
+        self._metrics.in_flight.set(self._in_flight)
+
+    def _hold_until_due(self, record: SourceRecord) -> bool:
+        due_ms = record.int_header(H_RETRY_NOT_BEFORE)
+        if due_ms <= self._wall() * 1000:
+            return False
+        self._consumer.seek(TopicPartition(record.topic, record.partition, record.offset))
+        self._delayed[record.tp] = due_ms / 1000
+        return True
+
+    def _collect(self, block_s: float = 0.0) -> None:
+        """Apply finished records reported by the executor (waiting up to ``block_s`` for the first)."""
+        try:
+            completion: Completion | None = (
+                self._executor.completions.get(timeout=block_s) if block_s else None
+            )
+        except queue.Empty:
+            completion = None
+        while True:
+            if completion is not None:
+                tracker = self._trackers.get(completion.tp)
+                self._in_flight -= 1
+                if tracker is not None and completion.abandoned:
+                    tracker.abandon(completion.offset)
+                elif tracker is not None:
+                    tracker.done(completion.offset)
+            try:
+                completion = self._executor.completions.get_nowait()
+            except queue.Empty:
+                return
+
+    def _apply_backpressure(self) -> None:
+        limit = self._settings.per_partition_limit
+        full = self._in_flight >= self._settings.max_in_flight
+        now = self._wall()
+        for tp, until in list(self._delayed.items()):
+            if until <= now:
+                del self._delayed[tp]
+        wanted = {tp for tp, t in self._trackers.items() if full or t.in_flight >= limit} | set(self._delayed)
+        wanted &= set(self._trackers)
+        to_pause = wanted - self._paused
+        to_resume = self._paused - wanted
+        if to_pause:
+            self._consumer.pause([TopicPartition(t, p) for t, p in to_pause])
+        if to_resume:
+            self._consumer.resume([TopicPartition(t, p) for t, p in to_resume])
+        self._paused = wanted
+        self._metrics.paused_partitions.set(len(wanted))
+
+    def _commit(self, *, asynchronous: bool, only: set[TP] | None = None) -> None:
+        offsets = []
+        for tp, tracker in self._trackers.items():
+            if only is not None and tp not in only:
+                continue
+            offset = tracker.to_commit()
+            if offset is not None:
+                offsets.append(TopicPartition(tp[0], tp[1], offset))
+                tracker.mark_committed(offset)
+        if not offsets:
+            return
+        try:
+            if asynchronous:
+                self._consumer.commit(offsets=offsets, asynchronous=True)
+            else:
+                self._consumer.commit(offsets=offsets, asynchronous=False)
+            self._metrics.commit("ok")
+        except KafkaException as exc:
+            self._metrics.commit("failed")
+            log.warning("runtime.commit_failed", error=str(exc))
+
+    def _report_lag(self) -> None:
+        for (topic, partition), tracker in self._trackers.items():
+            try:
+                _, high = self._consumer.get_watermark_offsets(TopicPartition(topic, partition), cached=True)
+            except KafkaException:
+                continue
+            position = tracker.committable()
+            if high >= 0 and position is not None:
+                self._metrics.lag(topic, partition, max(0, high - position))
+
+    def _drain(self, partitions: set[TP], timeout_s: float) -> bool:
+        """Wait until no record of ``partitions`` is in flight; False at the deadline."""
+        deadline = self._clock() + timeout_s
+        while any(self._trackers[tp].in_flight for tp in partitions if tp in self._trackers):
+            remaining = deadline - self._clock()
+            if remaining <= 0:
+                return False
+            self._collect(block_s=min(remaining, 0.1))
+        return True
+
+    # rebalance callbacks (run inside consume, on this thread)
+    def _on_assign(self, consumer: Any, partitions: list[TopicPartition]) -> None:
+        self._metrics.rebalance("assigned", len(partitions))
+        ready = self._ledger_ready
+        if ready is not None and partitions and not ready(self._settings.ledger_catch_up_timeout_s):
+            self._on_fatal(RuntimeError("the ledger did not catch up in time; refusing to process"))
+        for p in partitions:
+            self._trackers[(p.topic, p.partition)] = OffsetTracker()
+        log.info("runtime.assigned", partitions=[f"{p.topic}[{p.partition}]" for p in partitions])
+
+    def _on_revoke(self, consumer: Any, partitions: list[TopicPartition]) -> None:
+        tps = {(p.topic, p.partition) for p in partitions}
+        self._metrics.rebalance("revoked", len(tps))
+        drained = self._drain(tps, self._settings.drain_timeout_s)
+        if not drained:
+            log.warning("runtime.drain_deadline", partitions=sorted(tps))
+            self._executor.abandon(tps, timeout=5)
+            self._collect()
+        self._commit(asynchronous=False, only=tps)
+        self._forget(tps)
+        log.info("runtime.revoked", partitions=sorted(tps), drained=drained)
+
+    def _on_lost(self, consumer: Any, partitions: list[TopicPartition]) -> None:
+        tps = {(p.topic, p.partition) for p in partitions}
+        self._metrics.rebalance("lost", len(tps))
+        self._executor.abandon(tps, timeout=5)
+        self._collect()
+        self._forget(tps)
+        log.warning("runtime.lost", partitions=sorted(tps))
+
+    def _forget(self, tps: set[TP]) -> None:
+        for tp in tps:
+            self._trackers.pop(tp, None)
+            self._paused.discard(tp)
+            self._delayed.pop(tp, None)
+            self._metrics.forget_lag(*tp)
+
+    def _close(self) -> None:
+        everything = set(self._trackers)
+        if not self._drain(everything, self._settings.shutdown_timeout_s):
+            log.warning("runtime.shutdown_deadline", in_flight=self._in_flight)
+            self._executor.abandon(everything, timeout=5)
+            self._collect()
+        self._commit(asynchronous=False)
+        try:
+            self._consumer.close()
+        except KafkaException as exc:
+            log.warning("runtime.close_failed", error=str(exc))
+        log.info(
+            "runtime.stopped", group=self._executor.group, fatal=repr(self.fatal) if self.fatal else None
+        )

@@ -1,0 +1,62 @@
+"""Settings of a consumer process (``bcx consume``): the runtime section and the whole process model."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from bcx.exstream.settings import ExstreamSettings, OutputStorageSettings
+from bcx.settings import KafkaSettings, MetricsSettings, ProcessSettings, RegistrySettings
+
+
+class RuntimeSettings(BaseModel):
+    """How the runtime consumes, schedules, retries and gives up (``BCX_CONSUMER__*``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    group_id: str | None = Field(default=None, description="override the use case's group (bcx-<use-case>)")
+    topics: list[str] | None = Field(default=None, description="override the use case's input topics")
+    max_in_flight: int = Field(default=256, ge=1, description="records held per process (window)")
+    max_in_flight_per_partition: int | None = Field(default=None, ge=1)
+    ordered: bool = Field(default=True, description="same key one at a time (turn off only if keys commute)")
+    consume_batch: int = Field(default=500, ge=1)
+    commit_interval_s: float = Field(default=1.0, gt=0)
+    max_poll_interval_ms: int = Field(default=300_000, ge=10_000)
+    drain_timeout_s: float = Field(default=20.0, gt=0, description="revoked partitions: wait this long")
+    shutdown_timeout_s: float = Field(default=30.0, gt=0, description="SIGTERM: wait this long")
+    ledger_catch_up_timeout_s: float = Field(default=60.0, gt=0)
+    fetch_queue_kbytes: int = Field(
+        default=8192, ge=64, description="librdkafka prefetch bound per partition"
+    )
+
+    retry_max_attempts: int = Field(default=5, ge=1, description="in-process attempts per record")
+    retry_budget_s: float = Field(default=60.0, gt=0)
+    retry_initial_delay_s: float = Field(default=0.2, gt=0)
+    retry_max_delay_s: float = Field(default=10.0, gt=0)
+    retry_topic_rounds: int = Field(default=3, ge=0, description="trips through <group>.retry.v1; 0 = none")
+    retry_topic_delay_s: float = Field(default=60.0, ge=0)
+
+    dlq_max_count: int = Field(default=100, ge=0, description="dead letters allowed per window; 0 = no cap")
+    dlq_window_s: float = Field(default=300.0, gt=0)
+
+    @model_validator(mode="after")
+    def _within_poll_interval(self) -> RuntimeSettings:
+        limit = self.max_poll_interval_ms / 1000
+        for name in ("drain_timeout_s", "shutdown_timeout_s", "ledger_catch_up_timeout_s"):
+            if getattr(self, name) >= limit * 0.8:
+                raise ValueError(f"{name} must stay well below max_poll_interval_ms ({limit:.0f} s)")
+        return self
+
+    @property
+    def per_partition_limit(self) -> int:
+        return self.max_in_flight_per_partition or self.max_in_flight
+
+
+class ConsumeSettings(ProcessSettings):
+    """The settings of one ``bcx consume <use-case>`` process. ``metrics`` also serves /livez and /readyz."""
+
+    kafka: KafkaSettings = KafkaSettings()
+    registry: RegistrySettings = RegistrySettings()
+    metrics: MetricsSettings = MetricsSettings()
+    consumer: RuntimeSettings = RuntimeSettings()
+    exstream: ExstreamSettings = ExstreamSettings()
+    output_storage: OutputStorageSettings = OutputStorageSettings()
