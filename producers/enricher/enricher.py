@@ -1,0 +1,265 @@
+"""One event through the stage: plan → (skip superseded) → read → map → (skip duplicate/stale) → publish.
+
+:class:`Enricher` holds no Kafka consumer: it is called once per decoded event by the service (the consumer
+runtime's processor) and returns only after every snapshot it decided to publish was acknowledged by Kafka,
+so the runtime commits the offset only then. Reads of one snapshot key are serialised inside the process,
+so two events for the same order (say a shipment and a status change, keyed differently on the input topic)
+cannot publish an older read after a newer one.
+
+Rate limiting slows, never fails: the client already paces requests and waits out 429s; if a read still
+ends in :class:`~bcx.bigcommerce.errors.RateLimited`, the enricher waits for the reset and reads again,
+for as long as it takes (until shutdown, which makes the event retryable and leaves its offset uncommitted).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from bcx.bigcommerce.client import BigCommerceClient
+from bcx.bigcommerce.errors import AuthError, PermanentError, RateLimited, RetryableError
+from bcx.contracts.commerce_common import SnapshotEnvelope, Trigger
+from bcx.contracts.webhook_event import WebhookEvent
+from bcx.errors import ConfigurationError
+from bcx.logging import get_logger
+from producers.enricher import mapping
+from producers.enricher.api_calls import start_counting
+from producers.enricher.errors import EnrichmentRetryable, UnenrichableEvent
+from producers.enricher.fetch import EventReads, SubResourceMissing
+from producers.enricher.metrics import EnricherMetrics
+from producers.enricher.plan import Target, metric_scope, plan
+from producers.enricher.versions import Published, VersionLedger
+
+log = get_logger(__name__)
+
+#: how long to wait when a RateLimited escapes the client without a usable reset time
+_FALLBACK_RATE_LIMIT_WAIT_S = 1.0
+
+
+class SnapshotPublisher(Protocol):
+    async def publish(self, record: SnapshotEnvelope) -> None:
+        """Send ``record`` to its topic keyed by ``record.key``; return once Kafka acknowledged it."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where the event record came from (for the snapshot's lineage)."""
+
+    topic: str | None = None
+    partition: int | None = None
+    offset: int | None = None
+
+
+@dataclass
+class EventOutcome:
+    outcome: str
+    snapshots: dict[str, str] = field(default_factory=dict)
+    api_calls: int = 0
+
+
+class Enricher:
+    def __init__(
+        self,
+        client: BigCommerceClient,
+        publisher: SnapshotPublisher,
+        metrics: EnricherMetrics,
+        *,
+        ledger: VersionLedger | None = None,
+        producer_version: str = "0.1.0",
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        shutdown: asyncio.Event | None = None,
+    ) -> None:
+        self._client = client
+        self._publisher = publisher
+        self._metrics = metrics
+        self.ledger = ledger or VersionLedger()
+        self._version = producer_version
+        self._clock = clock
+        self._sleep = sleep
+        self._shutdown = shutdown or asyncio.Event()
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._lock_users: dict[str, int] = {}
+
+    async def enrich(self, event: WebhookEvent, source: Source = Source()) -> EventOutcome:
+        """Publish the snapshots ``event`` calls for; raises :mod:`~producers.enricher.errors` failures."""
+        started = time.monotonic()
+        scope = metric_scope(event.scope)
+        count = start_counting()
+        try:
+            result = await self._enrich(event, source)
+        except (UnenrichableEvent, EnrichmentRetryable) as exc:
+            self._metrics.events.labels(scope, "failed").inc()
+            log.warning(
+                "enricher.event_failed",
+                event_id=event.event_id,
+                scope=event.scope,
+                store_hash=event.store_hash,
+                error_class=exc.error_class,
+                retryable=exc.retryable,
+                api_calls=count.requests,
+            )
+            raise
+        finally:
+            self._metrics.api_calls.observe(count.requests)
+            self._metrics.duration.observe(time.monotonic() - started)
+        result.api_calls = count.requests
+        self._metrics.events.labels(scope, result.outcome).inc()
+        log.info(
+            "enricher.event",
+            event_id=event.event_id,
+            scope=event.scope,
+            store_hash=event.store_hash,
+            outcome=result.outcome,
+            snapshots=result.snapshots,
+            api_calls=count.requests,
+            rate_limited=count.rate_limited,
+            waited_s=round(count.waited_s, 3),
+        )
+        return result
+
+    async def _enrich(self, event: WebhookEvent, source: Source) -> EventOutcome:
+        if self.ledger.handled(event.event_id):
+            return EventOutcome("duplicate")
+        planned = plan(event)
+        if not planned.targets:
+            self.ledger.mark_handled(event.event_id)
+            return EventOutcome("ignored")
+        trigger = mapping.trigger_of(
+            event,
+            topic=source.topic,
+            partition=source.partition,
+            offset=source.offset,
+            reconciliation=event.event_id.startswith("reconcile:"),
+        )
+        reads = EventReads(self._client, event.store_hash)
+        outcomes: dict[str, str] = {}
+        for target in planned.targets:
+            key = target.key(event.store_hash)
+            async with self._key_lock(key):
+                outcomes[key] = await self._target(event, target, key, trigger, reads)
+        self.ledger.mark_handled(event.event_id)
+        values = set(outcomes.values())
+        if values & {"published", "deleted"}:
+            overall = "published"
+        elif "superseded" in values:
+            overall = "superseded"
+        else:
+            overall = "duplicate"
+        return EventOutcome(overall, outcomes)
+
+    async def _target(
+        self, event: WebhookEvent, target: Target, key: str, trigger: Trigger, reads: EventReads
+    ) -> str:
+        if self.ledger.superseded(key, event.created_at):
+            return self._decided(target, "superseded")
+        record = await self._read(event, target, trigger, reads)
+        if self.ledger.stale(key, record.date_modified):
+            return self._decided(target, "stale")
+        if self.ledger.duplicate(key, record.content_digest):
+            return self._decided(target, "duplicate")
+        try:
+            await self._publisher.publish(record)
+        except Exception as exc:
+            raise EnrichmentRetryable(
+                f"snapshot {key} not acknowledged: {type(exc).__name__}: {exc}",
+                error_class="kafka.produce",
+                stage="publish",
+            ) from exc
+        # a deletion was observed after the event; otherwise the entity's own version bounds what it reflects
+        gone = record.deleted and record.date_modified is None
+        horizon = event.created_at if gone else record.date_modified
+        self.ledger.record(key, Published(horizon, record.date_modified, record.content_digest))
+        self._metrics.latency.observe(max(0.0, (self._clock() - event.created_at).total_seconds()))
+        return self._decided(target, "deleted" if record.deleted else "published")
+
+    def _decided(self, target: Target, outcome: str) -> str:
+        self._metrics.snapshots.labels(target.entity_type, outcome).inc()
+        return outcome
+
+    async def _read(
+        self, event: WebhookEvent, target: Target, trigger: Trigger, reads: EventReads
+    ) -> SnapshotEnvelope:
+        while True:
+            try:
+                return await self._read_once(event, target, trigger, reads)
+            except RateLimited as exc:
+                if self._shutdown.is_set():
+                    raise EnrichmentRetryable(
+                        "shutting down while rate limited", error_class="bigcommerce.rate_limited"
+                    ) from exc
+                wait = exc.reset_after_s if exc.reset_after_s > 0 else _FALLBACK_RATE_LIMIT_WAIT_S
+                self._metrics.rate_limit_waits.inc()
+                self._metrics.rate_limit_wait_seconds.inc(wait)
+                log.info("enricher.rate_limited", store_hash=event.store_hash, wait_s=wait)
+                await self._sleep(wait)
+            except AuthError as exc:
+                raise UnenrichableEvent(str(exc), error_class="bigcommerce.auth", stage="read") from exc
+            except PermanentError as exc:
+                raise UnenrichableEvent(
+                    str(exc), error_class=f"bigcommerce.{type(exc).__name__.lower()}", stage="read"
+                ) from exc
+            except (RetryableError, SubResourceMissing) as exc:
+                raise EnrichmentRetryable(
+                    str(exc), error_class="bigcommerce.unavailable", stage="read"
+                ) from exc
+            except ConfigurationError as exc:
+                raise UnenrichableEvent(str(exc), error_class="config.unknown_store", stage="read") from exc
+
+    async def _read_once(
+        self, event: WebhookEvent, target: Target, trigger: Trigger, reads: EventReads
+    ) -> SnapshotEnvelope:
+        env = mapping.Envelope(
+            store_hash=event.store_hash,
+            entity_type=target.entity_type,
+            entity_id=target.entity_id,
+            fetched_at=self._clock(),
+            trigger=trigger,
+            producer_version=self._version,
+        )
+        kind = target.entity_type
+        if kind == "order":
+            return mapping.order_record(env, await reads.order(int(target.entity_id)))
+        if kind == "refund":
+            assert target.order_id is not None
+            refund, currency = await reads.refund(int(target.entity_id), target.order_id)
+            return mapping.refund_record(env, refund, order_id=target.order_id, currency_code=currency)
+        if kind == "customer":
+            return mapping.customer_record(env, await reads.customer(int(target.entity_id)))
+        if kind == "cart":
+            abandoned = event.scope.rstrip("/").endswith("/cart/abandoned")
+            return mapping.cart_record(env, await reads.cart(target.entity_id), abandoned=abandoned)
+        if kind == "product":
+            return mapping.product_record(env, await reads.product(int(target.entity_id)))
+        if kind == "company":
+            return mapping.account_record(env, await reads.company(int(target.entity_id)))
+        raise UnenrichableEvent(f"no reader for {kind}", error_class="event.unsupported", stage="read")
+
+    def _key_lock(self, key: str) -> _KeyLock:
+        return _KeyLock(self, key)
+
+
+class _KeyLock:
+    """An asyncio lock per snapshot key, dropped when nobody holds or waits for it."""
+
+    def __init__(self, owner: Enricher, key: str) -> None:
+        self._owner = owner
+        self._key = key
+
+    async def __aenter__(self) -> None:
+        owner = self._owner
+        lock = owner._locks.setdefault(self._key, asyncio.Lock())
+        owner._lock_users[self._key] = owner._lock_users.get(self._key, 0) + 1
+        await lock.acquire()
+
+    async def __aexit__(self, *_exc: object) -> None:
+        owner = self._owner
+        owner._locks[self._key].release()
+        owner._lock_users[self._key] -= 1
+        if owner._lock_users[self._key] == 0:
+            del owner._lock_users[self._key]
+            del owner._locks[self._key]

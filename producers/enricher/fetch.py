@@ -1,0 +1,96 @@
+"""Reading the current state of a :class:`~producers.enricher.plan.Target` through the BigCommerce client.
+
+One :class:`EventReads` per event memoises reads, so a refund event reads its order once for both the order
+and the refund snapshot. A 404 for the entity itself answers ``None`` (it no longer exists); every other
+adapter error propagates for :mod:`producers.enricher.enricher` to classify.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bcx.bigcommerce.client import BigCommerceClient
+from bcx.bigcommerce.errors import NotFound
+from bcx.bigcommerce.models import Cart, CompanySnapshot, CustomerSnapshot, OrderSnapshot, ProductSnapshot
+from bcx.bigcommerce.models import Refund as ApiRefund
+
+#: which ``NotFound.resource`` labels mean "this entity is gone" for each target type
+_GONE = {
+    "order": {"order"},
+    "refund": {"refund", "order"},
+    "customer": {"customer"},
+    "cart": {"cart"},
+    "product": {"product"},
+    "company": {"company"},
+}
+
+
+class SubResourceMissing(Exception):
+    """A 404 for something other than the entity itself (e.g. a price list deleted mid-read)."""
+
+
+class EventReads:
+    """The reads of one event against one store, memoised by (kind, id)."""
+
+    def __init__(self, client: BigCommerceClient, store_hash: str) -> None:
+        self._client = client
+        self._store = store_hash
+        self._cache: dict[tuple[str, str], Any] = {}
+
+    async def _once(self, kind: str, ident: str, read: Callable[[], Awaitable[Any]]) -> Any:
+        key = (kind, ident)
+        if key not in self._cache:
+            try:
+                self._cache[key] = await read()
+            except NotFound as exc:
+                if exc.resource not in _GONE[kind]:
+                    raise SubResourceMissing(str(exc)) from exc
+                self._cache[key] = None
+        return self._cache[key]
+
+    async def order(self, order_id: int) -> OrderSnapshot | None:
+        found: OrderSnapshot | None = await self._once(
+            "order", str(order_id), lambda: self._client.get_order(self._store, order_id)
+        )
+        return found
+
+    async def refund(self, refund_id: int, order_id: int) -> tuple[ApiRefund | None, str]:
+        """The refund (from its order's refunds, else read directly) and the order's paid currency."""
+        order = await self.order(order_id)
+        if order is None:
+            return None, ""
+        currency = order.order.default_currency_code or order.order.currency_code
+        for refund in order.refunds:
+            if refund.id == refund_id:
+                return refund, currency
+        found: ApiRefund | None = await self._once(
+            "refund", str(refund_id), lambda: self._client.get_refund(self._store, refund_id)
+        )
+        if found is not None and found.order_id != order_id:
+            return None, currency
+        return found, currency
+
+    async def customer(self, customer_id: int) -> CustomerSnapshot | None:
+        found: CustomerSnapshot | None = await self._once(
+            "customer", str(customer_id), lambda: self._client.get_customer(self._store, customer_id)
+        )
+        return found
+
+    async def cart(self, cart_id: str) -> Cart | None:
+        found: Cart | None = await self._once(
+            "cart", cart_id, lambda: self._client.get_cart(self._store, cart_id)
+        )
+        return found
+
+    async def product(self, product_id: int) -> ProductSnapshot | None:
+        found: ProductSnapshot | None = await self._once(
+            "product", str(product_id), lambda: self._client.get_product(self._store, product_id)
+        )
+        return found
+
+    async def company(self, company_id: int) -> CompanySnapshot | None:
+        found: CompanySnapshot | None = await self._once(
+            "company", str(company_id), lambda: self._client.get_company(self._store, company_id)
+        )
+        return found

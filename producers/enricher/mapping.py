@@ -1,0 +1,178 @@
+"""BigCommerce API snapshots → ``commerce.*`` records, with their version, digest and id. Pure.
+
+:class:`Envelope` carries what the enricher knows besides the entity (store, trigger, read time); each
+``*_record`` function adds the entity, derives ``date_modified`` (the snapshot version), the content digest
+(SHA-256 of the entity part's canonical JSON) and the deterministic ``snapshot_id``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bcx.bigcommerce.models import Cart as ApiCart
+from bcx.bigcommerce.models import CompanySnapshot, CustomerSnapshot, OrderSnapshot, ProductSnapshot
+from bcx.bigcommerce.models import Refund as ApiRefund
+from bcx.contracts import commerce_accounts as acc
+from bcx.contracts import commerce_carts as carts
+from bcx.contracts import commerce_customers as cust
+from bcx.contracts import commerce_orders as orders
+from bcx.contracts import commerce_products as prod
+from bcx.contracts import commerce_refunds as refunds
+from bcx.contracts.commerce_common import SnapshotEnvelope, Trigger
+from bcx.contracts.webhook_event import WebhookEvent
+from producers.enricher.convert import convert, convert_fields
+from producers.enricher.plan import status_transition
+
+_SNAPSHOT_NAMESPACE = uuid.UUID("5b0e3c52-7f4d-4d8e-9a7e-0d6f3e1c2b44")
+_ENVELOPE_FIELDS = frozenset(SnapshotEnvelope.model_fields)
+_ORDER_BODY = [n for n in orders.OrderSnapshotRecord.model_fields if n not in _ENVELOPE_FIELDS]
+_ACCOUNT_BODY = [n for n in acc.AccountSnapshotRecord.model_fields if n not in _ENVELOPE_FIELDS]
+
+
+@dataclass(frozen=True)
+class Envelope:
+    store_hash: str
+    entity_type: str
+    entity_id: str
+    fetched_at: datetime
+    trigger: Trigger
+    producer_version: str
+
+
+def trigger_of(
+    event: WebhookEvent,
+    *,
+    topic: str | None = None,
+    partition: int | None = None,
+    offset: int | None = None,
+    reconciliation: bool = False,
+) -> Trigger:
+    previous, new = status_transition(event)
+    return Trigger(
+        event_id=event.event_id,
+        scope=event.scope,
+        resource_type=event.resource_type,
+        resource_id=event.resource_id,
+        created_at=event.created_at,
+        previous_status_id=previous,
+        new_status_id=new,
+        data_json=event.data_json,
+        reconciliation=reconciliation,
+        source_topic=topic,
+        source_partition=partition,
+        source_offset=offset,
+    )
+
+
+def _finish(
+    model: type[SnapshotEnvelope],
+    env: Envelope,
+    *,
+    date_modified: datetime | None,
+    deleted: bool,
+    body: dict[str, Any],
+) -> SnapshotEnvelope:
+    record = model.model_validate(
+        {
+            "snapshot_id": "",
+            "store_hash": env.store_hash,
+            "entity_type": env.entity_type,
+            "entity_id": env.entity_id,
+            "date_modified": date_modified,
+            "deleted": deleted,
+            "fetched_at": env.fetched_at,
+            "content_digest": "",
+            "trigger": env.trigger,
+            "producer_version": env.producer_version,
+            **body,
+        }
+    )
+    entity = record.model_dump(mode="json", exclude=set(_ENVELOPE_FIELDS - {"deleted"}))
+    digest = hashlib.sha256(json.dumps(entity, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+    version = record.date_modified.isoformat() if record.date_modified else "-"
+    snapshot_id = uuid.uuid5(_SNAPSHOT_NAMESPACE, f"{record.key}|{version}|{digest}")
+    return record.model_copy(update={"content_digest": digest, "snapshot_id": str(snapshot_id)})
+
+
+def order_record(env: Envelope, snapshot: OrderSnapshot | None) -> SnapshotEnvelope:
+    """An order snapshot; ``None`` (not found) or an archived order (``is_deleted``) is ``deleted``."""
+    if snapshot is None:
+        return _finish(orders.OrderSnapshotRecord, env, date_modified=None, deleted=True, body={})
+    body = convert_fields(snapshot, orders.OrderSnapshotRecord, _ORDER_BODY)
+    return _finish(
+        orders.OrderSnapshotRecord,
+        env,
+        date_modified=snapshot.order.date_modified,
+        deleted=snapshot.order.is_deleted,
+        body=body,
+    )
+
+
+def refund_record(
+    env: Envelope, refund: ApiRefund | None, *, order_id: int, currency_code: str
+) -> SnapshotEnvelope:
+    """A refund; immutable, so its version is its creation time."""
+    body: dict[str, Any] = {"order_id": order_id, "currency_code": currency_code}
+    if refund is None:
+        return _finish(refunds.RefundSnapshotRecord, env, date_modified=None, deleted=True, body=body)
+    body["refund"] = convert(refund, orders.Refund)
+    return _finish(refunds.RefundSnapshotRecord, env, date_modified=refund.created, deleted=False, body=body)
+
+
+def customer_record(env: Envelope, snapshot: CustomerSnapshot | None) -> SnapshotEnvelope:
+    if snapshot is None:
+        return _finish(cust.CustomerSnapshotRecord, env, date_modified=None, deleted=True, body={})
+    body = {
+        "customer": convert(snapshot.customer, cust.Customer),
+        "group": convert(snapshot.group, cust.CustomerGroup) if snapshot.group else None,
+        "attributes": dict(snapshot.attributes),
+    }
+    return _finish(
+        cust.CustomerSnapshotRecord,
+        env,
+        date_modified=snapshot.customer.date_modified,
+        deleted=False,
+        body=body,
+    )
+
+
+def cart_record(env: Envelope, cart: ApiCart | None, *, abandoned: bool) -> SnapshotEnvelope:
+    """A cart; converted and expired carts no longer exist and are ``deleted``."""
+    if cart is None:
+        return _finish(
+            carts.CartSnapshotRecord, env, date_modified=None, deleted=True, body={"abandoned": abandoned}
+        )
+    body = {"abandoned": abandoned, "cart": convert(cart, carts.Cart)}
+    return _finish(carts.CartSnapshotRecord, env, date_modified=cart.updated_time, deleted=False, body=body)
+
+
+def product_record(env: Envelope, snapshot: ProductSnapshot | None) -> SnapshotEnvelope:
+    if snapshot is None:
+        return _finish(prod.ProductSnapshotRecord, env, date_modified=None, deleted=True, body={})
+    product = snapshot.product
+    custom_url = product.custom_url.url if product.custom_url is not None else ""
+    body = {
+        "product": convert(product, prod.Product, custom_url=custom_url),
+        "price_records": [convert(r, prod.PriceListRecord) for r in snapshot.price_records],
+    }
+    return _finish(
+        prod.ProductSnapshotRecord, env, date_modified=product.date_modified, deleted=False, body=body
+    )
+
+
+def account_record(env: Envelope, snapshot: CompanySnapshot | None) -> SnapshotEnvelope:
+    if snapshot is None:
+        return _finish(acc.AccountSnapshotRecord, env, date_modified=None, deleted=True, body={})
+    body = convert_fields(snapshot, acc.AccountSnapshotRecord, _ACCOUNT_BODY)
+    return _finish(
+        acc.AccountSnapshotRecord,
+        env,
+        date_modified=snapshot.company.updated_at,
+        deleted=False,
+        body=body,
+    )
