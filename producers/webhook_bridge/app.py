@@ -92,10 +92,10 @@ def create_app(
             Route("/livez", livez, methods=["GET"]),
             Route(
                 "/readyz",
-                Readiness(producer, publisher, timeout_s=options.readiness_timeout_s),
+                Readiness(producer, publisher, timeout_s=options.readiness_timeout_s).endpoint,
                 methods=["GET"],
             ),
-            Route("/metrics", MetricsEndpoint(registry), methods=["GET"]),
+            Route("/metrics", MetricsEndpoint(registry).endpoint, methods=["GET"]),
             Route("/openapi.json", openapi, methods=["GET"]),
         ],
         lifespan=lifespan,

@@ -49,7 +49,7 @@ class Readiness:
             return "unavailable"
         return "ok"
 
-    async def __call__(self, _request: Request) -> Response:
+    async def endpoint(self, _request: Request) -> Response:
         kafka, schema = await asyncio.gather(self._kafka(), self._schema())
         checks = {"kafka": kafka, "schema": schema}
         ready = all(value == "ok" for value in checks.values())
@@ -62,5 +62,5 @@ class MetricsEndpoint:
     def __init__(self, registry: CollectorRegistry) -> None:
         self._registry = registry
 
-    async def __call__(self, _request: Request) -> Response:
+    async def endpoint(self, _request: Request) -> Response:
         return Response(render(self._registry), media_type=CONTENT_TYPE_LATEST)

@@ -8,7 +8,7 @@ The resource an event is about (the Kafka key's ``type:id``) is found per family
 
 - store events: ``data.type`` + ``data.id``;
 - ``data.type`` without ``id`` (``store/order/transaction/*``): ``data.{type}_id``;
-- inventory-location events (``store/inventory/…``): ``variant_id``, else ``product_id``, else ``location_id``;
+- inventory-location events (``store/inventory/…``): ``variant_id``, ``product_id`` or ``location_id``;
 - channel, B2B, metafield events (no ``type``/``id``): the most specific noun of the
   scope that has a ``{noun}_id`` in ``data`` (``store/company/user/created`` → ``user_id``), then
   ``metafield_id``, ``variant_id``, ``product_id``, ``location_id``, ``uuid``;

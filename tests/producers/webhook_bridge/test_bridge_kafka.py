@@ -1,0 +1,215 @@
+"""The bridge end to end with the real broker and registry: what is accepted lands in Kafka, nothing else."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bcx.contracts.codecs import webhook_event_codec
+from bcx.settings import KafkaSettings
+from tests.producers.webhook_bridge.conftest import BridgeFactory
+from tests.producers.webhook_bridge.samples import (
+    SECRET_HEADER,
+    SIGNED_STORE,
+    STORE,
+    callback,
+    empty_example_files,
+    encode,
+    example_body,
+    example_files,
+    shared_headers,
+    signed,
+)
+from tests.support.kafka import consume, count
+
+pytestmark = pytest.mark.integration
+
+
+def records_by_event_id(
+    kafka_settings: KafkaSettings, registry: Any, topic: str, expected: int
+) -> dict[str, Any]:
+    codec = webhook_event_codec(registry)
+    out: dict[str, Any] = {}
+    for message in consume(kafka_settings, topic, expected):
+        event = codec.decode(message.value())
+        assert message.key().decode() == event.key
+        out[event.event_id] = (event, message.key().decode())
+    return out
+
+
+class TestOfficialExamples:
+    async def test_every_example_is_published_with_its_key(
+        self, bridge_factory: BridgeFactory, kafka_settings: KafkaSettings, registry: Any
+    ) -> None:
+        """Each official example body gets 200 and exactly one record keyed store:type:id with its data."""
+        paths = example_files()
+        sent: dict[str, tuple[Path, dict[str, Any]]] = {}
+        async with bridge_factory() as running:
+            for index, path in enumerate(paths):
+                msg_id = f"msg_{index}"
+                response = await running.post(example_body(path), {**shared_headers(), "webhook-id": msg_id})
+                assert response.status_code == 200, (path.name, response.text)
+                assert response.content == b""
+                sent[msg_id] = (path, json.loads(example_body(path)))
+            topic = running.topic
+        published = records_by_event_id(kafka_settings, registry, topic, len(paths))
+        assert sorted(published) == sorted(sent)
+        for msg_id, (event, key) in published.items():
+            path, document = sent[msg_id]
+            assert event.scope == document["scope"], path.name
+            assert json.loads(event.data_json) == document["data"]
+            assert event.hash == document["hash"]
+            assert event.store_hash == STORE
+            assert key == f"{STORE}:{event.resource_type}:{event.resource_id}"
+            data = document["data"]
+            if "id" in data:
+                assert (event.resource_type, event.resource_id) == (data["type"], str(data["id"]))
+        assert count(kafka_settings, topic, settle=1.0) == len(paths)
+
+    async def test_empty_upstream_examples_are_refused(
+        self, bridge_factory: BridgeFactory, kafka_settings: KafkaSettings
+    ) -> None:
+        """The two upstream example files that are empty are not callbacks: 400, nothing published."""
+        async with bridge_factory() as running:
+            for path in empty_example_files():
+                response = await running.post(example_body(path), shared_headers())
+                assert response.status_code == 400
+                assert response.json() == {"error": "malformed_json"}
+            topic = running.topic
+        assert count(kafka_settings, topic, settle=1.0) == 0
+
+
+class TestRejections:
+    @pytest.mark.parametrize(
+        ("body", "headers", "status", "reason"),
+        [
+            (b"{nope", shared_headers(), 400, "malformed_json"),
+            (
+                encode(callback()),
+                {SECRET_HEADER: "x", "content-type": "text/plain"},
+                415,
+                "unsupported_media_type",
+            ),
+            (encode(callback()), {SECRET_HEADER: "x"}, 415, "unsupported_media_type"),
+            (encode(callback(data={"pad": "x" * 70_000})), shared_headers(), 413, "body_too_large"),
+            (encode({"scope": "store/order/created"}), shared_headers(), 422, "missing_producer"),
+            (encode(callback(created_at=None)), shared_headers(), 422, "missing_created_at"),
+            (encode(callback()), shared_headers("wrong"), 401, "invalid_secret"),
+            (encode(callback()), {"content-type": "application/json"}, 401, "missing_secret"),
+            (encode(callback(store="zzz999")), shared_headers(), 401, "unknown_store"),
+            (encode(callback(store=SIGNED_STORE)), shared_headers(), 401, "missing_signature"),
+        ],
+    )
+    async def test_rejection_classes_publish_nothing(
+        self,
+        bridge_factory: BridgeFactory,
+        kafka_settings: KafkaSettings,
+        body: bytes,
+        headers: dict[str, str],
+        status: int,
+        reason: str,
+    ) -> None:
+        """Each class of bad request gets its precise status and JSON reason, and the topic stays empty."""
+        async with bridge_factory() as running:
+            response = await running.post(body, headers)
+            topic = running.topic
+            samples = running.bridge.metrics.requests.collect()[0].samples
+        assert (response.status_code, response.json()) == (status, {"error": reason})
+        assert response.headers["content-type"] == "application/json"
+        assert any(s.labels.get("outcome") == reason and s.value == 1 for s in samples)
+        assert count(kafka_settings, topic, settle=1.0) == 0
+
+    async def test_forged_and_replayed_signatures_are_refused(
+        self, bridge_factory: BridgeFactory, kafka_settings: KafkaSettings, registry: Any
+    ) -> None:
+        """A forged signature and a stale replay get 401; the genuine signed delivery is published once."""
+        body = encode(callback(store=SIGNED_STORE))
+        now = int(time.time())
+        genuine = {**signed(body, "msg_ok", now), SECRET_HEADER: shared_headers()[SECRET_HEADER]}
+        forged = {
+            **signed(body, "msg_forged", now, client_secret="attacker"),
+            SECRET_HEADER: genuine[SECRET_HEADER],
+        }
+        replayed = {**signed(body, "msg_old", now - 3600), SECRET_HEADER: genuine[SECRET_HEADER]}
+        tampered = dict(genuine)
+        async with bridge_factory() as running:
+            assert (await running.post(body, forged)).json() == {"error": "invalid_signature"}
+            assert (await running.post(body, replayed)).json() == {"error": "stale_timestamp"}
+            assert (await running.post(body.replace(b"250", b"251"), tampered)).status_code == 401
+            assert (await running.post(body, genuine)).status_code == 200
+            topic = running.topic
+        published = records_by_event_id(kafka_settings, registry, topic, 1)
+        assert list(published) == ["msg_ok"]
+        assert published["msg_ok"][0].authentication.value == "BOTH"
+        assert count(kafka_settings, topic, settle=1.0) == 1
+
+
+class TestDuplicatesAndOps:
+    async def test_quick_redelivery_is_acknowledged_once(
+        self, bridge_factory: BridgeFactory, kafka_settings: KafkaSettings
+    ) -> None:
+        """The same callback delivered twice within the window gets 200 twice and one record."""
+        async with bridge_factory() as running:
+            for _ in range(2):
+                assert (await running.post(encode(callback()), shared_headers())).status_code == 200
+            topic = running.topic
+            samples = {
+                s.labels["outcome"]: s.value
+                for s in running.bridge.metrics.requests.collect()[0].samples
+                if s.name.endswith("_total")
+            }
+        assert samples == {"accepted": 1.0, "duplicate": 1.0}
+        assert count(kafka_settings, topic, settle=1.0) == 1
+
+    async def test_health_metrics_and_openapi(self, bridge_factory: BridgeFactory) -> None:
+        """/livez and /readyz are 200 with Kafka and schema up; /metrics has the ratio; the doc serves."""
+        async with bridge_factory() as running:
+            client = running.client
+            assert (await client.get("http://bridge/livez")).status_code == 200
+            ready = await client.get("http://bridge/readyz")
+            assert ready.status_code == 200, ready.text
+            assert ready.json() == {"status": "ready", "checks": {"kafka": "ok", "schema": "ok"}}
+            await running.post(encode(callback()), shared_headers())
+            await running.post(b"{", shared_headers())
+            metrics = (await client.get("http://bridge/metrics")).text
+            assert 'bcx_bridge_requests_total{outcome="accepted",scope="store/order/created"} 1.0' in metrics
+            assert (
+                'bcx_bridge_requests_total{outcome="malformed_json",scope="unauthenticated"} 1.0' in metrics
+            )
+            assert "bcx_bridge_success_ratio 0.5" in metrics
+            assert "bcx_bridge_produce_duration_seconds_count 1.0" in metrics
+            assert (await client.get("http://bridge/openapi.json")).json()["openapi"] == "3.1.0"
+            assert (await client.get("http://bridge/webhooks/bigcommerce")).status_code == 405
+
+    async def test_readiness_reports_a_missing_topic(self, bridge_factory: BridgeFactory) -> None:
+        """With the configured topic absent, /readyz answers 503 and says so."""
+        async with bridge_factory(topic="bigcommerce.webhooks.absent.v1") as running:
+            ready = await running.client.get("http://bridge/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["kafka"] == "topic missing"
+
+    async def test_secrets_never_logged(
+        self, bridge_factory: BridgeFactory, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Neither the shared secret nor signature material appears in the bridge's log lines."""
+        from bcx.logging import configure_logging
+        from bcx.settings import LogSettings
+
+        configure_logging(LogSettings(format="json"))
+        body = encode(callback(store=SIGNED_STORE))
+        headers = {
+            **signed(body, "msg_log", int(time.time())),
+            SECRET_HEADER: shared_headers()[SECRET_HEADER],
+        }
+        async with bridge_factory() as running:
+            await running.post(body, headers)
+            await running.post(encode(callback()), shared_headers("wrong-secret-value"))
+        out = capsys.readouterr().out
+        assert "bridge.callback" in out
+        assert shared_headers()[SECRET_HEADER] not in out
+        assert "wrong-secret-value" not in out
+        assert headers["webhook-signature"].split(",", 1)[1] not in out
