@@ -1,0 +1,1 @@
+"""Benchmark scripts: each measures a real path beside a baseline in the same run; run with python -m."""
