@@ -63,6 +63,11 @@ def receipt_number(transaction_id: str) -> str:
     return f"RCT-{transaction_id}"
 
 
+def _rate(rate: Decimal) -> str:
+    """An exchange rate without BigCommerce's trailing zeros: ``0.9200000000`` → ``0.92``."""
+    return f"{rate.normalize():f}"
+
+
 def _currency_section(context: OrderContext, show: Presenter) -> dict[str, Any]:
     order = context.snapshot.order
     code = context.transactional_currency
@@ -71,7 +76,7 @@ def _currency_section(context: OrderContext, show: Presenter) -> dict[str, Any]:
         "symbol": money.symbol(code, show.locale),
         "decimals": money.minor_units(code),
         "storeCurrency": (order.store_default_currency_code or context.store.currency).upper(),
-        "storeToTransactionalRate": str(order.store_default_to_transactional_exchange_rate or Decimal(1)),
+        "storeToTransactionalRate": _rate(order.store_default_to_transactional_exchange_rate or Decimal(1)),
         "display": None,
     }
     display = order.currency_code.upper()
@@ -81,7 +86,7 @@ def _currency_section(context: OrderContext, show: Presenter) -> dict[str, Any]:
         in_display = order.total_inc_tax / to_transactional * order.currency_exchange_rate
         section["display"] = {
             "code": display,
-            "exchangeRate": str(order.currency_exchange_rate),
+            "exchangeRate": _rate(order.currency_exchange_rate),
             "total": show.money(in_display, display),
         }
     return section

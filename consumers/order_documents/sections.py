@@ -32,7 +32,7 @@ def address_lines(address: Address, home_country: str) -> list[str]:
         locality = ", ".join(p for p in (address.city, f"{address.state} {address.zip}".strip()) if p)
         lines.append(locality)
     elif country in _CITY_THEN_POSTCODE_LINES:
-        lines.extend(p for p in (address.city, address.state, address.zip) if p)
+        lines.extend(p for p in (address.city, address.zip) if p)
     else:
         lines.append(" ".join(p for p in (address.zip, address.city) if p))
         if address.state and address.state != address.city and country not in _REGION_NOT_WRITTEN:

@@ -103,7 +103,7 @@ class TestCommonSections:
         """UK addresses put the postcode on its own line; domestic addresses omit the country."""
         data = build_driver_data(hand_made(), request(ORDER_CONFIRMATION))
         assert data["billingAddress"]["name"] == "Ada Lovelace"
-        assert data["billingAddress"]["lines"] == ["12 Analytical Row", "London", "England", "N1 9GU"]
+        assert data["billingAddress"]["lines"] == ["12 Analytical Row", "London", "N1 9GU"]
         shipping = data["shippingAddresses"][0]
         assert shipping["method"] == "Royal Mail Tracked 24"
         assert shipping["cost"]["formatted"] == "£10.00"
