@@ -14,7 +14,7 @@ from bcx.errors import ConfigurationError
 from consumers.runtime.app import UseCaseFactory
 
 USE_CASES: dict[str, str] = {
-    # "order-documents": "consumers.order_documents.app:build",
+    "order-documents": "consumers.order_documents.app:build",
 }
 
 

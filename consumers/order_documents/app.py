@@ -1,0 +1,52 @@
+"""``bcx consume order-documents``: the use case's wiring (registered in :mod:`consumers.registry`).
+
+Input ``commerce.orders.v1`` (the enricher's order snapshots); group ``bcx-order-documents``; documents
+through the runtime's document step; rules from ``BCX_ORDER_DOCUMENTS__RULES_PATH`` (default: routing's
+``default.yaml``), validated here at start-up so a bad rule file stops the process before it consumes.
+"""
+
+from __future__ import annotations
+
+from bcx.bigcommerce.client import BigCommerceClient
+from bcx.contracts import commerce_orders
+from bcx.contracts.codecs import codec_for
+from bcx.contracts.commerce_orders import OrderSnapshotRecord
+from bcx.contracts.ledger_entry import LedgerState
+from bcx.settings import load_settings
+from consumers.order_documents.lookups import BigCommerceLookups
+from consumers.order_documents.processor import OrderDocumentsProcessor
+from consumers.order_documents.settings import OrderDocumentsSettings
+from consumers.runtime import Services, SourceRecord, UseCase
+from consumers.runtime.errors import PermanentError
+from routing import load_rules
+
+NAME = "order-documents"
+#: the ``use_case`` of results and idempotency keys (routing's UseCase.ORDER_DOCUMENTS)
+USE_CASE = "order_documents"
+_SENT = frozenset({LedgerState.GENERATED, LedgerState.DELIVERED})
+
+
+def build(services: Services, settings: OrderDocumentsSettings | None = None) -> UseCase[OrderSnapshotRecord]:
+    """The order-documents use case on ``services`` (settings from the environment unless given)."""
+    settings = settings or load_settings(OrderDocumentsSettings)
+    rules = load_rules(settings.order_documents.rules_path)
+    codec = codec_for(OrderSnapshotRecord, commerce_orders.TOPIC, services.registry, auto_register=False)
+    lookups = BigCommerceLookups(
+        BigCommerceClient(settings.bigcommerce),
+        ttl_s=settings.order_documents.lookup_ttl_s,
+        customers=settings.order_documents.customer_lookups,
+    )
+
+    def decode(record: SourceRecord) -> OrderSnapshotRecord:
+        if record.value is None:
+            raise PermanentError("empty order snapshot record", error_class="data.empty", stage="decode")
+        return codec.decode(record.value)
+
+    def is_sent(key: str) -> bool:
+        entry = services.ledger.get(key)
+        return entry is not None and entry.state in _SENT
+
+    processor = OrderDocumentsProcessor(
+        rules=rules, step=services.document_step(USE_CASE), lookups=lookups, is_sent=is_sent
+    )
+    return UseCase(name=NAME, topics=(commerce_orders.TOPIC,), decoder=decode, processor=processor)

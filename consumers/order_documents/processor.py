@@ -1,0 +1,118 @@
+"""The order-documents processor: one ``commerce.orders.v1`` snapshot → its due documents via the runtime.
+
+Per record: skip deleted orders; read the store (and registered customer) through cached look-ups; build
+routing facts and decide (:mod:`.decide`); for each due document build its driver data and hand it to the
+runtime's :class:`~consumers.runtime.DocumentStep`, which makes it effectively once per idempotency key
+(confirmation and invoice once per order, a receipt once per payment transaction). Every due document is
+attempted even when an earlier one fails; then the first retryable failure (else the first permanent one)
+is raised so the runtime retries or dead-letters the record, and the documents already done are skipped
+by the ledger on the retry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from bcx.contracts.commerce_orders import OrderSnapshotRecord
+from bcx.contracts.document_result import Recipient
+from bcx.logging import get_logger
+from consumers.order_documents.context import OrderContext
+from consumers.order_documents.decide import decisions, due_documents
+from consumers.order_documents.driver_data import DocumentRequest as DriverRequest
+from consumers.order_documents.driver_data import build_driver_data
+from consumers.order_documents.errors import DriverDataError
+from consumers.order_documents.lookups import Lookups
+from consumers.order_documents.snapshot import order_snapshot, trigger
+from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext
+from consumers.runtime.classify import classify
+from consumers.runtime.errors import PermanentError, ProcessingError
+from routing import DocumentDecision, RuleSet
+
+log = get_logger(__name__)
+
+
+class DocumentRunner(Protocol):
+    async def run(self, request: DocumentRequest, ctx: RecordContext) -> DocumentOutcome: ...
+
+
+class OrderDocumentsProcessor:
+    """Implements the runtime's ``Processor[OrderSnapshotRecord]``."""
+
+    def __init__(
+        self,
+        *,
+        rules: RuleSet,
+        step: DocumentRunner,
+        lookups: Lookups,
+        is_sent: Callable[[str], bool],
+    ) -> None:
+        self._rules = rules
+        self._step = step
+        self._lookups = lookups
+        self._is_sent = is_sent
+
+    async def process(self, value: OrderSnapshotRecord, ctx: RecordContext) -> None:
+        if value.deleted or value.order is None:
+            log.info("order_documents.deleted", store_hash=value.store_hash, order_id=value.entity_id)
+            return
+        snapshot = order_snapshot(value)
+        store = await self._lookups.store(value.store_hash)
+        customer = await self._lookups.customer(value.store_hash, snapshot.order.customer_id)
+        context = OrderContext(snapshot=snapshot, store=store, customer=customer)
+        decided = decisions(self._rules, context, trigger(value), is_sent=self._is_sent)
+        due = due_documents(decided)
+        failures: list[ProcessingError] = []
+        outcomes: list[str] = []
+        for document in due:
+            try:
+                outcome = await self._step.run(self._request(value, context, document), ctx)
+                outcomes.append(f"{document.document_type}:{'skipped' if outcome.skipped else 'done'}")
+            except ProcessingError as exc:
+                failures.append(exc)
+                outcomes.append(f"{document.document_type}:failed")
+        log.info(
+            "order_documents.processed",
+            store_hash=value.store_hash,
+            order_id=value.entity_id,
+            status_id=snapshot.order.status_id,
+            event_id=value.trigger.event_id,
+            scope=value.trigger.scope,
+            rules=sorted({r.rule for d in decided for r in d.matched_rules()}),
+            documents=outcomes,
+        )
+        if failures:
+            raise next((f for f in failures if f.retryable), failures[0])
+
+    def _request(
+        self, value: OrderSnapshotRecord, context: OrderContext, document: DocumentDecision
+    ) -> DocumentRequest:
+        try:
+            driver_data = build_driver_data(
+                context,
+                DriverRequest(
+                    document_type=document.document_type,
+                    locale=document.locale,
+                    channels=tuple(c.value for c in document.channels),
+                    reference=document.idempotency_key,
+                    version=document.version,
+                ),
+            )
+        except DriverDataError as exc:
+            raise PermanentError(str(exc), error_class="data.driver_data", stage="map") from exc
+        except Exception as exc:  # an unexpected mapping bug is classified like any other failure
+            raise classify(exc, "map") from exc
+        order = context.snapshot.order
+        return DocumentRequest(
+            decision=document,
+            recipient=Recipient(
+                store_hash=value.store_hash,
+                customer_id=str(order.customer_id) if order.customer_id else None,
+                entity_type="order",
+                entity_id=str(order.id),
+                order_id=str(order.id),
+            ),
+            driver_data=driver_data,
+            source_event_id=value.trigger.event_id,
+            event_created_at=value.trigger.created_at,
+        )
