@@ -18,6 +18,7 @@ from bcx.errors import BcxError
 COMMAND_MODULES: tuple[str, ...] = (
     "bcx.cli.bridge_cmd",
     "bcx.cli.consume_cmd",
+    "bcx.cli.hooks_cmd",
     "bcx.cli.local_cmd",
     "bcx.cli.routing_cmd",
     "bcx.cli.schemas_cmd",
