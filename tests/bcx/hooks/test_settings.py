@@ -1,0 +1,79 @@
+"""The use-case scope table and HooksSettings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bcx.errors import ConfigurationError
+from bcx.hooks.scopes import USE_CASE_SCOPES, wanted_scopes
+from bcx.hooks.settings import HookOptions, HooksSettings
+from bcx.settings import load_settings
+
+CALLBACKS = Path(__file__).resolve().parents[4] / "shared/reference/bigcommerce/webhook-callbacks/list.txt"
+#: documented on BigCommerce's events page but without an example body in the reference set
+DOCUMENTED_ELSEWHERE = {
+    "store/order/transaction/created",
+    "store/order/transaction/updated",
+    "store/company/created",
+    "store/company/updated",
+    "store/company/statusUpdated",
+}
+
+
+class TestScopes:
+    @pytest.mark.skipif(not CALLBACKS.is_file(), reason="the callback list is in ../shared/reference")
+    def test_every_scope_is_an_official_callback(self) -> None:
+        """Each scope in the table has an official example callback or is a documented exception."""
+        names = CALLBACKS.read_text(encoding="utf-8").split()
+        official = {name.removesuffix(".json").replace("_", "/") for name in names}
+        used = {scope for scopes in USE_CASE_SCOPES.values() for scope in scopes}
+        assert used - DOCUMENTED_ELSEWHERE <= official
+
+    def test_wanted_scopes_merge_use_cases(self) -> None:
+        """A scope needed by two use cases appears once, naming both."""
+        wanted = wanted_scopes(["order-documents", "returns"])
+        assert wanted["store/order/statusUpdated"] == ("order-documents", "returns")
+        assert wanted["store/order/refund/created"] == ("returns",)
+        assert list(wanted) == sorted(wanted)
+
+    def test_unknown_use_case_is_a_configuration_error(self) -> None:
+        """An unknown use case is refused with the known ones listed."""
+        with pytest.raises(ConfigurationError, match="known: account-statements"):
+            wanted_scopes(["invoices"])
+
+
+class TestSettings:
+    def test_environment_configures_hooks(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """BCX_HOOKS__* set destination, secrets and comma-separated use cases; per-store secrets win."""
+        monkeypatch.setenv("BCX_HOOKS__DESTINATION", "https://hooks.example.com/webhooks/bigcommerce")
+        monkeypatch.setenv("BCX_HOOKS__SECRET", "default-secret")
+        monkeypatch.setenv("BCX_HOOKS__STORE_SECRETS", '{"s2": "store-two-secret"}')
+        monkeypatch.setenv("BCX_HOOKS__USE_CASES", "order-documents, returns")
+        settings = load_settings(HooksSettings)
+        assert settings.hooks.use_cases == ("order-documents", "returns")
+        assert settings.hooks.endpoint("s1").headers() == {"X-Bcx-Webhook-Secret": "default-secret"}
+        assert settings.hooks.endpoint("s2").headers() == {"X-Bcx-Webhook-Secret": "store-two-secret"}
+        assert "default-secret" not in repr(settings)
+
+    def test_use_cases_accept_json(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A JSON list of use cases is accepted too."""
+        monkeypatch.setenv("BCX_HOOKS__USE_CASES", '["retention"]')
+        assert load_settings(HooksSettings).hooks.use_cases == ("retention",)
+
+    def test_bad_values_are_refused_without_echoing_them(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """An unknown use case or a destination with credentials fails naming the variable, not the value."""
+        monkeypatch.setenv("BCX_HOOKS__DESTINATION", "https://user:hunter2@hooks.example.com/x")
+        with pytest.raises(ConfigurationError, match="BCX_HOOKS__DESTINATION") as caught:
+            load_settings(HooksSettings)
+        assert "hunter2" not in str(caught.value)
+        monkeypatch.delenv("BCX_HOOKS__DESTINATION")
+        monkeypatch.setenv("BCX_HOOKS__USE_CASES", "order-documents,bogus")
+        with pytest.raises(ConfigurationError, match="BCX_HOOKS__USE_CASES"):
+            load_settings(HooksSettings)
+
+    def test_endpoint_needs_a_destination(self) -> None:
+        """Without a destination no endpoint can be built, and the error names the variable."""
+        with pytest.raises(ConfigurationError, match="BCX_HOOKS__DESTINATION"):
+            HookOptions().endpoint("s1")
