@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -28,6 +29,7 @@ class BridgeMetrics:
     def __init__(self, registry: CollectorRegistry, *, clock: Callable[[], float] = time.time) -> None:
         self.success_ratio = SuccessRatio()
         self._clock = clock
+        self._children: dict[tuple[str, str], tuple[Any, Any]] = {}
         self.requests = Counter(
             "bcx_bridge_requests",
             "Webhook callbacks by scope and outcome. Rising invalid_secret/invalid_signature: a "
@@ -78,6 +80,10 @@ class BridgeMetrics:
 
     def observe(self, scope: str, outcome: str, status: int, seconds: float) -> None:
         """Count one answered callback (``scope`` already a safe label) and feed the success ratio."""
-        self.requests.labels(scope, outcome).inc()
-        self.request_latency.labels(outcome).observe(seconds)
+        children = self._children.get((scope, outcome))
+        if children is None:  # label lookups take a lock and hash; do them once per label pair
+            children = (self.requests.labels(scope, outcome), self.request_latency.labels(outcome))
+            self._children[(scope, outcome)] = children
+        children[0].inc()
+        children[1].observe(seconds)
         self.success_ratio.record(200 <= status < 300, self._clock())

@@ -75,6 +75,8 @@ def _text(value: Any, field: str, *, required: bool) -> str | None:
     text = str(value)
     if not text or len(text) > MAX_TEXT or not text.isprintable():
         raise _reject(f"invalid_{field}", f"{field} must be 1-{MAX_TEXT} printable characters")
+    if text.isascii():
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -9,6 +9,8 @@ which consumers absorb. Every failure becomes :class:`Unavailable` (503 + Retry-
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
 import time
 from typing import Protocol
 
@@ -93,15 +95,10 @@ class Publisher:
             raise Unavailable("kafka_queue_full") from exc
         except ProduceError as exc:
             raise Unavailable("kafka_unavailable", str(exc)) from exc
-        # asyncio.wait, not wait_for: a timeout must not cancel the delivery future (the poll thread still
-        # resolves it later, and the record may still land)
-        waiter = asyncio.wrap_future(future)
-        done, _ = await asyncio.wait((waiter,), timeout=self._timeout)
-        if not done:
-            waiter.add_done_callback(_retrieve)
-            raise Unavailable("kafka_timeout", f"no acknowledgement within {self._timeout}s")
         try:
-            delivered = waiter.result()
+            delivered = await _bounded_wait(future, self._timeout)
+        except _Expired:
+            raise Unavailable("kafka_timeout", f"no acknowledgement within {self._timeout}s") from None
         except ProduceError as exc:
             if not exc.retriable:
                 log.error("bridge.produce_failed", code=exc.code, error=str(exc))
@@ -110,10 +107,43 @@ class Publisher:
         return delivered
 
 
-def _retrieve(waiter: asyncio.Future[Delivered]) -> None:
-    """Mark a late outcome as seen (asyncio would otherwise warn that its exception was never retrieved)."""
-    if not waiter.cancelled() and waiter.exception() is not None:
-        log.info("bridge.late_delivery_failed", error=str(waiter.exception()))
+class _Expired(Exception):
+    """No delivery report within the bound."""
+
+
+async def _bounded_wait(future: concurrent.futures.Future[Delivered], timeout_s: float) -> Delivered:
+    """Await the delivery report for at most ``timeout_s``, never cancelling ``future`` itself.
+
+    Unlike ``asyncio.wait_for(wrap_future(...))`` a timeout (or the request being cancelled) leaves the
+    producer's future alone: the poll thread still resolves it, and the record may still be stored.
+    Cheaper than ``asyncio.wait`` on the hot path.
+    """
+    loop = asyncio.get_running_loop()
+    waiter: asyncio.Future[Delivered] = loop.create_future()
+
+    def settle(done: concurrent.futures.Future[Delivered]) -> None:
+        if waiter.done():
+            return  # timed out or cancelled already: the late outcome has nobody to tell
+        error = done.exception()
+        if error is not None:
+            waiter.set_exception(error)
+        else:
+            waiter.set_result(done.result())
+
+    def relay(done: concurrent.futures.Future[Delivered]) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop closed during shutdown
+            loop.call_soon_threadsafe(settle, done)
+
+    def expire() -> None:
+        if not waiter.done():
+            waiter.set_exception(_Expired())
+
+    future.add_done_callback(relay)
+    timer = loop.call_later(timeout_s, expire)
+    try:
+        return await waiter
+    finally:
+        timer.cancel()
 
 
 def _headers(event: WebhookEvent) -> list[tuple[str, bytes]]:

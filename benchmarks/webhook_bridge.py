@@ -1,0 +1,357 @@
+"""Benchmark: the webhook bridge vs a bare baseline, on the real broker, driven by wrk.
+
+One command::
+
+    .venv/bin/python -m benchmarks.webhook_bridge            # needs wrk: apt-get install -y wrk
+
+Starts a Kafka broker and Apicurio registry from the local jars (or uses ``BCX_KAFKA__BOOTSTRAP_SERVERS`` and
+``BCX_REGISTRY__URL``), then for each server — the bare baseline (``benchmarks.webhook_baseline``) and
+``bcx bridge`` (INFO logging to a file, shared-secret auth, duplicate window on) — runs it under uvicorn in
+its own process (one worker) on its own 3-partition topic, warms it up, drives it with wrk at fixed
+offered rates (paced per request with a monotonic clock) and at maximum rate, and records throughput,
+p50/p99 latency, server CPU per request (psutil) and finally the records in Kafka versus 200 answers.
+Every request carries a unique ``webhook-id`` and resource id, so nothing is deduplicated. Prints a
+table and writes JSON to ``var/benchmarks/``. Measures only; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+from confluent_kafka import Consumer, TopicPartition
+
+from bcx.kafka.admin import TopicAdmin
+from bcx.kafka.topics import TopicSpec
+from bcx.local.kafka_node import KafkaNode, free_port
+from bcx.local.paths import LocalPaths
+from bcx.local.registry_node import RegistryNode
+
+ROOT = Path(__file__).resolve().parents[1]
+STORE, SECRET_HEADER, SECRET = "bench01", "X-Bcx-Webhook-Secret", "bench-secret-0123456789"
+BODY_TEMPLATE = (
+    '{"scope":"store/order/statusUpdated","store_id":"1025646","data":{"type":"order","id":%d,'
+    '"status":{"previous_status_id":0,"new_status_id":11}},"hash":"7ee67cd1cf2ca60bc1aa9e5fe957d2de373be4ca",'
+    '"created_at":1561479335,"producer":"stores/' + STORE + '"}'
+)
+LUA = r"""
+local ffi = require("ffi")
+ffi.cdef[[ typedef struct { long tv_sec; long tv_nsec; } bcx_ts; int clock_gettime(int, bcx_ts *); ]]
+local ts = ffi.new("bcx_ts")
+local function now_ms()
+  ffi.C.clock_gettime(1, ts)
+  return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+end
+local threads = {}
+function setup(thread) thread:set("tid", #threads + 1); table.insert(threads, thread) end
+function init(args)
+  rate = tonumber(args[1]) or 0
+  salt = args[2] or "0"
+  interval = rate > 0 and 1000 / rate or 0
+  counter, statuses, next_at = 0, {}, nil
+  hdrs = {["Content-Type"] = "application/json", ["@HEADER@"] = "@SECRET@"}
+end
+function delay()
+  if interval == 0 then return 0 end
+  local t = now_ms()
+  if next_at == nil or next_at < t - 1000 then next_at = t end
+  local slot = next_at
+  next_at = next_at + interval
+  return math.max(0, slot - t)
+end
+function request()
+  counter = counter + 1
+  hdrs["webhook-id"] = "msg_" .. salt .. "_" .. tid .. "_" .. counter
+  return wrk.format("POST", "/webhooks/bigcommerce", hdrs, string.format([[@BODY@]], counter))
+end
+function response(status, headers, body) statuses[status] = (statuses[status] or 0) + 1 end
+function done(summary, latency, requests)
+  local merged = {}
+  for _, t in ipairs(threads) do
+    for k, v in pairs(t:get("statuses")) do merged[k] = (merged[k] or 0) + v end
+  end
+  local parts = {}
+  for k, v in pairs(merged) do table.insert(parts, string.format('"%d":%d', k, v)) end
+  local e = summary.errors
+  io.write(string.format('BCXJSON {"requests":%d,"duration_us":%d,"errors":%d,"statuses":{%s},'
+    .. '"p50_us":%d,"p90_us":%d,"p99_us":%d,"max_us":%d}\n', summary.requests, summary.duration,
+    e.connect + e.read + e.write + e.timeout, table.concat(parts, ","), latency:percentile(50),
+    latency:percentile(90), latency:percentile(99), latency.max))
+end
+"""
+
+
+@dataclass
+class Run:
+    label: str
+    offered: float | None  # requests/s, None = as fast as possible
+    connections: int
+    seconds: float
+    requests: int
+    ok: int
+    errors: int
+    statuses: dict[str, int]
+    throughput: float  # 200 answers per second
+    p50_ms: float
+    p90_ms: float
+    p99_ms: float
+    max_ms: float
+    cpu_us_per_request: float
+
+
+@dataclass
+class ServerResult:
+    name: str
+    runs: list[Run] = field(default_factory=list)
+    ok_total: int = 0  # 200s wrk received (requests still in flight when a run ends are not counted)
+    server_accepted: int | None = None  # the bridge's own count of callbacks answered 200 after an ack
+    server_duplicates: int | None = None
+    records_in_kafka: int = 0
+
+
+@contextlib.contextmanager
+def infrastructure(run_dir: Path) -> Iterator[tuple[str, str]]:
+    if os.environ.get("BCX_KAFKA__BOOTSTRAP_SERVERS"):
+        yield (
+            os.environ["BCX_KAFKA__BOOTSTRAP_SERVERS"],
+            os.environ.get("BCX_REGISTRY__URL", "http://127.0.0.1:18081/apis/ccompat/v7"),
+        )
+        return
+    paths = LocalPaths()
+    kafka = KafkaNode(paths, run_dir / "kafka", port=free_port(), controller_port=free_port())
+    registry = RegistryNode(paths, run_dir / "registry", port=free_port(), management_port=free_port())
+    print(f"starting Kafka and Apicurio from local jars in {run_dir} …", flush=True)
+    kafka.start()
+    try:
+        registry.start()
+        try:
+            yield kafka.bootstrap_servers, registry.url
+        finally:
+            registry.stop()
+    finally:
+        kafka.stop()
+
+
+def records_in(bootstrap: str, topic: str) -> int:
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"bench-{uuid.uuid4().hex[:6]}"})
+    try:
+        partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+        total = 0
+        for p in partitions:
+            low, high = consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+            total += high - low
+        return total
+    finally:
+        consumer.close()
+
+
+def start_server(name: str, env: dict[str, str], log: Path, port: int) -> subprocess.Popen[bytes]:
+    argv = (
+        [sys.executable, "-m", "bcx.cli.main", "bridge"]
+        if name.startswith("bridge")
+        else [sys.executable, "-m", "benchmarks.webhook_baseline"]
+    )
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            argv, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT
+        )
+    probe = f"http://127.0.0.1:{port}/" + ("readyz" if name.startswith("bridge") else "")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited: {log.read_text()[-2000:]}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(probe, timeout=2).status_code == 200:
+                return proc
+        time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"{name} did not become ready: {log.read_text()[-2000:]}")
+
+
+def wrk(script: Path, port: int, seconds: float, connections: int, rate: float | None) -> dict[str, Any]:
+    argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s", "-s", str(script)]
+    # a fresh salt per run keeps every webhook-id unique, so the duplicate window never short-cuts
+    argv += [f"http://127.0.0.1:{port}", "--", str(rate or 0), uuid.uuid4().hex[:8]]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    line = next(x for x in out.splitlines() if x.startswith("BCXJSON "))
+    result: dict[str, Any] = json.loads(line.removeprefix("BCXJSON "))
+    return result
+
+
+def measure(
+    name: str,
+    proc: subprocess.Popen[bytes],
+    script: Path,
+    port: int,
+    rate: float | None,
+    args: argparse.Namespace,
+) -> Run:
+    connections = args.connections if rate is None else args.paced_connections
+    seconds = args.max_seconds if rate is None else args.seconds
+    process = psutil.Process(proc.pid)
+    before = process.cpu_times()
+    raw = wrk(script, port, seconds, connections, rate)
+    after = process.cpu_times()
+    cpu = (after.user - before.user) + (after.system - before.system)
+    ok = int(raw["statuses"].get("200", 0))
+    elapsed = raw["duration_us"] / 1e6
+    return Run(
+        label=name,
+        offered=rate,
+        connections=connections,
+        seconds=round(elapsed, 2),
+        requests=raw["requests"],
+        ok=ok,
+        errors=raw["errors"],
+        statuses=raw["statuses"],
+        throughput=round(ok / elapsed, 1),
+        p50_ms=raw["p50_us"] / 1000,
+        p90_ms=raw["p90_us"] / 1000,
+        p99_ms=raw["p99_us"] / 1000,
+        max_ms=raw["max_us"] / 1000,
+        cpu_us_per_request=round(cpu / max(raw["requests"], 1) * 1e6, 1),
+    )
+
+
+def bench_server(
+    name: str, bootstrap: str, registry: str, run_dir: Path, args: argparse.Namespace
+) -> ServerResult:
+    topic = f"bench.webhooks.{name}.{uuid.uuid4().hex[:6]}"
+    TopicAdmin({"bootstrap.servers": bootstrap}).create([TopicSpec(topic, 3, 1, {})])
+    port = free_port()
+    env = {
+        "BCX_KAFKA__BOOTSTRAP_SERVERS": bootstrap,
+        "BCX_KAFKA__CLIENT_ID": f"bench-{name}",
+        "BCX_REGISTRY__URL": registry,
+        "BCX_BRIDGE__PORT": str(port),
+        "BCX_BRIDGE__TOPIC": topic,
+        "BCX_BRIDGE__STORES": json.dumps({STORE: {"secret_header": SECRET_HEADER, "secret": SECRET}}),
+        "BCX_LOG__FORMAT": "json",
+        # "bridge" logs one canonical line per callback (INFO); "bridge-quiet" only warnings (rejections)
+        "BCX_LOG__LEVEL": "WARNING" if name == "bridge-quiet" else "INFO",
+    }
+    script = run_dir / "webhooks.lua"
+    script.write_text(
+        LUA.replace("@HEADER@", SECRET_HEADER).replace("@SECRET@", SECRET).replace("@BODY@", BODY_TEMPLATE)
+    )
+    proc = start_server(name, env, run_dir / f"{name}.log", port)
+    result = ServerResult(name)
+    try:
+        warm = wrk(script, port, args.warmup, args.connections, None)
+        result.ok_total += int(warm["statuses"].get("200", 0))
+        for rate in [*args.rates, None]:
+            run = measure(name, proc, script, port, rate, args)
+            result.runs.append(run)
+            result.ok_total += run.ok
+            print(f"  {name:8} {describe(run)}", flush=True)
+        result.server_accepted, result.server_duplicates = bridge_counts(name, port)
+    finally:
+        proc.send_signal(signal.SIGTERM)  # graceful: finish in-flight, flush the producer
+        proc.wait(timeout=60)
+    result.records_in_kafka = records_in(bootstrap, topic)
+    return result
+
+
+def bridge_counts(name: str, port: int) -> tuple[int | None, int | None]:
+    """The bridge's accepted and duplicate counters from /metrics (the baseline has none)."""
+    if not name.startswith("bridge"):
+        return None, None
+    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10).text
+    totals = {"accepted": 0.0, "duplicate": 0.0}
+    for line in text.splitlines():
+        if line.startswith("bcx_bridge_requests_total{"):
+            for outcome in totals:
+                if f'outcome="{outcome}"' in line:
+                    totals[outcome] += float(line.rsplit(" ", 1)[1])
+    return int(totals["accepted"]), int(totals["duplicate"])
+
+
+def describe(run: Run) -> str:
+    offered = f"{run.offered:>6.0f}/s" if run.offered else "   max  "
+    return (
+        f"offered {offered}  got {run.throughput:>7.1f}/s  p50 {run.p50_ms:6.2f} ms  "
+        f"p99 {run.p99_ms:7.2f} ms  CPU {run.cpu_us_per_request:6.1f} µs/req  "
+        f"non-200 {run.requests - run.ok}  errors {run.errors}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--rates", type=lambda s: [float(x) for x in s.split(",")], default=[500, 1000, 2000, 3000]
+    )
+    parser.add_argument("--seconds", type=float, default=15.0, help="length of each fixed-rate run")
+    parser.add_argument("--max-seconds", type=float, default=20.0, help="length of the max-rate run")
+    parser.add_argument("--warmup", type=float, default=5.0)
+    parser.add_argument("--connections", type=int, default=64, help="connections for the max-rate run")
+    parser.add_argument("--paced-connections", type=int, default=32, help="connections for fixed rates")
+    parser.add_argument(
+        "--servers",
+        type=lambda s: s.split(","),
+        default=["baseline", "bridge", "bridge-quiet"],
+        help="which servers to measure, in order",
+    )
+    parser.add_argument("--out", type=Path, default=ROOT / "var" / "benchmarks")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        print(
+            "wrk is not installed: apt-get install -y wrk (Debian/Ubuntu) or brew install wrk",
+            file=sys.stderr,
+        )
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    run_dir = Path(tempfile.mkdtemp(prefix="bench-webhooks-", dir=args.out))
+    with infrastructure(run_dir) as (bootstrap, registry):
+        results = [bench_server(name, bootstrap, registry, run_dir, args) for name in args.servers]
+    best = {r.name: r.runs[-1].throughput for r in results}
+    ratios = (
+        {name: round(value / best["baseline"], 3) for name, value in best.items() if name != "baseline"}
+        if best.get("baseline")
+        else {}
+    )
+    summary = {
+        "machine": {"cpus": os.cpu_count(), "load_avg_at_end": os.getloadavg()},
+        "max_throughput": best,
+        "ratio_to_baseline": ratios,
+        "servers": [asdict(r) for r in results],
+    }
+    print("\nserver    offered      got/s     p50 ms   p99 ms   CPU µs/req  non-200")
+    for result in results:
+        for run in result.runs:
+            offered = f"{run.offered:.0f}" if run.offered else "max"
+            print(
+                f"{result.name:9} {offered:>7} {run.throughput:>10.1f} {run.p50_ms:>9.2f} {run.p99_ms:>8.2f} "
+                f"{run.cpu_us_per_request:>11.1f} {run.requests - run.ok:>8}"
+            )
+        print(
+            f"{result.name:9} 200s received by wrk {result.ok_total}, accepted (server count) "
+            f"{result.server_accepted if result.server_accepted is not None else 'n/a'}, duplicates "
+            f"{result.server_duplicates if result.server_duplicates is not None else 'n/a'}, "
+            f"records in Kafka {result.records_in_kafka}"
+        )
+    print(f"max-rate throughput relative to the baseline: {ratios}")
+    path = args.out / f"webhook_bridge-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    path.write_text(json.dumps(summary, indent=2))
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
