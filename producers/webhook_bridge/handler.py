@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.types import Receive, Scope, Send
+
 from bcx.bigcommerce.signing import ID_HEADER
 from bcx.logging import get_logger
 from producers.webhook_bridge.auth import MAX_WEBHOOK_ID, authenticate
@@ -26,9 +28,6 @@ from producers.webhook_bridge.settings import BridgeOptions, StoreAuth
 
 log = get_logger(__name__)
 
-Scope = dict[str, Any]
-Receive = Callable[[], Any]
-Send = Callable[[dict[str, Any]], Any]
 
 CLIENT_GONE = 499  # nginx's convention for "the client went away before the answer"
 _JSON = [(b"content-type", b"application/json")]
