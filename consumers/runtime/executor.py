@@ -105,6 +105,9 @@ class Executor(Generic[T]):
         if self._loop.is_running():
             self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
+        if not self._thread.is_alive():
+            self._loop.run_until_complete(self._loop.shutdown_asyncgens())
+            self._loop.close()
 
     @property
     def loop(self) -> asyncio.AbstractEventLoop:

@@ -52,16 +52,17 @@ class KafkaLedger:
         self._positions: dict[int, int] = {}
         self._cond = threading.Condition()
         self._stop = threading.Event()
-        self._consumer = Consumer(
-            {
-                **settings.client_config(),
-                # a private group id: the reader assigns partitions itself and never commits
-                "group.id": f"bcx-ledger-reader-{uuid.uuid4().hex[:12]}",
-                "enable.auto.commit": False,
-                "enable.partition.eof": True,
-                "auto.offset.reset": "earliest",
-            }
-        )
+        config = {
+            **settings.client_config(),
+            # a private group id: the reader assigns partitions itself and never commits
+            "group.id": f"bcx-ledger-reader-{uuid.uuid4().hex[:12]}",
+            "enable.auto.commit": False,
+            "enable.partition.eof": True,
+            "auto.offset.reset": "earliest",
+        }
+        self._consumer = Consumer(config)
+        # a second handle for watermark queries: a handle blocked in consume() serialises other calls
+        self._meta = Consumer(config)
         self._partitions = self._discover()
         self._consumer.assign([TopicPartition(topic, p, 0) for p in self._partitions])
         self._thread = threading.Thread(target=self._read_loop, name="ledger-reader", daemon=True)
@@ -69,7 +70,7 @@ class KafkaLedger:
 
     def _discover(self) -> list[int]:
         try:
-            metadata = self._consumer.list_topics(self.topic, timeout=15)
+            metadata = self._meta.list_topics(self.topic, timeout=15)
         except KafkaException as exc:
             raise KafkaError(f"cannot read ledger topic {self.topic}: {exc}", retriable=True) from exc
         topic = metadata.topics.get(self.topic)
@@ -124,7 +125,7 @@ class KafkaLedger:
         targets: dict[int, tuple[int, int]] = {}
         try:
             for partition in self._partitions:
-                low, high = self._consumer.get_watermark_offsets(
+                low, high = self._meta.get_watermark_offsets(
                     TopicPartition(self.topic, partition), timeout=max(0.1, timeout_s), cached=False
                 )
                 targets[partition] = (low, high)
@@ -136,7 +137,7 @@ class KafkaLedger:
                 behind = [
                     p
                     for p, (low, high) in targets.items()
-                    if high > low and self._positions.get(p, low) < high
+                    if high > max(low, 0) and self._positions.get(p, -1) < high
                 ]
                 if not behind:
                     return True
@@ -160,3 +161,4 @@ class KafkaLedger:
         self._stop.set()
         self._thread.join(timeout=5)
         self._consumer.close()
+        self._meta.close()
