@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from bcx.cli.main import build_parser
+from bcx.cli.main import build_parser, command_names
 from bcx.local.fetch import pinned_versions
 from bcx.local.paths import LocalPaths
 from bcx.settings import KafkaSettings, RegistrySettings
@@ -77,7 +77,7 @@ class TestComposeFile:
 
     def test_every_bcx_service_uses_the_bcx_image_and_a_known_command(self, compose: dict[str, Any]) -> None:
         """Services built from the Dockerfile run `bcx` commands that exist in the CLI."""
-        commands = set(build_parser()._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+        commands = command_names(build_parser())
         for name, service in compose["services"].items():
             if service.get("image", "").startswith("bcx:"):
                 command = service["command"]
