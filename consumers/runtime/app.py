@@ -136,7 +136,9 @@ def run_use_case(
     _install_signals(shutdown)
     owner = f"{settings.kafka.client_id}@{socket.gethostname()}:{os.getpid()}"
     with ExitStack() as stack:
-        registry = registry if registry is not None else registry_client(settings.registry)
+        if registry is None:
+            registry = registry_client(settings.registry)
+            stack.callback(registry.close)
         producer = KafkaProducer(producer_config(settings.kafka))
         stack.callback(producer.close)
         ledger_topic = group_topic(group, "ledger")

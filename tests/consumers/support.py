@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from confluent_kafka import Consumer, Producer, TopicPartition
-from pydantic import SecretStr
+from pydantic import BaseModel, SecretStr
 
 from bcx.exstream.settings import ExstreamSettings, OutputStorageSettings
 from bcx.kafka.admin import TopicAdmin
@@ -69,7 +69,7 @@ def settings_env(settings: ConsumeSettings) -> dict[str, str]:
     env: dict[str, str] = {}
 
     def walk(prefix: str, value: Any) -> None:
-        if hasattr(value, "model_fields"):
+        if isinstance(value, BaseModel):
             for name in type(value).model_fields:
                 walk(f"{prefix}__{name.upper()}" if prefix else name.upper(), getattr(value, name))
         elif value is None:
