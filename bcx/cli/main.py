@@ -18,8 +18,11 @@ from bcx.errors import BcxError
 COMMAND_MODULES: tuple[str, ...] = (
     "bcx.cli.bridge_cmd",
     "bcx.cli.consume_cmd",
+    "bcx.cli.dlq_cmd",
+    "bcx.cli.enrich_cmd",
     "bcx.cli.hooks_cmd",
     "bcx.cli.local_cmd",
+    "bcx.cli.reconcile_cmd",
     "bcx.cli.routing_cmd",
     "bcx.cli.schemas_cmd",
     "bcx.cli.sim_bigcommerce_cmd",

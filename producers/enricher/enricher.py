@@ -32,6 +32,7 @@ from producers.enricher.errors import EnrichmentRetryable, UnenrichableEvent
 from producers.enricher.fetch import EventReads, SubResourceMissing
 from producers.enricher.metrics import EnricherMetrics
 from producers.enricher.plan import Target, metric_scope, plan
+from producers.enricher.reconcile import RECONCILE_PREFIX
 from producers.enricher.versions import Published, VersionLedger
 
 log = get_logger(__name__)
@@ -100,6 +101,7 @@ class Enricher:
                 scope=event.scope,
                 store_hash=event.store_hash,
                 error_class=exc.error_class,
+                error=str(exc)[:300],
                 retryable=exc.retryable,
                 api_calls=count.requests,
             )
@@ -134,7 +136,7 @@ class Enricher:
             topic=source.topic,
             partition=source.partition,
             offset=source.offset,
-            reconciliation=event.event_id.startswith("reconcile:"),
+            reconciliation=event.event_id.startswith(RECONCILE_PREFIX),
         )
         reads = EventReads(self._client, event.store_hash)
         outcomes: dict[str, str] = {}

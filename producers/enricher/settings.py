@@ -1,0 +1,33 @@
+"""Settings of ``bcx enrich`` (``BCX_*``): Kafka, registry, BigCommerce stores, the runtime, topics."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from bcx.bigcommerce.settings import BigCommerceSettings
+from bcx.contracts.webhook_event import TOPIC as WEBHOOKS_TOPIC
+from bcx.settings import KafkaSettings, MetricsSettings, ProcessSettings, RegistrySettings
+from consumers.runtime.settings import RuntimeSettings
+
+GROUP = "bcx-enricher"
+
+
+class EnricherSettings(ProcessSettings):
+    """``BCX_BIGCOMMERCE__STORES`` holds every store's credentials (JSON list); the runtime section is
+    ``BCX_CONSUMER__*`` (window, retries, DLQ cap); ``BCX_SNAPSHOT_TOPICS`` overrides topics per entity type.
+    """
+
+    kafka: KafkaSettings = KafkaSettings()
+    registry: RegistrySettings = RegistrySettings()
+    metrics: MetricsSettings = MetricsSettings(port=9410)
+    bigcommerce: BigCommerceSettings = BigCommerceSettings()
+    consumer: RuntimeSettings = RuntimeSettings(max_in_flight=64)
+    input_topic: str = WEBHOOKS_TOPIC
+    snapshot_topics: dict[str, str] = Field(default_factory=dict)
+    #: snapshot keys and event ids remembered for superseded/duplicate skips (per process)
+    ledger_max_keys: int = Field(default=200_000, ge=1)
+    ledger_max_events: int = Field(default=200_000, ge=1)
+
+    @property
+    def group(self) -> str:
+        return self.consumer.group_id or GROUP
