@@ -11,13 +11,15 @@ from producers.webhook_bridge.payload import Callback
 
 
 def stable_event_id(callback: Callback) -> str:
-    """A redelivery of the same callback gets the same id: a hash of producer, scope, hash and created_at.
+    """A redelivery of the same callback gets the same id: a hash of producer, scope, hash, created_at, data.
 
     BigCommerce's ``hash`` alone may repeat across distinct events with equal data (e.g. two
-    ``store/order/updated`` for one order), hence the scope and timestamp in the key.
+    ``store/order/updated`` for one order), hence the scope and timestamp in the key. The data goes in
+    too: a redelivery carries the same data, so it cannot split one event's ids, but it keeps two
+    distinct events apart when a sender reuses ``hash`` or omits it.
     """
     material = "\x1f".join(
-        (callback.producer, callback.scope, callback.hash or "", str(callback.created_at))
+        (callback.producer, callback.scope, callback.hash or "", str(callback.created_at), callback.data_json)
     ).encode("utf-8")
     return "bc_" + hashlib.sha256(material).hexdigest()[:40]
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
+from confluent_kafka import Consumer, TopicPartition
+
 from bcx.bigcommerce.signing import encode_secret, signed_headers
+from bcx.settings import KafkaSettings
 
 REFERENCE = Path(__file__).resolve().parents[4] / "shared" / "reference"
 EXAMPLES_DIR = REFERENCE / "bigcommerce" / "webhook-callbacks"
@@ -56,3 +60,17 @@ def signed(body: bytes, msg_id: str, timestamp: int, client_secret: str = CLIENT
     """Headers the way the simulator's sender (and BigCommerce) sign a delivery."""
     headers = signed_headers(encode_secret(client_secret), msg_id, timestamp, body).as_dict()
     return {"content-type": "application/json", **headers}
+
+
+def stored(settings: KafkaSettings, topic: str) -> int:
+    """How many records ``topic`` holds, exactly, from its watermarks (no consumer-group join to wait for)."""
+    consumer = Consumer({**settings.client_config(), "group.id": f"bridge-test-{uuid.uuid4().hex[:8]}"})
+    try:
+        partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+        total = 0
+        for partition in partitions:
+            low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
+            total += high - low
+        return total
+    finally:
+        consumer.close()

@@ -23,8 +23,9 @@ from tests.producers.webhook_bridge.samples import (
     example_files,
     shared_headers,
     signed,
+    stored,
 )
-from tests.support.kafka import consume, count
+from tests.support.kafka import consume
 
 pytestmark = pytest.mark.integration
 
@@ -68,7 +69,7 @@ class TestOfficialExamples:
             data = document["data"]
             if "id" in data:
                 assert (event.resource_type, event.resource_id) == (data["type"], str(data["id"]))
-        assert count(kafka_settings, topic, settle=1.0) == len(paths)
+        assert stored(kafka_settings, topic) == len(paths)
 
     async def test_empty_upstream_examples_are_refused(
         self, bridge_factory: BridgeFactory, kafka_settings: KafkaSettings
@@ -80,7 +81,7 @@ class TestOfficialExamples:
                 assert response.status_code == 400
                 assert response.json() == {"error": "malformed_json"}
             topic = running.topic
-        assert count(kafka_settings, topic, settle=1.0) == 0
+        assert stored(kafka_settings, topic) == 0
 
 
 class TestRejections:
@@ -121,7 +122,7 @@ class TestRejections:
         assert (response.status_code, response.json()) == (status, {"error": reason})
         assert response.headers["content-type"] == "application/json"
         assert any(s.labels.get("outcome") == reason and s.value == 1 for s in samples)
-        assert count(kafka_settings, topic, settle=1.0) == 0
+        assert stored(kafka_settings, topic) == 0
 
     async def test_forged_and_replayed_signatures_are_refused(
         self, bridge_factory: BridgeFactory, kafka_settings: KafkaSettings, registry: Any
@@ -145,7 +146,7 @@ class TestRejections:
         published = records_by_event_id(kafka_settings, registry, topic, 1)
         assert list(published) == ["msg_ok"]
         assert published["msg_ok"][0].authentication.value == "BOTH"
-        assert count(kafka_settings, topic, settle=1.0) == 1
+        assert stored(kafka_settings, topic) == 1
 
 
 class TestDuplicatesAndOps:
@@ -163,7 +164,7 @@ class TestDuplicatesAndOps:
                 if s.name.endswith("_total")
             }
         assert samples == {"accepted": 1.0, "duplicate": 1.0}
-        assert count(kafka_settings, topic, settle=1.0) == 1
+        assert stored(kafka_settings, topic) == 1
 
     async def test_health_metrics_and_openapi(self, bridge_factory: BridgeFactory) -> None:
         """/livez and /readyz are 200 with Kafka and schema up; /metrics has the ratio; the doc serves."""

@@ -23,10 +23,10 @@ from producers.webhook_bridge.handler import presented_webhook_id
 from producers.webhook_bridge.openapi import build_openapi
 from producers.webhook_bridge.payload import parse_callback
 from tests.producers.webhook_bridge.conftest import BridgeFactory
-from tests.producers.webhook_bridge.samples import STORE, callback, encode, shared_headers
+from tests.producers.webhook_bridge.samples import STORE, callback, encode, shared_headers, stored
 from tests.producers.webhook_bridge.server import serve_in_thread
 from tests.producers.webhook_bridge.test_payload import json_values
-from tests.support.kafka import consume, count
+from tests.support.kafka import consume
 
 pytestmark = pytest.mark.integration
 
@@ -76,11 +76,11 @@ def fuzz_operation(
 def _assert_nothing_rejected_reached_kafka(
     kafka_settings: KafkaSettings, registry: Any, topic: str, ledger: Ledger
 ) -> None:
-    stored = count(kafka_settings, topic, settle=1.5)
+    total = stored(kafka_settings, topic)
     codec = webhook_event_codec(registry)
-    ids = {codec.decode(m.value()).event_id for m in consume(kafka_settings, topic, stored, timeout=15)}
+    ids = {codec.decode(m.value()).event_id for m in consume(kafka_settings, topic, total, timeout=15)}
     assert ids <= ledger.accepted_ids
-    assert len(ids) == stored  # no event stored twice either (duplicates are answered from the window)
+    assert len(ids) == total  # no event stored twice either (duplicates are answered from the window)
 
 
 class TestSchemathesis:

@@ -24,8 +24,8 @@ from bcx.settings import KafkaSettings
 from producers.webhook_bridge.app import create_app
 from producers.webhook_bridge.settings import BridgeOptions
 from tests.producers.webhook_bridge.conftest import URL, default_stores
-from tests.producers.webhook_bridge.samples import callback, encode, shared_headers
-from tests.support.kafka import consume, count
+from tests.producers.webhook_bridge.samples import callback, encode, shared_headers, stored
+from tests.support.kafka import consume
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 TOPIC = "bigcommerce.webhooks.down.v1"
@@ -98,7 +98,7 @@ class TestKafkaDown:
             producer.close(timeout=10)
         codec = webhook_event_codec(registry)
         # the 503'd records may have landed too (librdkafka kept them queued): read everything there is
-        total = count(settings, TOPIC, settle=2.0)
-        stored = {codec.decode(m.value()).event_id for m in consume(settings, TOPIC, total, timeout=30)}
-        assert acknowledged <= stored  # nothing was acknowledged that is not stored
-        assert stored <= {f"msg_{i}" for i in range(6)}
+        total = stored(settings, TOPIC)
+        ids = {codec.decode(m.value()).event_id for m in consume(settings, TOPIC, total, timeout=30)}
+        assert acknowledged <= ids  # nothing was acknowledged that is not stored
+        assert ids <= {f"msg_{i}" for i in range(6)}

@@ -77,12 +77,14 @@ class TestSuccessRatio:
 
 class TestEvent:
     def test_event_id_is_stable_and_scope_sensitive(self) -> None:
-        """The same callback gets the same id; a different scope or created_at gets another."""
+        """The same callback gets the same id; a different scope, created_at or data gets another."""
         one = parse_callback(encode(callback()))
         assert stable_event_id(one) == stable_event_id(parse_callback(encode(callback())))
         updated = parse_callback(encode(callback("store/order/updated")))
         assert stable_event_id(one) != stable_event_id(updated)
         assert stable_event_id(one) != stable_event_id(parse_callback(encode(callback(created_at=1))))
+        other_data = parse_callback(encode(callback(data={"type": "order", "id": 251})))
+        assert stable_event_id(one) != stable_event_id(other_data)
 
     def test_webhook_id_wins_and_key_is_per_resource(self) -> None:
         """A signed webhook-id becomes the event id, and the key is store_hash:resource_type:resource_id."""
