@@ -17,7 +17,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from bcx.bigcommerce.client import BigCommerceClient
@@ -74,6 +74,7 @@ class Enricher:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         shutdown: asyncio.Event | None = None,
+        horizon_margin: timedelta | None = timedelta(seconds=5),
     ) -> None:
         self._client = client
         self._publisher = publisher
@@ -83,6 +84,7 @@ class Enricher:
         self._clock = clock
         self._sleep = sleep
         self._shutdown = shutdown or asyncio.Event()
+        self._margin = horizon_margin
         self._locks: dict[str, asyncio.Lock] = {}
         self._lock_users: dict[str, int] = {}
 
@@ -172,12 +174,25 @@ class Enricher:
                 error_class="kafka.produce",
                 stage="publish",
             ) from exc
-        # a deletion was observed after the event; otherwise the entity's own version bounds what it reflects
-        gone = record.deleted and record.date_modified is None
-        horizon = event.created_at if gone else record.date_modified
+        horizon = self._horizon(event, record)
         self.ledger.record(key, Published(horizon, record.date_modified, record.content_digest))
         self._metrics.latency.observe(max(0.0, (self._clock() - event.created_at).total_seconds()))
         return self._decided(target, "deleted" if record.deleted else "published")
+
+    def _horizon(self, event: WebhookEvent, record: SnapshotEnvelope) -> datetime | None:
+        """A time before which every change is reflected in ``record`` (see :mod:`.versions`).
+
+        The entity's version; a deletion was observed after its event; and the read itself saw every change
+        made before it — less ``horizon_margin``, which covers BigCommerce's one-second timestamps and the
+        clock difference between BigCommerce and us. That last bound is what lets a backlog (events waiting
+        behind a rate limit) skip the reads a newer read already made.
+        """
+        gone = record.deleted and record.date_modified is None
+        candidates = [event.created_at if gone else record.date_modified]
+        if self._margin is not None:
+            candidates.append(record.fetched_at - self._margin)
+        known = [c for c in candidates if c is not None]
+        return max(known) if known else None
 
     def _decided(self, target: Target, outcome: str) -> str:
         self._metrics.snapshots.labels(target.entity_type, outcome).inc()

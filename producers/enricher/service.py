@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from contextlib import ExitStack
+from datetime import timedelta
 from typing import Any
 
 from bcx.avro.codec import AvroCodec
@@ -105,6 +106,9 @@ def run_enricher(
             ledger=VersionLedger(max_keys=settings.ledger_max_keys, max_events=settings.ledger_max_events),
             producer_version=_version(),
             shutdown=async_shutdown,
+            horizon_margin=timedelta(seconds=settings.horizon_margin_s)
+            if settings.horizon_margin_s
+            else None,
         )
         retry_topic = group_topic(group, "retry") if rt.retry_topic_rounds > 0 else None
         executor: Executor[WebhookEvent] = Executor(

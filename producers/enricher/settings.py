@@ -27,6 +27,9 @@ class EnricherSettings(ProcessSettings):
     #: snapshot keys and event ids remembered for superseded/duplicate skips (per process)
     ledger_max_keys: int = Field(default=200_000, ge=1)
     ledger_max_events: int = Field(default=200_000, ge=1)
+    #: an event created this long before an earlier read of its entity is superseded by that read;
+    #: covers BigCommerce's one-second timestamps and clock skew (0 disables the read-time bound)
+    horizon_margin_s: float = Field(default=5.0, ge=0)
 
     @property
     def group(self) -> str:

@@ -2,8 +2,9 @@
 events. Pure, bounded, in memory.
 
 For each key it keeps the *horizon* of the last published snapshot — a time before which every change is
-already reflected in it (the entity's ``date_modified``; for a deletion, the created_at of the event that
-found it gone) — and the snapshot's content digest. An event created strictly before the horizon is
+already reflected in it (the later of the entity's ``date_modified`` — for a deletion, the created_at of
+the event that found it gone — and the read time less a safety margin for clock skew) — and the snapshot's
+content digest. An event created strictly before the horizon is
 superseded: the published snapshot was read after that change, so re-reading would spend API calls to say
 nothing new. Equal seconds are *not* skipped (BigCommerce times have one-second resolution, so a second
 change in the same second must still be read). After a read, a snapshot whose digest equals the last

@@ -62,6 +62,15 @@ class TestOrders:
         assert (outcome.outcome, outcome.api_calls) == ("superseded", 0)
         assert len(r.publisher.records) == 1
 
+    async def test_backlog_event_superseded_by_later_read(self, r: Rig) -> None:
+        """An event created well before an earlier read of its order (a backlog) needs no new read."""
+        await r.enricher.enrich(_order_event(14))
+        backlog = _order_event(14, at=datetime.now(UTC) - timedelta(seconds=30))
+        outcome = await r.enricher.enrich(backlog)
+        assert (outcome.outcome, outcome.api_calls) == ("superseded", 0)
+        fresh = _order_event(14, at=datetime.now(UTC))
+        assert (await r.enricher.enrich(fresh)).api_calls == 8
+
     async def test_redelivered_event_is_duplicate(self, r: Rig) -> None:
         """The same event id a second time is acknowledged without reads or a snapshot."""
         first = _order_event(8, event_id="msg_same")
