@@ -32,7 +32,7 @@ def build(services: Services, settings: OrderDocumentsSettings | None = None) ->
     rules = load_rules(settings.order_documents.rules_path)
     codec = codec_for(OrderSnapshotRecord, commerce_orders.TOPIC, services.registry, auto_register=False)
     lookups = BigCommerceLookups(
-        BigCommerceClient(settings.bigcommerce),
+        lambda: BigCommerceClient(settings.bigcommerce),
         ttl_s=settings.order_documents.lookup_ttl_s,
         customers=settings.order_documents.customer_lookups,
     )

@@ -4,6 +4,8 @@
 name, address, support contact, timezone) and, for registered customers, their delivery and language
 preferences (customer attributes). Both change rarely, so they are cached per store/customer for
 ``ttl_s``; a store costs one call per process and TTL, a customer three (customer, attribute names, group).
+Each cache miss opens its own client and closes it (the runtime gives use cases no shutdown hook, and misses
+are rare), so no connection outlives the call.
 
 BigCommerce failures are translated here: transient ones (429, 5xx, transport) become the runtime's
 :class:`~consumers.runtime.errors.RetryableError`; a missing customer (deleted since the order) means no
@@ -50,11 +52,11 @@ class _TtlCache:
 
 
 class BigCommerceLookups:
-    """:class:`Lookups` through the BigCommerce client, cached for ``ttl_s`` seconds."""
+    """:class:`Lookups` through BigCommerce clients made by ``client``, cached for ``ttl_s`` seconds."""
 
     def __init__(
         self,
-        client: BigCommerceClient,
+        client: Callable[[], BigCommerceClient],
         *,
         ttl_s: float = 600.0,
         customers: bool = True,
@@ -68,7 +70,8 @@ class BigCommerceLookups:
     async def store(self, store_hash: str) -> StoreInformation:
         async def load() -> StoreInformation:
             try:
-                return await self._client.get_store_information(store_hash)
+                async with self._client() as client:
+                    return await client.get_store_information(store_hash)
             except BcRetryableError as exc:
                 raise RetryableError(str(exc), error_class="bigcommerce.retryable", stage="lookup") from exc
             except BcPermanentError as exc:
@@ -82,7 +85,8 @@ class BigCommerceLookups:
 
         async def load() -> CustomerSnapshot | None:
             try:
-                return await self._client.get_customer(store_hash, customer_id)
+                async with self._client() as client:
+                    return await client.get_customer(store_hash, customer_id)
             except NotFound:
                 return None
             except BcRetryableError as exc:
@@ -91,6 +95,3 @@ class BigCommerceLookups:
                 raise PermanentError(str(exc), error_class="bigcommerce.customer", stage="lookup") from exc
 
         return await self._people.get((store_hash, customer_id), load)
-
-    async def aclose(self) -> None:
-        await self._client.aclose()

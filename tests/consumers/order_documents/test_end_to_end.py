@@ -1,0 +1,239 @@
+"""Webhook events → enricher → order-documents consumer → Exstream simulator, through a real broker.
+
+The BigCommerce simulator's store holds orders of every status (orders 1..15 have statuses 0..14). Raw
+webhook events go onto the enricher's input topic (as the bridge publishes them) — shuffled, each status
+event delivered twice — in two halves; the order-documents consumer is stopped after the first half and a
+new one started with the same group, and the first half is delivered again as fresh events. Every eligible
+order must end with exactly one confirmation, invoice and receipt, incomplete/declined ones with none, and
+the stored PDFs must hold each order's real data.
+
+The simulator's payment gateway marks every transaction ``test: true``; the default rules suppress receipts
+for test payments, so this test runs the default rules without that one suppression.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from confluent_kafka import Consumer, TopicPartition
+from pypdf import PdfReader
+
+from bcx.contracts.document_result import TOPIC as RESULTS_TOPIC
+from bcx.exstream.storage.filesystem import FilesystemStorage
+from bcx.kafka.admin import TopicAdmin
+from bcx.kafka.topics import TopicSpec
+from bcx.settings import KafkaSettings, RegistrySettings
+from consumers.order_documents.app import build
+from consumers.order_documents.settings import OrderDocumentsConfig, OrderDocumentsSettings
+from consumers.runtime import Services, UseCase
+from consumers.runtime.ledger import exstream_reference
+from routing import default_rules_path
+from simulators.bigcommerce.config import SimulatorConfig
+from simulators.bigcommerce.server import RunningSimulator, start_simulator
+from simulators.bigcommerce.state import StoreState
+from simulators.exstream.config import SimulatorConfig as ExstreamSimulatorConfig
+from simulators.exstream.server import RunningSimulator as RunningExstream
+from simulators.exstream.server import running_simulator
+from tests.consumers.support import (
+    RunningConsumer,
+    consume_settings,
+    create_group_topics,
+    exstream_settings,
+)
+from tests.producers.enricher.events import event
+from tests.producers.enricher.running import Running, running_enricher
+from tests.producers.enricher.support import STORE, client_settings
+
+pytestmark = pytest.mark.integration
+
+ORDERS = 40
+SIM = SimulatorConfig(orders=ORDERS, seed=42)
+CONFIRMED = frozenset({2, 3, 8, 9, 10, 11})
+PAYMENT_EVENTS = frozenset({"purchase", "capture", "settled"})
+
+
+def rules_without_test_payment_suppression(folder: Path) -> Path:
+    text = default_rules_path().read_text(encoding="utf-8")
+    start = text.index("  - name: test-payments")
+    end = text.index("  - name: marketing-requires-consent")
+    path = folder / "rules.yaml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    return path
+
+
+def expected_keys() -> dict[int, set[str]]:
+    """Per order, the documents the store's data calls for (stated from the data, not from the code)."""
+    state = StoreState(SIM, STORE, lambda: datetime.now(UTC))
+    expected: dict[int, set[str]] = {}
+    for order_id in range(1, ORDERS + 1):
+        record = state.order_record(order_id)
+        assert record is not None
+        order, keys = record["order"], set()
+        prefix = f"order_documents:{STORE}:order:{order_id}"
+        if order["status_id"] in CONFIRMED:
+            keys.add(f"{prefix}:order_confirmation:1")
+        if order["payment_status"] in ("captured", "paid") and order["status_id"] not in (0, 1, 5, 6):
+            keys.add(f"{prefix}:order_invoice:1")
+        for tx in record["transactions"]:
+            if tx["status"] == "ok" and tx["event"] in PAYMENT_EVENTS:
+                keys.add(f"{prefix}:payment_receipt:{tx['id']}")
+        expected[order_id] = keys
+    return expected
+
+
+def webhook_events(order_ids: list[int], rng: random.Random) -> list[Any]:
+    state = StoreState(SIM, STORE, lambda: datetime.now(UTC))
+    events = []
+    for order_id in order_ids:
+        record = state.order_record(order_id)
+        assert record is not None
+        status = record["order"]["status_id"]
+        events.append(event("store/order/created", {"type": "order", "id": order_id}))
+        transition = {"previous_status_id": 0, "new_status_id": status}
+        updated = event("store/order/statusUpdated", {"type": "order", "id": order_id, "status": transition})
+        events += [updated, updated]  # a redelivery: the same event id twice
+    rng.shuffle(events)
+    return events
+
+
+def end_offsets(kafka: KafkaSettings, topic: str) -> dict[int, int]:
+    consumer = Consumer({**kafka.client_config(), "group.id": f"probe-{uuid.uuid4().hex[:6]}"})
+    try:
+        metadata = consumer.list_topics(topic, timeout=10).topics[topic]
+        return {
+            p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1]
+            for p in metadata.partitions
+        }
+    finally:
+        consumer.close()
+
+
+def wait_drained(kafka: KafkaSettings, group: str, topic: str, timeout: float = 120.0) -> None:
+    """Wait until ``group`` committed everything on ``topic`` (and it stays that way for a moment)."""
+    deadline = time.monotonic() + timeout
+    consumer = Consumer({**kafka.client_config(), "group.id": group, "enable.auto.commit": False})
+    try:
+        stable = 0
+        while time.monotonic() < deadline:
+            ends = end_offsets(kafka, topic)
+            committed = consumer.committed([TopicPartition(topic, p) for p in ends], timeout=10)
+            done = all(tp.offset >= ends[tp.partition] for tp in committed if ends[tp.partition] > 0)
+            stable = stable + 1 if done else 0
+            if stable >= 3:
+                return
+            time.sleep(0.5)
+    finally:
+        consumer.close()
+    raise AssertionError(f"group {group} did not drain {topic} in {timeout:.0f}s")
+
+
+class Pipeline:
+    def __init__(
+        self, enricher: Running, exstream: RunningExstream, bigcommerce: RunningSimulator, tmp: Path
+    ) -> None:
+        self.enricher = enricher
+        self.exstream = exstream
+        self.orders_topic = enricher.topics["order"]
+        self.group = f"bcx-order-documents-{uuid.uuid4().hex[:8]}"
+        self.storage_root = tmp / "documents"
+        create_group_topics(enricher.kafka, self.group, partitions=1)
+        TopicAdmin(enricher.kafka.client_config()).create([TopicSpec(RESULTS_TOPIC, 3, 1, {})])
+        self.settings = consume_settings(
+            enricher.kafka,
+            enricher.settings.registry,
+            group=self.group,
+            topics=[self.orders_topic],
+            exstream=exstream_settings(exstream.base_url),
+            storage_root=self.storage_root,
+            retry_topic_rounds=0,
+        )
+        self.use_case_settings = OrderDocumentsSettings(
+            bigcommerce=client_settings(bigcommerce.base_url),
+            order_documents=OrderDocumentsConfig(rules_path=rules_without_test_payment_suppression(tmp)),
+        )
+
+    def factory(self, services: Services) -> UseCase[Any]:
+        return build(services, self.use_case_settings)
+
+    def start(self) -> RunningConsumer:
+        return RunningConsumer("order-documents", self.factory, self.settings)
+
+    def deliver(self, events: list[Any]) -> None:
+        self.enricher.send(events)
+        wait_drained(self.enricher.kafka, self.enricher.settings.group, self.enricher.input_topic)
+        wait_drained(self.enricher.kafka, self.group, self.orders_topic)
+
+    def pdf_text(self, key: str) -> str:
+        folder = FilesystemStorage(self.storage_root).path_for(key, "x").parent
+        (pdf,) = folder.glob("*.pdf")
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+
+
+@pytest.fixture
+def pipeline(
+    kafka_settings: KafkaSettings,
+    registry_settings: RegistrySettings,
+    registry: Any,
+    new_topic: Any,
+    tmp_path: Path,
+) -> Iterator[Pipeline]:
+    with (
+        start_simulator(SIM) as bigcommerce,
+        running_simulator(ExstreamSimulatorConfig(port=0, outbox=tmp_path / "outbox")) as exstream,
+        running_enricher(bigcommerce, kafka_settings, registry_settings, registry, new_topic) as enricher,
+    ):
+        yield Pipeline(enricher, exstream, bigcommerce, tmp_path)
+
+
+class TestOrderDocumentsEndToEnd:
+    def test_exactly_once_documents_through_restart_duplicates_and_reordering(
+        self, pipeline: Pipeline
+    ) -> None:
+        """Eligible orders get one confirmation, invoice, receipt each, others none; PDFs show real data."""
+        rng = random.Random(6)
+        order_ids = list(range(1, ORDERS + 1))
+        first, second = order_ids[: ORDERS // 2], order_ids[ORDERS // 2 :]
+
+        consumer = pipeline.start()
+        pipeline.deliver(webhook_events(first, rng))
+        assert consumer.stop() == 0  # a restart in the middle
+        consumer = pipeline.start()
+        pipeline.deliver(webhook_events(second, rng) + webhook_events(first, rng))  # replays as new events
+        assert consumer.stop() == 0
+
+        expected = expected_keys()
+        simulator = pipeline.exstream.simulator
+        counts = {
+            key: simulator.count_for(exstream_reference(key)) for keys in expected.values() for key in keys
+        }
+        assert {key: n for key, n in counts.items() if n != 1} == {}
+        assert len(simulator.documents()) == sum(len(keys) for keys in expected.values())
+        for status in (0, 1, 5, 6, 7):  # incomplete, pending, cancelled, declined, awaiting payment
+            assert expected[status + 1] == set()
+        assert any(any(":payment_receipt:" in k for k in keys) for keys in expected.values())
+
+        state = StoreState(SIM, STORE, lambda: datetime.now(UTC))
+        for order_id in (3, 11, 12):
+            record = state.order_record(order_id)
+            assert record is not None
+            order = record["order"]
+            for key in expected[order_id]:
+                text = pipeline.pdf_text(key)
+                assert order["billing_address"]["last_name"] in text, key
+                assert order["billing_address"]["street_1"] in text, key
+                # the total in any locale's separators (the document's locale is the customer's)
+                total = Decimal(order["total_inc_tax"]).quantize(Decimal("0.01"))
+                digits = re.sub(r"[\s.,\u00a0’]", "", text)
+                assert f"{total:f}".replace(".", "") in digits, key
+                for line in record["products"]:
+                    assert line["name"] in text, key
