@@ -29,7 +29,7 @@ def transaction(
         "gateway_transaction_id": f"bt-{transaction_id}",
         "payment_method_id": "braintree.card",
         "date_created": iso(when),
-        "test": True,
+        "test": extra.pop("test", False),
         "status": extra.pop("status", "ok"),
         "fraud_review": extra.pop("fraud_review", False),
         "reference_transaction_id": 0,

@@ -2,7 +2,8 @@
 
 The PDF layout is plain text produced by a Jinja template, one instruction per line:
 ``# `` title, ``## `` section heading, ``- `` bullet, ``| a | b |`` table row, ``---`` rule, a blank line a
-gap, anything else a paragraph. Core PDF fonts cover Latin-1 only, so other characters are replaced.
+gap, anything else a paragraph. Core PDF fonts are used with the Windows-1252 encoding (Latin-1 plus €, curly
+quotes and dashes, which invoices need); other characters are replaced.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ from fpdf.enums import XPos, YPos
 
 
 def _latin1(text: str) -> str:
-    return text.encode("latin-1", "replace").decode("latin-1")
+    return text.encode("cp1252", "replace").decode("cp1252")
 
 
 def render_pdf(layout: str, *, title: str, author: str = "Exstream simulator") -> bytes:
     """A PDF whose text is ``layout`` interpreted line by line (see the module docstring)."""
     pdf = FPDF(format="A4")
+    pdf.core_fonts_encoding = "windows-1252"
     pdf.set_title(_latin1(title))
     pdf.set_author(author)
     pdf.set_creator("bcx exstream simulator")
