@@ -175,8 +175,8 @@ async def main() -> None:
     args = parser.parse_args()
     configure_logging(LogSettings(level="WARNING", format="console"))
     settings = [
-        ("150 req/window (Std)", RateLimitConfig(quota=150, window_ms=args.window_ms)),
-        ("450 req/window (Plus)", RateLimitConfig(quota=450, window_ms=args.window_ms)),
+        ("150 req/window", RateLimitConfig(quota=150, window_ms=args.window_ms)),
+        ("450 req/window", RateLimitConfig(quota=450, window_ms=args.window_ms)),
         ("unlimited", RateLimitConfig(quota=0)),
     ]
     print(f"window {args.window_ms} ms, {args.in_flight} events in flight, ≤{args.seconds:.0f} s per setting")
