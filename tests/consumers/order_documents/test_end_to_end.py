@@ -6,9 +6,7 @@ event delivered twice — in two halves; the order-documents consumer is stopped
 new one started with the same group, and the first half is delivered again as fresh events. Every eligible
 order must end with exactly one confirmation, invoice and receipt, incomplete/declined ones with none, and
 the stored PDFs must hold each order's real data.
-
-The simulator's payment gateway marks every transaction ``test: true``; the default rules suppress receipts
-for test payments, so this test runs the default rules without that one suppression.
+It runs the shipped default rules, unmodified.
 """
 
 from __future__ import annotations
@@ -60,15 +58,6 @@ ORDERS = 40
 SIM = SimulatorConfig(orders=ORDERS, seed=42)
 CONFIRMED = frozenset({2, 3, 8, 9, 10, 11})
 PAYMENT_EVENTS = frozenset({"purchase", "capture", "settled"})
-
-
-def rules_without_test_payment_suppression(folder: Path) -> Path:
-    text = default_rules_path().read_text(encoding="utf-8")
-    start = text.index("  - name: test-payments")
-    end = text.index("  - name: marketing-requires-consent")
-    path = folder / "rules.yaml"
-    path.write_text(text[:start] + text[end:], encoding="utf-8")
-    return path
 
 
 def expected_keys() -> dict[int, set[str]]:
@@ -159,7 +148,7 @@ class Pipeline:
         )
         self.use_case_settings = OrderDocumentsSettings(
             bigcommerce=client_settings(bigcommerce.base_url),
-            order_documents=OrderDocumentsConfig(rules_path=rules_without_test_payment_suppression(tmp)),
+            order_documents=OrderDocumentsConfig(rules_path=default_rules_path()),
         )
 
     def factory(self, services: Services) -> UseCase[Any]:
