@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from pydantic import Field
+
 from bcx.contracts.base import Record, UtcMillis
 
 SCHEMA = "consumer.ledger.v1"
@@ -28,7 +30,7 @@ class LedgerEntry(Record):
     job_id: str | None = None
     trace_id: str | None = None
     output_uri: str | None = None
-    channels: list[str] = []
+    channels: list[str] = Field(default_factory=list)
     error_class: str | None = None
     updated_at: UtcMillis
     owner: str

@@ -15,6 +15,8 @@ class WebhookAuthentication(StrEnum):
     SHARED_SECRET = "SHARED_SECRET"  # noqa: S105 - the name of a method, not a secret
     STANDARD_WEBHOOKS = "STANDARD_WEBHOOKS"
     BOTH = "BOTH"
+    # a synthetic event from `bcx reconcile`: no callback was received; the API read is the authority
+    RECONCILIATION = "RECONCILIATION"
 
 
 class WebhookEvent(Record):

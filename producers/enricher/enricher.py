@@ -23,7 +23,7 @@ from typing import Protocol
 from bcx.bigcommerce.client import BigCommerceClient
 from bcx.bigcommerce.errors import AuthError, PermanentError, RateLimited, RetryableError
 from bcx.contracts.commerce_common import SnapshotEnvelope, Trigger
-from bcx.contracts.webhook_event import WebhookEvent
+from bcx.contracts.webhook_event import WebhookAuthentication, WebhookEvent
 from bcx.errors import ConfigurationError
 from bcx.logging import get_logger
 from producers.enricher import mapping
@@ -138,7 +138,8 @@ class Enricher:
             topic=source.topic,
             partition=source.partition,
             offset=source.offset,
-            reconciliation=event.event_id.startswith(RECONCILE_PREFIX),
+            reconciliation=event.authentication is WebhookAuthentication.RECONCILIATION
+            or event.event_id.startswith(RECONCILE_PREFIX),
         )
         reads = EventReads(self._client, event.store_hash)
         outcomes: dict[str, str] = {}

@@ -11,8 +11,8 @@ carts are only known from their webhooks.
 Event ids are deterministic (``reconcile:{store}:{type}:{id}:{date_modified}``), so running reconcile twice
 over the same window re-publishes identical events: the enricher skips the ids it has handled and, for the
 rest, finds the state it already published (same digest) and publishes nothing new. ``created_at`` is the
-entity's ``date_modified``; ``authentication`` is ``SHARED_SECRET`` because the facts were read with the
-store's API token (the contract has no symbol for synthetic events — see docs/enricher.md).
+entity's ``date_modified``; ``authentication`` is ``RECONCILIATION``: no callback was received, the facts
+were read with the store's API token.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def synthetic_event(
         hash=None,
         created_at=date_modified or received_at,
         received_at=received_at,
-        authentication=WebhookAuthentication.SHARED_SECRET,
+        authentication=WebhookAuthentication.RECONCILIATION,
     )
 
 
