@@ -7,6 +7,7 @@ one log event per request or record.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import sys
@@ -27,10 +28,16 @@ _SECRET_KEY = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
+def _is_secret_key(key: str) -> bool:
+    # log keys repeat endlessly; the regex runs once per distinct key, not once per line
+    return _SECRET_KEY.search(key) is not None
+
+
 def _redact_value(key: str, value: Any) -> Any:
     if isinstance(value, SecretStr):
         return REDACTED
-    if _SECRET_KEY.search(key):
+    if _is_secret_key(key):
         return REDACTED
     if isinstance(value, Mapping):
         return {k: _redact_value(str(k), v) for k, v in value.items()}

@@ -19,6 +19,17 @@ from bcx.local.process import ManagedProcess
 KAFKA_JAVA = 17  # Kafka 4.x brokers need Java 17+
 
 
+def new_cluster_id() -> str:
+    """A Kafka-style cluster id (22-char URL-safe base64 UUID) that does not start with '-'.
+
+    The storage tool would read a leading '-' as an option and refuse to format.
+    """
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -106,7 +117,7 @@ class KafkaNode:
         )
         if (self.run_dir / "data" / "meta.properties").is_file():
             return
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        cluster_id = new_cluster_id()
         java = find_java(KAFKA_JAVA)
         result = subprocess.run(
             [

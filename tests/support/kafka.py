@@ -6,7 +6,7 @@ import time
 import uuid
 from typing import Any
 
-from confluent_kafka import Consumer
+from confluent_kafka import Consumer, TopicPartition
 
 from bcx.settings import KafkaSettings
 
@@ -35,25 +35,31 @@ def consume(settings: KafkaSettings, topic: str, expected: int, timeout: float =
     return records
 
 
-def count(settings: KafkaSettings, topic: str, settle: float = 3.0) -> int:
-    """How many records ``topic`` holds, by reading it until nothing new arrives for ``settle`` seconds."""
-    consumer = Consumer(
-        {
-            **settings.client_config(),
-            "group.id": f"test-counter-{uuid.uuid4().hex[:8]}",
-            "auto.offset.reset": "earliest",
-            "enable.auto.commit": False,
-        }
-    )
-    consumer.subscribe([topic])
-    seen = 0
-    quiet_since = time.monotonic()
+def count(settings: KafkaSettings, topic: str, settle: float = 0.0) -> int:
+    """How many records ``topic`` holds: the sum of high minus low watermarks over its partitions.
+
+    Exact for bcx's topics (no transactions, no compaction in tests) and independent of consumer-group
+    timing, so ``count(...) == 0`` really means nothing was published. With ``settle``, the count is taken
+    once it has not changed for that many seconds (for writes still in flight).
+    """
+    current = _watermark_total(settings, topic)
+    stable_since = time.monotonic()
+    while time.monotonic() - stable_since < settle:
+        time.sleep(0.2)
+        latest = _watermark_total(settings, topic)
+        if latest != current:
+            current, stable_since = latest, time.monotonic()
+    return current
+
+
+def _watermark_total(settings: KafkaSettings, topic: str) -> int:
+    consumer = Consumer({**settings.client_config(), "group.id": f"test-counter-{uuid.uuid4().hex[:8]}"})
     try:
-        while time.monotonic() - quiet_since < settle:
-            msg = consumer.poll(0.2)
-            if msg is not None and not msg.error():
-                seen += 1
-                quiet_since = time.monotonic()
+        partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+        total = 0
+        for partition in partitions:
+            low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
+            total += high - low
+        return total
     finally:
         consumer.close()
-    return seen
