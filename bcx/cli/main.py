@@ -18,6 +18,7 @@ from bcx.errors import BcxError
 COMMAND_MODULES: tuple[str, ...] = (
     "bcx.cli.bridge_cmd",
     "bcx.cli.consume_cmd",
+    "bcx.cli.demo_cmd",
     "bcx.cli.dlq_cmd",
     "bcx.cli.enrich_cmd",
     "bcx.cli.hooks_cmd",
