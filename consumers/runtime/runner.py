@@ -6,8 +6,10 @@ drain (``drain_timeout_s``) or the shutdown drain — each validated to stay wel
 
 - Offsets: an :class:`OffsetTracker` per partition; the contiguous finished prefix is committed every
   ``commit_interval_s``, and synchronously on revocation and shutdown.
-- Backpressure: at most ``max_in_flight`` records held (per partition ``max_in_flight_per_partition``);
-  beyond that partitions are paused (``consumer.pause``) — memory stays flat, nothing is dropped.
+- Backpressure: at most ``max_in_flight`` records held (per partition ``max_in_flight_per_partition``).
+  A full window first stops consuming (librdkafka's prefetch is bounded by ``fetch_queue_kbytes``); if it
+  stays full for ``pause_after_s``, partitions are paused (``consumer.pause``) and the loop keeps polling
+  for rebalances — memory stays flat, nothing is dropped.
 - Retry topic: a record whose ``not_before`` is in the future pauses its partition (seeking back to it)
   until it is due, so delayed retries cost no window slots.
 - Rebalances (cooperative-sticky): revoked partitions are drained (deadline), committed, then let go;
@@ -73,6 +75,7 @@ class ConsumerRunner:
         self._paused: set[TP] = set()
         self._delayed: dict[TP, float] = {}  # retry-topic partitions waiting until a wall-clock time
         self._in_flight = 0
+        self._full_since: float | None = None
         self._last_commit = clock()
         self.last_poll = clock()
         self.ready = False
@@ -114,6 +117,17 @@ class ConsumerRunner:
             self._commit(asynchronous=True)
             self._report_lag()
             self._last_commit = now
+        if self._in_flight >= self._settings.max_in_flight:
+            # Window full: wait for completions rather than consuming. Pausing at once would make
+            # librdkafka drop its prefetched records and fetch them again on resume, a round trip per
+            # window; partitions are paused only when the window stays full (Exstream is really slow).
+            self._full_since = self._full_since if self._full_since is not None else now
+            if now - self._full_since < self._settings.pause_after_s:
+                self._collect(block_s=0.05)
+                self.last_poll = self._clock()
+                return
+        else:
+            self._full_since = None
         self._apply_backpressure()
         free = self._settings.max_in_flight - self._in_flight
         wanted = max(1, min(self._settings.consume_batch, free))
@@ -175,7 +189,7 @@ class ConsumerRunner:
 
     def _apply_backpressure(self) -> None:
         limit = self._settings.per_partition_limit
-        full = self._in_flight >= self._settings.max_in_flight
+        full = self._full_since is not None and self._in_flight >= self._settings.max_in_flight
         now = self._wall()
         for tp, until in list(self._delayed.items()):
             if until <= now:

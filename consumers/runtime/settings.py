@@ -24,9 +24,8 @@ class RuntimeSettings(BaseModel):
     drain_timeout_s: float = Field(default=20.0, gt=0, description="revoked partitions: wait this long")
     shutdown_timeout_s: float = Field(default=30.0, gt=0, description="SIGTERM: wait this long")
     ledger_catch_up_timeout_s: float = Field(default=60.0, gt=0)
-    fetch_queue_kbytes: int = Field(
-        default=8192, ge=64, description="librdkafka prefetch bound per partition"
-    )
+    fetch_queue_kbytes: int = Field(default=4096, ge=64, description="librdkafka prefetch bound")
+    pause_after_s: float = Field(default=1.0, ge=0, description="full window this long: pause partitions")
 
     retry_max_attempts: int = Field(default=5, ge=1, description="in-process attempts per record")
     retry_budget_s: float = Field(default=60.0, gt=0)
