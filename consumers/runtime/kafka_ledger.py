@@ -4,7 +4,7 @@ Why the whole ledger in every process, rather than only the keys of its assigned
 keyed by idempotency key while input topics are keyed by entity, so the two are not co-partitioned, and a
 record can arrive through the retry topic or a replay on another partition. Holding every key makes the
 answer correct whichever partitions a rebalance hands over. Memory is bounded by the number of distinct
-keys (about 1 KB per key as pydantic models; see docs/consumer-runtime.md), and compaction keeps the
+keys (about 1.7 KB per key as pydantic models; see docs/consumer-runtime.md), and compaction keeps the
 topic itself at one record per key.
 
 Correctness under rebalances: a revoked partition's owner waits for its ledger writes to be acknowledged
