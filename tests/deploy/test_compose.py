@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -14,7 +15,8 @@ import yaml
 from bcx.cli.main import build_parser, command_names
 from bcx.local.fetch import pinned_versions
 from bcx.local.paths import LocalPaths
-from bcx.settings import KafkaSettings, RegistrySettings
+from bcx.settings import KafkaSettings, RegistrySettings, load_settings
+from tests.deploy.support import bcx_variables, env_var_maps_to_field, settings_models
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_SCHEMA = ROOT.parent / "shared" / "reference" / "compose" / "compose-spec.json"
@@ -91,3 +93,94 @@ class TestComposeFile:
         schema = json.loads(COMPOSE_SCHEMA.read_text())
         broken = {"services": {"kafka": {"imagee": "apache/kafka:4.1.1"}}}
         assert list(jsonschema.Draft7Validator(schema).iter_errors(broken))
+
+
+def bcx_services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {n: s for n, s in compose["services"].items() if str(s.get("image", "")).startswith("bcx:")}
+
+
+def command_lines(service: dict[str, Any]) -> list[list[str]]:
+    """The `bcx` argument lists a service runs (``sh -c "bcx a && bcx b"`` gives two)."""
+    command = service["command"]
+    if command[0] != "sh":
+        return [list(command)]
+    return [part.split()[1:] for part in command[-1].split("&&")]
+
+
+def health_url(service: dict[str, Any]) -> str:
+    return str(service["healthcheck"]["test"][-1])
+
+
+class TestBcxServices:
+    def test_the_pipeline_services_exist(self, compose: dict[str, Any]) -> None:
+        """The bcx profile runs both simulators, the bridge, the enricher and the order-documents consumer."""
+        runs = {" ".join(command_lines(s)[0][:2]) for s in bcx_services(compose).values()}
+        wanted = {"sim bigcommerce", "sim exstream", "bridge", "enrich", "consume order-documents"}
+        assert wanted <= runs
+
+    def test_services_are_built_under_the_profile_after_init(self, compose: dict[str, Any]) -> None:
+        """Each bcx service uses the Dockerfile's image, runs only with --profile bcx, starts after init."""
+        for name, service in bcx_services(compose).items():
+            assert service["image"] == "bcx:local"
+            assert service["build"] == "."
+            assert service["profiles"] == ["bcx"]
+            if name != "init":
+                assert service["depends_on"]["init"] == {"condition": "service_completed_successfully"}
+
+    def test_every_command_parses(self, compose: dict[str, Any]) -> None:
+        """Every `bcx` command line in the file is accepted by the CLI's parser."""
+        parser = build_parser()
+        for service in bcx_services(compose).values():
+            for argv in command_lines(service):
+                parser.parse_args(argv)
+
+    def test_every_variable_is_a_settings_field(self, compose: dict[str, Any]) -> None:
+        """Each BCX_* variable a service sets names a field of its process's settings; simulators get none."""
+        for name, service in bcx_services(compose).items():
+            env = service.get("environment", {})
+            for argv in command_lines(service):
+                models = settings_models(argv)
+                unknown = [v for v in bcx_variables(env) if not env_var_maps_to_field(v, models)]
+                assert not unknown, f"{name} ({argv[0]}) sets variables its settings do not read: {unknown}"
+
+    def test_settings_load_and_health_checks_hit_the_served_port(
+        self, compose: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Servers load their settings from the service's environment, listen on 0.0.0.0, and the healthcheck
+        asks /readyz on the port they serve (simulators: /_sim/health on their --port)."""
+        for name, service in bcx_services(compose).items():
+            if name == "init":
+                continue
+            argv = command_lines(service)[0]
+            url = urlparse(health_url(service))
+            if argv[0] == "sim":
+                assert url.path == "/_sim/health"
+                assert url.port == int(argv[argv.index("--port") + 1])
+                assert argv[argv.index("--host") + 1] == "0.0.0.0"
+                continue
+            for variable in [v for v in os.environ if v.upper().startswith("BCX_")]:
+                monkeypatch.delenv(variable)
+            for variable, value in service["environment"].items():
+                monkeypatch.setenv(variable, str(value))
+            settings: Any = load_settings(settings_models(argv)[0])
+            listen = settings.bridge if argv[0] == "bridge" else settings.metrics
+            assert listen.host == "0.0.0.0"
+            assert url.path == "/readyz"
+            assert url.port == listen.port
+            assert f"127.0.0.1:{listen.port}:{listen.port}" in service["ports"]
+
+    def test_services_reach_the_simulators_where_they_listen(self, compose: dict[str, Any]) -> None:
+        """BigCommerce and Exstream base URLs point at the simulator services and the ports they serve."""
+        services = compose["services"]
+        sim_ports = {
+            name: int(command_lines(services[name])[0][command_lines(services[name])[0].index("--port") + 1])
+            for name in ("bigcommerce-sim", "exstream-sim")
+        }
+        for name in ("enricher", "order-documents"):
+            api = urlparse(services[name]["environment"]["BCX_BIGCOMMERCE__API_BASE_URL"])
+            assert (api.hostname, api.port) == ("bigcommerce-sim", sim_ports["bigcommerce-sim"])
+        exstream = urlparse(services["order-documents"]["environment"]["BCX_EXSTREAM__BASE_URL"])
+        assert (exstream.hostname, exstream.port) == ("exstream-sim", sim_ports["exstream-sim"])
+        client = services["order-documents"]["environment"]["BCX_EXSTREAM__CLIENT_ID"]
+        secret = services["order-documents"]["environment"]["BCX_EXSTREAM__CLIENT_SECRET"]
+        assert f"{client}:{secret}" in command_lines(services["exstream-sim"])[0]
