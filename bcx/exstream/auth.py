@@ -19,6 +19,7 @@ from bcx.exstream.errors import (
     ExstreamUnavailableError,
     InvalidResponseError,
 )
+from bcx.exstream.metrics import ExstreamMetrics, status_class, transport_status
 from bcx.exstream.settings import ExstreamSettings
 from bcx.exstream.token_cache import AccessToken, TokenCache, parse_token_response
 from bcx.logging import get_logger
@@ -40,11 +41,16 @@ def token_request_body(settings: ExstreamSettings) -> dict[str, str]:
 
 class OtdsTokenProvider:
     def __init__(
-        self, settings: ExstreamSettings, http: httpx.AsyncClient, clock: Callable[[], float]
+        self,
+        settings: ExstreamSettings,
+        http: httpx.AsyncClient,
+        clock: Callable[[], float],
+        metrics: ExstreamMetrics | None = None,
     ) -> None:
         self._settings = settings
         self._http = http
         self._clock = clock
+        self._metrics = metrics
         self._cache = TokenCache(settings.token_refresh_ratio)
         self._lock = asyncio.Lock()
         self.fetch_count = 0
@@ -71,6 +77,7 @@ class OtdsTokenProvider:
         as_json = settings.token_request_format == "json"  # noqa: S105 (a format name)
         kwargs: dict[str, Any] = {"json": body} if as_json else {"data": body}
         timeout = httpx.Timeout(settings.token_timeout_s, connect=settings.connect_timeout_s)
+        started = self._clock()
         try:
             response = await self._http.post(
                 settings.resolved_token_url(),
@@ -78,12 +85,14 @@ class OtdsTokenProvider:
                 timeout=timeout,
                 **kwargs,
             )
-        except httpx.TimeoutException as exc:
-            raise ExstreamTimeoutError("OTDS token request timed out") from exc
         except httpx.TransportError as exc:
+            self._observe(transport_status(exc), started)
+            if isinstance(exc, httpx.TimeoutException):
+                raise ExstreamTimeoutError("OTDS token request timed out") from exc
             raise ExstreamUnavailableError(f"OTDS unreachable: {type(exc).__name__}") from exc
         self.fetch_count += 1
         status = response.status_code
+        self._observe(status_class(status), started)
         if status in (400, 401, 403):
             # OAuth2 answers invalid_client/invalid_grant as 400/401: the credentials are wrong.
             raise ExstreamAuthError(
@@ -100,3 +109,7 @@ class OtdsTokenProvider:
         token = parse_token_response(payload, self._clock())
         log.info("exstream.token_fetched", expires_in_s=token.expires_in_s)
         return token
+
+    def _observe(self, status: str, started: float) -> None:
+        if self._metrics is not None:
+            self._metrics.request("token", status, self._clock() - started)

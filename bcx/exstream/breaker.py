@@ -39,6 +39,12 @@ class CircuitBreaker:
             self._trials_in_flight = 0
         return self._state
 
+    def peek(self, now: float) -> BreakerState:
+        """The state at ``now`` without changing anything (safe to read from another thread: a scrape)."""
+        if self._state is BreakerState.OPEN and now - self._opened_at >= self.reset_timeout_s:
+            return BreakerState.HALF_OPEN
+        return self._state
+
     def try_acquire(self, now: float) -> bool:
         """Whether a call may start at ``now``; a True in HALF_OPEN reserves one trial slot."""
         state = self.state(now)

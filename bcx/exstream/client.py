@@ -35,6 +35,7 @@ from bcx.exstream.envelope import (
     parse_string_page,
 )
 from bcx.exstream.http import ExstreamHttp
+from bcx.exstream.metrics import ExstreamMetrics
 from bcx.exstream.models import BatchSubmission, GeneratedDocument, GenerationResult, JobStatus
 from bcx.exstream.settings import ExstreamSettings
 
@@ -54,14 +55,15 @@ class ExstreamClient:
         *,
         http_client: httpx.AsyncClient | None = None,
         clock: Callable[[], float] = time.monotonic,
+        metrics: ExstreamMetrics | None = None,
     ) -> None:
         self.settings = settings
         self._owns_http = http_client is None
         self._http_client = http_client or httpx.AsyncClient(
             limits=httpx.Limits(max_connections=settings.max_concurrency * 3)
         )
-        self.tokens = OtdsTokenProvider(settings, self._http_client, clock)
-        self.http = ExstreamHttp(settings, self._http_client, self.tokens, clock)
+        self.tokens = OtdsTokenProvider(settings, self._http_client, clock, metrics)
+        self.http = ExstreamHttp(settings, self._http_client, self.tokens, clock, metrics)
 
     async def __aenter__(self) -> ExstreamClient:
         return self

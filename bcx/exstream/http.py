@@ -3,12 +3,15 @@
 Layers, outermost first: per-endpoint semaphore (bounded in-flight calls) → per-endpoint circuit breaker
 → bearer token (one retry with a fresh token after 401, and after 500 when configured, because the SDK
 notes an expired token can surface as 500) → one httpx request whose exceptions become
-:mod:`bcx.exstream.errors`. Each call logs one canonical line without bodies, headers or tokens.
+:mod:`bcx.exstream.errors`. Each call logs one canonical line without bodies, headers or tokens; with
+:class:`~bcx.exstream.metrics.ExstreamMetrics`, each HTTP request sent (a 401 retry is a second one) and each
+call the open breaker refused is observed by operation and status, and the breakers' states are exported.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json as jsonlib
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -16,7 +19,7 @@ from typing import Any
 import httpx
 
 from bcx.exstream.auth import OtdsTokenProvider
-from bcx.exstream.breaker import CircuitBreaker
+from bcx.exstream.breaker import BreakerState, CircuitBreaker
 from bcx.exstream.classify import classify_status, counts_against_breaker
 from bcx.exstream.errors import (
     CircuitOpenError,
@@ -26,6 +29,7 @@ from bcx.exstream.errors import (
     ExstreamUnavailableError,
     OutcomeUnknownError,
 )
+from bcx.exstream.metrics import CIRCUIT_OPEN, ExstreamMetrics, status_class, transport_status
 from bcx.exstream.settings import ExstreamSettings
 from bcx.logging import get_logger
 
@@ -66,11 +70,13 @@ class ExstreamHttp:
         http: httpx.AsyncClient,
         tokens: OtdsTokenProvider,
         clock: Callable[[], float],
+        metrics: ExstreamMetrics | None = None,
     ) -> None:
         self._settings = settings
         self._http = http
         self._tokens = tokens
         self._clock = clock
+        self._metrics = metrics
         self._semaphores = {e: asyncio.Semaphore(settings.max_concurrency) for e in ENDPOINTS}
         self.breakers = {
             e: CircuitBreaker(
@@ -80,6 +86,12 @@ class ExstreamHttp:
             )
             for e in ENDPOINTS
         }
+        if metrics is not None:
+            for endpoint, breaker in self.breakers.items():
+                metrics.watch_circuit(endpoint, functools.partial(self._peek, breaker))
+
+    def _peek(self, breaker: CircuitBreaker) -> BreakerState:
+        return breaker.peek(self._clock())
 
     async def request(
         self,
@@ -98,6 +110,8 @@ class ExstreamHttp:
         async with self._semaphores[endpoint]:
             breaker = self.breakers[endpoint]
             if not breaker.try_acquire(self._clock()):
+                if self._metrics is not None:
+                    self._metrics.request(operation, CIRCUIT_OPEN, 0.0)
                 raise CircuitOpenError(
                     f"{operation}: circuit open, retry in {breaker.retry_in(self._clock()):.1f}s"
                 )
@@ -177,9 +191,17 @@ class ExstreamHttp:
     ) -> httpx.Response:
         all_headers = {"Authorization": f"Bearer {token}", **(headers or {})}
         timeout = httpx.Timeout(timeout_s, connect=self._settings.connect_timeout_s)
+        started = self._clock()
         try:
-            return await self._http.request(
+            response = await self._http.request(
                 method, url, headers=all_headers, params=params, content=content, timeout=timeout
             )
         except httpx.TransportError as exc:
+            self._observe(operation, transport_status(exc), started)
             raise translate_transport_error(exc, idempotent=idempotent, operation=operation) from exc
+        self._observe(operation, status_class(response.status_code), started)
+        return response
+
+    def _observe(self, operation: str, status: str, started: float) -> None:
+        if self._metrics is not None:
+            self._metrics.request(operation, status, self._clock() - started)

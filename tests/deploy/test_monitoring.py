@@ -12,6 +12,7 @@ import promql_parser
 import pytest
 from prometheus_client import CollectorRegistry
 
+from bcx.exstream.metrics import ExstreamMetrics
 from consumers.runtime.metrics import RuntimeMetrics
 from producers.enricher.metrics import EnricherMetrics
 from producers.webhook_bridge.metrics import BridgeMetrics
@@ -22,6 +23,7 @@ METRICS: dict[str, Callable[[CollectorRegistry], object]] = {
     "producers.webhook_bridge.metrics": BridgeMetrics,
     "producers.enricher.metrics": EnricherMetrics,
     "consumers.runtime.metrics": lambda registry: RuntimeMetrics(registry, "bcx-test"),
+    "bcx.exstream.metrics": ExstreamMetrics,  # served by the document consumers, next to RuntimeMetrics
 }
 #: labels Prometheus adds at scrape time (target labels; bcx_io_consumer_group from the PodMonitor)
 TARGET_LABELS = {
