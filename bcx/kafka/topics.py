@@ -11,7 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bcx.errors import ConfigurationError
 
-DEFAULT_CATALOGUE = Path(__file__).resolve().parents[2] / "deploy" / "topics.yaml"
+_REPO_CATALOGUE = Path(__file__).resolve().parents[2] / "deploy" / "topics.yaml"
+_PACKAGED_CATALOGUE = Path(__file__).resolve().parents[1] / "_deploy" / "topics.yaml"
+# the checkout's file, or the copy packaged into the wheel (an installed bcx has no deploy/ folder)
+DEFAULT_CATALOGUE = _REPO_CATALOGUE if _REPO_CATALOGUE.is_file() else _PACKAGED_CATALOGUE
 
 
 class _Strict(BaseModel):

@@ -135,8 +135,12 @@ class TestDecisions:
         assert receipt.idempotency_key == "order_documents:abc123:order:250:payment_receipt:901"
 
     def test_test_payments_get_no_receipt(self) -> None:
-        """The simulator's gateway marks payments as test: the default rules suppress their receipts."""
-        for facts in order_document_facts(simulated(12), STATUS):
+        """A payment the gateway marks as a test gets no receipt under the default rules."""
+        live = simulated(12)
+        assert live.snapshot.transactions, "the simulated order has payments"
+        tested = [t.model_copy(update={"test": True}) for t in live.snapshot.transactions]
+        context = live.model_copy(update={"snapshot": live.snapshot.model_copy(update={"transactions": tested})})
+        for facts in order_document_facts(context, STATUS):
             receipt = evaluate(RULES, facts).document("payment_receipt")
             assert receipt is not None
             assert not receipt.due
