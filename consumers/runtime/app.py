@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar
 from bcx.avro.registry import registry_client
 from bcx.contracts.codecs import document_result_codec, ledger_entry_codec
 from bcx.exstream.client import ExstreamClient
+from bcx.exstream.metrics import ExstreamMetrics
 from bcx.exstream.storage import build_storage
 from bcx.exstream.storage.base import OutputStorage
 from bcx.kafka.config import consumer_config, producer_config
@@ -75,6 +76,7 @@ class Services:
     exstream: ExstreamClient
     storage: OutputStorage
     owner: str
+    metrics: RuntimeMetrics | None = None
 
     def document_step(self, use_case: str) -> DocumentStep:
         return DocumentStep(
@@ -85,6 +87,7 @@ class Services:
             results=self.results,
             owner=self.owner,
             producer_version=_version(),
+            metrics=self.metrics,
         )
 
 
@@ -147,8 +150,10 @@ def run_use_case(
         )
         ledger.start()
         stack.callback(ledger.close)
-        results = ResultPublisher(producer, document_result_codec(registry))
-        exstream = ExstreamClient(settings.exstream)
+        metrics_registry = new_registry()
+        metrics = RuntimeMetrics(metrics_registry, group)
+        results = ResultPublisher(producer, document_result_codec(registry), metrics=metrics)
+        exstream = ExstreamClient(settings.exstream, metrics=ExstreamMetrics(metrics_registry))
         services = Services(
             settings=settings,
             group=group,
@@ -159,10 +164,9 @@ def run_use_case(
             exstream=exstream,
             storage=build_storage(settings.output_storage),
             owner=owner,
+            metrics=metrics,
         )
         use_case = factory(services)
-        metrics_registry = new_registry()
-        metrics = RuntimeMetrics(metrics_registry, group)
         metrics.ledger_keys.set_function(lambda: float(ledger.size()))
         retry_topic = group_topic(group, "retry") if rt.retry_topic_rounds > 0 else None
         executor: Executor[Any] = Executor(

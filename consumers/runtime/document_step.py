@@ -44,10 +44,17 @@ from bcx.logging import get_logger
 from consumers.runtime.classify import classify
 from consumers.runtime.delivery import parse_delivery
 from consumers.runtime.errors import PermanentError, ProcessingError, RetryableError
-from consumers.runtime.ledger import LedgerAction, action_for, exstream_reference, next_attempt
+from consumers.runtime.ledger import (
+    LedgerAction,
+    LedgerConflict,
+    action_for,
+    exstream_reference,
+    next_attempt,
+)
 from consumers.runtime.ledger_store import Ledger
+from consumers.runtime.metrics import RuntimeMetrics
 from consumers.runtime.processor import RecordContext
-from consumers.runtime.results import ResultPublisher, result_id
+from consumers.runtime.results import ResultPublisher, publish_failure_reason, result_id
 from routing.decision import DocumentDecision
 from routing.facts import Channel as RoutingChannel
 
@@ -89,6 +96,7 @@ class DocumentStep:
         producer_version: str,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        metrics: RuntimeMetrics | None = None,
     ) -> None:
         self.use_case = use_case
         self._exstream = exstream
@@ -99,6 +107,7 @@ class DocumentStep:
         self._version = producer_version
         self._clock = clock
         self._now = now
+        self._metrics = metrics
 
     async def run(self, request: DocumentRequest, ctx: RecordContext) -> DocumentOutcome:
         decision = request.decision
@@ -124,7 +133,7 @@ class DocumentStep:
                 attempt = next_attempt(entry)
                 stage = "ledger"
                 entry = self._entry(key, LedgerState.STARTED, attempt, ctx)
-                await self._ledger.put(entry)
+                await self._put(entry)
                 stage = "generate"
                 t0 = self._clock()
                 generated = await self._exstream.generate(
@@ -158,7 +167,7 @@ class DocumentStep:
                 output_uri=output.uri,
                 channels=delivered,
             )
-            await self._ledger.put(final)
+            await self._put(final)
             log.info(
                 "document.done",
                 idempotency_key=key,
@@ -172,11 +181,21 @@ class DocumentStep:
             error = classify(exc, stage)
             failed = self._failed(request, ctx, error, max(attempt, 1), started_at)
             if not error.retryable and entry is not None and entry.state is LedgerState.STARTED:
-                await self._ledger.put(
+                await self._put(
                     self._entry(key, LedgerState.FAILED, entry.attempt, ctx, error_class=error.error_class)
                 )
             error.failed_results = (*error.failed_results, failed)
             raise error from exc
+
+    async def _put(self, entry: LedgerEntry) -> None:
+        try:
+            await self._ledger.put(entry)
+        except LedgerConflict:
+            raise  # a refused transition, not a failed write
+        except Exception as exc:
+            if self._metrics is not None:
+                self._metrics.publish_failure(self.use_case, "ledger", publish_failure_reason(exc))
+            raise
 
     async def _resolve(self, key: str) -> GenerationResult | None:
         """The outputs of an earlier call for ``key`` if Exstream completed it; None if it never happened."""

@@ -1,4 +1,8 @@
-"""Prometheus metrics of a consumer process, one set per group (label ``group``)."""
+"""Prometheus metrics of a consumer process, one set per group (label ``group``).
+
+Document outcomes and result-publishing failures are labelled by ``use_case`` instead (the consumer's
+use case, as in the result events); their label values are bounded enumerations, never ids.
+"""
 
 from __future__ import annotations
 
@@ -80,6 +84,29 @@ class RuntimeMetrics:
             [*g, "kind"],
             registry=registry,
         )
+
+        self._documents = Counter(
+            "bcx_documents_total",
+            "Result events acknowledged on documents.results.v1 by use case, document type, channel and "
+            "outcome (GENERATED, DELIVERED, FAILED; channel none without one). FAILED rising: see the "
+            "DLQ and the results' error class; GENERATED without DELIVERED: check Exstream delivery.",
+            ["use_case", "document_type", "channel", "outcome"],
+            registry=registry,
+        )
+        self._publish_failures = Counter(
+            "bcx_results_publish_failures_total",
+            "Result events (target=result) or ledger entries (target=ledger) Kafka did not acknowledge, "
+            "by reason (librdkafka error, queue_full, serialization). Records are retried uncommitted; "
+            "check broker health, topics (`bcx topics apply`), ACLs and the schema registry.",
+            ["use_case", "target", "reason"],
+            registry=registry,
+        )
+
+    def document(self, use_case: str, document_type: str, channel: str, outcome: str) -> None:
+        self._documents.labels(use_case, document_type, channel, outcome).inc()
+
+    def publish_failure(self, use_case: str, target: str, reason: str) -> None:
+        self._publish_failures.labels(use_case, target, reason).inc()
 
     def outcome(self, outcome: str) -> None:
         self._outcomes.labels(self.group, outcome).inc()

@@ -1,14 +1,25 @@
-"""Publishing result events on ``documents.results.v1``; a publish returns once Kafka acknowledged it."""
+"""Publishing result events on ``documents.results.v1``; a publish returns once Kafka acknowledged it.
+
+With :class:`~consumers.runtime.metrics.RuntimeMetrics`, each acknowledged result counts in
+``bcx_documents_total`` and each one Kafka did not take in ``bcx_results_publish_failures_total``.
+"""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from bcx.avro.codec import AvroCodec
+from bcx.avro.errors import SchemaRegistryError, SerializationError
 from bcx.contracts.document_result import TOPIC, Channel, DocumentResult, DocumentStatus
+from bcx.kafka.errors import KafkaError
 from bcx.kafka.producer import Delivered, KafkaProducer
+from consumers.runtime.metrics import RuntimeMetrics
 
 _RESULT_NAMESPACE = uuid.UUID("8c1d5a8e-6b0f-4f43-9a55-2f1e0c7b9d21")
+_KAFKA_CODE = re.compile(r"[a-z][a-z_]{0,47}")
+
+NO_CHANNEL = "none"
 
 
 def result_id(idempotency_key: str, status: DocumentStatus, channel: Channel | None, attempt: int) -> str:
@@ -17,12 +28,44 @@ def result_id(idempotency_key: str, status: DocumentStatus, channel: Channel | N
     return str(uuid.uuid5(_RESULT_NAMESPACE, name))
 
 
+def publish_failure_reason(exc: BaseException) -> str:
+    """A bounded label for why a record was not acknowledged: librdkafka's error name (``msg_timed_out``,
+    ``topic_authorization_failed``, ``queue_full``, …), ``schema_registry``, ``serialization`` or
+    ``unexpected``."""
+    if isinstance(exc, KafkaError):
+        code = (exc.code or "").strip("_").lower()
+        return code if _KAFKA_CODE.fullmatch(code) else "kafka_error"
+    if isinstance(exc, SchemaRegistryError):
+        return "schema_registry"
+    if isinstance(exc, SerializationError):
+        return "serialization"
+    return "unexpected"
+
+
 class ResultPublisher:
-    def __init__(self, producer: KafkaProducer, codec: AvroCodec[DocumentResult], topic: str = TOPIC) -> None:
+    def __init__(
+        self,
+        producer: KafkaProducer,
+        codec: AvroCodec[DocumentResult],
+        topic: str = TOPIC,
+        *,
+        metrics: RuntimeMetrics | None = None,
+    ) -> None:
         self._producer = producer
         self._codec = codec
         self.topic = topic
+        self._metrics = metrics
 
     async def publish(self, result: DocumentResult) -> Delivered:
         """Encode and send ``result`` keyed by its idempotency key; returns after the broker's ack."""
-        return await self._producer.send(self.topic, self._codec.encode(result), key=result.key)
+        try:
+            delivered = await self._producer.send(self.topic, self._codec.encode(result), key=result.key)
+        except Exception as exc:
+            if self._metrics is not None:
+                self._metrics.publish_failure(result.document.use_case, "result", publish_failure_reason(exc))
+            raise
+        if self._metrics is not None:
+            document = result.document
+            channel = result.channel.value if result.channel is not None else NO_CHANNEL
+            self._metrics.document(document.use_case, document.document_type, channel, result.status.value)
+        return delivered
