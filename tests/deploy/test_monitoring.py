@@ -158,6 +158,9 @@ class TestMetricCatalogue:
         assert "bcx_bridge_requests_total" in SERIES
         assert SERIES["bcx_consumer_processing_seconds_bucket"] == {"group", "le"}
         assert SERIES["bcx_consumer_dead_letters_total"] == {"group", "stage", "error_class"}
+        assert SERIES["bcx_exstream_request_duration_seconds_bucket"] == {"operation", "status", "le"}
+        assert SERIES["bcx_exstream_circuit_state"] == {"endpoint"}
+        assert SERIES["bcx_documents_total"] == {"use_case", "document_type", "channel", "outcome"}
 
     def test_the_check_catches_mistakes(self) -> None:
         """A misspelt metric, a label the metric lacks, or a bad grouping label is reported."""
@@ -203,10 +206,24 @@ class TestAlerts:
             "BcxConsumerDown",
             "BcxExstreamErrors",
             "BcxExstreamCircuitOpen",
+            "BcxExstreamSlow",
             "BcxResultPublishingFailing",
+            "BcxDocumentDeliveryFailing",
             "BcxEnricherRateLimited",
         ):
             assert name in rules
+
+    def test_exstream_and_document_alerts_read_the_metrics_made_for_them(self) -> None:
+        """Exstream health, the breaker, result publishing and deliveries are read from their own metrics,
+        not inferred from retry or dead-letter error classes."""
+        rules = {r["alert"]: r["expr"] for r in alert_rules()}
+        assert "bcx_exstream_request_duration_seconds_count" in rules["BcxExstreamErrors"]
+        assert "bcx_exstream_circuit_state" in rules["BcxExstreamCircuitOpen"]
+        assert "bcx_exstream_request_duration_seconds_bucket" in rules["BcxExstreamSlow"]
+        assert "bcx_results_publish_failures_total" in rules["BcxResultPublishingFailing"]
+        assert "bcx_documents_total" in rules["BcxDocumentDeliveryFailing"]
+        for name in ("BcxExstreamErrors", "BcxExstreamCircuitOpen", "BcxResultPublishingFailing"):
+            assert "bcx_consumer_retries_total" not in rules[name]
 
 
 class TestDashboard:
@@ -234,7 +251,8 @@ class TestDashboard:
                 assert label in SERIES[metric]
 
     def test_required_panels_exist(self) -> None:
-        """Panels cover webhook rate, success ratio, produce latency, lag, processing time, outcomes, DLQ."""
+        """Panels cover webhook rate, success ratio, produce latency, lag, processing time, outcomes, DLQ,
+        Exstream requests by status and latency, breakers, documents by channel, publishing failures."""
         text = " ".join(dashboard_expressions())
         for metric in (
             "bcx_bridge_requests_total",
@@ -247,5 +265,10 @@ class TestDashboard:
             "bcx_consumer_dlq_cap_tripped",
             "bcx_consumer_retries_total",
             "bcx_enricher_rate_limit_waits_total",
+            "bcx_exstream_request_duration_seconds_count",
+            "bcx_exstream_request_duration_seconds_bucket",
+            "bcx_exstream_circuit_state",
+            "bcx_documents_total",
+            "bcx_results_publish_failures_total",
         ):
             assert metric in text
