@@ -139,7 +139,9 @@ class TestDecisions:
         live = simulated(12)
         assert live.snapshot.transactions, "the simulated order has payments"
         tested = [t.model_copy(update={"test": True}) for t in live.snapshot.transactions]
-        context = live.model_copy(update={"snapshot": live.snapshot.model_copy(update={"transactions": tested})})
+        context = live.model_copy(
+            update={"snapshot": live.snapshot.model_copy(update={"transactions": tested})}
+        )
         for facts in order_document_facts(context, STATUS):
             receipt = evaluate(RULES, facts).document("payment_receipt")
             assert receipt is not None
