@@ -20,6 +20,8 @@ class LedgerState(StrEnum):
     GENERATED = "GENERATED"
     DELIVERED = "DELIVERED"
     FAILED = "FAILED"
+    # A batch job was accepted; ``job_id`` says which one to keep polling after a crash.
+    SUBMITTED = "SUBMITTED"
 
 
 class LedgerEntry(Record):

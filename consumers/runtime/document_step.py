@@ -13,6 +13,10 @@ for each one calls :meth:`DocumentStep.run` with the driver data. The step makes
 
 A crash anywhere leaves STARTED, which step 2 resolves. A permanent failure writes FAILED; every failure
 carries the FAILED result the runtime publishes if it gives the record up.
+
+A request in ``batch`` mode obtains its outputs from a batch job instead of ``generate``
+(:mod:`consumers.runtime.batch`: STARTED → submit → SUBMITTED(job id) → poll → fetch); storing, results and
+the final ledger write are the same.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from bcx.contracts.document_result import (
     Channel,
@@ -39,8 +43,10 @@ from bcx.contracts.document_result import (
 from bcx.contracts.ledger_entry import LedgerEntry, LedgerState
 from bcx.exstream.client import ExstreamClient
 from bcx.exstream.models import GenerationResult, JobState, JobStatus
+from bcx.exstream.poller import JobPoller
 from bcx.exstream.storage.base import OutputStorage
 from bcx.logging import get_logger
+from consumers.runtime.batch import BatchJob, BatchJobs
 from consumers.runtime.classify import classify
 from consumers.runtime.delivery import parse_delivery
 from consumers.runtime.errors import PermanentError, ProcessingError, RetryableError
@@ -63,13 +69,19 @@ log = get_logger(__name__)
 
 @dataclass(frozen=True)
 class DocumentRequest:
-    """One due document (a routing decision), who it is for, and the driver data Exstream needs."""
+    """One due document (a routing decision), who it is for, and the driver data Exstream needs.
+
+    ``mode="batch"`` (statements, catalogs: large work) submits the driver data to the named batch input
+    ``batch_input`` and polls the job instead of generating on demand.
+    """
 
     decision: DocumentDecision
     recipient: Recipient
     driver_data: Mapping[str, Any]
     source_event_id: str
     event_created_at: datetime | None = None
+    mode: Literal["on_demand", "batch"] = "on_demand"
+    batch_input: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,10 @@ class DocumentOutcome:
     skipped: bool
     entry: LedgerEntry | None
     results: tuple[DocumentResult, ...] = ()
+
+
+# states in which a permanent failure is written down as FAILED
+_IN_PROGRESS = frozenset({LedgerState.STARTED, LedgerState.SUBMITTED})
 
 
 def _sha256(data: bytes) -> str:
@@ -97,6 +113,7 @@ class DocumentStep:
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         metrics: RuntimeMetrics | None = None,
+        poller: JobPoller | None = None,
     ) -> None:
         self.use_case = use_case
         self._exstream = exstream
@@ -108,6 +125,15 @@ class DocumentStep:
         self._clock = clock
         self._now = now
         self._metrics = metrics
+        self._batch = BatchJobs(
+            use_case=use_case,
+            exstream=exstream,
+            write=self._put,
+            make_entry=self._entry,
+            now=now,
+            poller=poller,
+            metrics=metrics,
+        )
 
     async def run(self, request: DocumentRequest, ctx: RecordContext) -> DocumentOutcome:
         decision = request.decision
@@ -127,7 +153,11 @@ class DocumentStep:
         try:
             generated: GenerationResult | None = None
             exstream_ms: int | None = None
-            if action is LedgerAction.RESOLVE:
+            if request.mode == "batch":
+                stage = "batch"
+                batch = await self._batch.run(key, entry, self._batch_job(request), ctx)
+                generated, attempt, exstream_ms = batch.generated, batch.attempt, batch.job_ms
+            elif action is not LedgerAction.PROCEED:  # RESOLVE, or RESUME of a key once sent as batch
                 generated = await self._resolve(key)
             if generated is None:
                 attempt = next_attempt(entry)
@@ -144,7 +174,7 @@ class DocumentStep:
                 )
                 exstream_ms = int((self._clock() - t0) * 1000)
             stage = "store"
-            output = await self._store(key, generated)
+            output = await self._store(key, generated, every=request.mode == "batch")
             stage = "deliver"
             deliveries = await self._deliveries(key, generated)
             stage = "publish"
@@ -179,10 +209,19 @@ class DocumentStep:
             return DocumentOutcome(False, final, tuple(results))
         except Exception as exc:
             error = classify(exc, stage)
+            current = self._ledger.get(key)
+            attempt = max(attempt, current.attempt if current is not None else 0)
             failed = self._failed(request, ctx, error, max(attempt, 1), started_at)
-            if not error.retryable and entry is not None and entry.state is LedgerState.STARTED:
+            if not error.retryable and current is not None and current.state in _IN_PROGRESS:
                 await self._put(
-                    self._entry(key, LedgerState.FAILED, entry.attempt, ctx, error_class=error.error_class)
+                    self._entry(
+                        key,
+                        LedgerState.FAILED,
+                        current.attempt,
+                        ctx,
+                        error_class=error.error_class,
+                        job_id=current.job_id,
+                    )
                 )
             error.failed_results = (*error.failed_results, failed)
             raise error from exc
@@ -210,7 +249,20 @@ class DocumentStep:
         log.info("document.adopted", idempotency_key=key, job_id=job.id)
         return GenerationResult(tuple(documents), job_id=job.id, trace_id=job.trace_id, details=job.message)
 
-    async def _store(self, key: str, generated: GenerationResult) -> OutputRef:
+    def _batch_job(self, request: DocumentRequest) -> BatchJob:
+        if not request.batch_input:
+            raise PermanentError(
+                "a batch document needs the batch input's name", error_class="data.invalid", stage="route"
+            )
+        return BatchJob(
+            input_name=request.batch_input,
+            communication_id=request.decision.communication_id,
+            driver_data_source=request.decision.driver_data_source,
+            payload=self._driver_data(request),
+        )
+
+    async def _store(self, key: str, generated: GenerationResult, *, every: bool = False) -> OutputRef:
+        """Store the primary output (the PDF, else the first); ``every`` stores the others too (batch)."""
         document = generated.first("application/pdf") or (
             generated.documents[0] if generated.documents else None
         )
@@ -218,6 +270,10 @@ class DocumentStep:
             raise PermanentError(
                 "Exstream returned no output", error_class="exstream.no_output", stage="store"
             )
+        if every:
+            for other in generated.documents:
+                if other is not document:
+                    await self._storage.store(key, other.name, other.content, other.mime_type)
         uri = await self._storage.store(key, document.name, document.content, document.mime_type)
         return OutputRef(
             uri=uri,

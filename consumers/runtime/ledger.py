@@ -3,13 +3,15 @@
 ::
 
     (none) ──▶ STARTED(attempt, reference) ──▶ GENERATED(uri, job) ──▶ DELIVERED(channels)
-                   │   ▲                          └──────────────────▶ (terminal: skip)
+                   │   ▲  │                       └──────────────────▶ (terminal: skip)
+                   │   │  └──▶ SUBMITTED(job) ──▶ GENERATED / DELIVERED / FAILED   (batch)
                    │   └── STARTED(attempt+1) after a look-up found nothing
-                   └──▶ FAILED(error) ──▶ STARTED(attempt+1), or adopted: GENERATED/DELIVERED
+                   └──▶ FAILED(error) ──▶ STARTED(attempt+1), or adopted: SUBMITTED/GENERATED/DELIVERED
 
 A record whose key is GENERATED or DELIVERED is skipped: no new document, and no result is re-sent (they
 were acknowledged before the ledger was written). STARTED or FAILED means a call may have happened whose
-outcome is unknown: it is *resolved* (Exstream job look-up by reference) before any new call.
+outcome is unknown: it is *resolved* (Exstream job look-up by reference) before any new call. SUBMITTED
+names the batch job already running for the key: it is *resumed* (polled again), never submitted twice.
 """
 
 from __future__ import annotations
@@ -23,12 +25,15 @@ from bcx.contracts.ledger_entry import LedgerEntry, LedgerState
 class LedgerAction(enum.Enum):
     PROCEED = "proceed"  # never tried: call Exstream
     RESOLVE = "resolve"  # maybe tried: look the job up first
+    RESUME = "resume"  # a batch job is known by id: poll it again
     SKIP = "skip"  # done: nothing to do
 
 
 _NEXT: dict[LedgerState | None, frozenset[LedgerState]] = {
     None: frozenset({LedgerState.STARTED}),
     LedgerState.STARTED: frozenset(LedgerState),
+    # one job per key: never a second SUBMITTED; STARTED only when the job failed and a new call is made
+    LedgerState.SUBMITTED: frozenset(LedgerState) - {LedgerState.SUBMITTED},
     LedgerState.GENERATED: frozenset({LedgerState.GENERATED, LedgerState.DELIVERED}),
     LedgerState.DELIVERED: frozenset(),
     # a look-up may find that a call recorded as failed did complete: adopting it is allowed
@@ -45,6 +50,8 @@ def action_for(entry: LedgerEntry | None) -> LedgerAction:
         return LedgerAction.PROCEED
     if entry.state in (LedgerState.GENERATED, LedgerState.DELIVERED):
         return LedgerAction.SKIP
+    if entry.state is LedgerState.SUBMITTED and entry.job_id:
+        return LedgerAction.RESUME
     return LedgerAction.RESOLVE
 
 

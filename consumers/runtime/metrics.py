@@ -11,6 +11,9 @@ import contextlib
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
+# batch jobs (statements, catalogs) run for seconds to hours
+_BATCH_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400)
+BATCH_OUTCOMES = ("completed", "failed")
 
 
 class RuntimeMetrics:
@@ -101,6 +104,32 @@ class RuntimeMetrics:
             ["use_case", "target", "reason"],
             registry=registry,
         )
+
+        self._batch_in_flight = Gauge(
+            "bcx_batch_jobs_in_flight",
+            "Exstream batch jobs this process is polling, by use case. Each holds one in-flight record: "
+            "near the window, batch work crowds out on-demand documents (add partitions or processes).",
+            ["use_case"],
+            registry=registry,
+        )
+        self._batch_seconds = Histogram(
+            "bcx_batch_job_duration_seconds",
+            "Exstream batch job duration (its own start and end dates when it reports them, else from "
+            "bcx's submission) by use case and outcome (completed, failed). A growing tail: check "
+            "Exstream's batch capacity and BCX_EXSTREAM__POLL_TIMEOUT_S.",
+            ["use_case", "outcome"],
+            buckets=_BATCH_BUCKETS,
+            registry=registry,
+        )
+
+    def batch_job_polling(self, use_case: str, delta: int) -> None:
+        """``+1`` when polling a batch job starts, ``-1`` when it stops (done, failed, abandoned)."""
+        self._batch_in_flight.labels(use_case).inc(delta)
+
+    def batch_job_finished(self, use_case: str, outcome: str, seconds: float) -> None:
+        if outcome not in BATCH_OUTCOMES:
+            raise ValueError(f"unknown batch outcome {outcome!r}")
+        self._batch_seconds.labels(use_case, outcome).observe(max(0.0, seconds))
 
     def document(self, use_case: str, document_type: str, channel: str, outcome: str) -> None:
         self._documents.labels(use_case, document_type, channel, outcome).inc()
