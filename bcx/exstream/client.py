@@ -34,12 +34,26 @@ from bcx.exstream.envelope import (
     parse_json,
     parse_string_page,
 )
-from bcx.exstream.http import ExstreamHttp
+from bcx.exstream.http import ENDPOINTS, ExstreamHttp
 from bcx.exstream.metrics import ExstreamMetrics
 from bcx.exstream.models import BatchSubmission, GeneratedDocument, GenerationResult, JobStatus
+from bcx.exstream.pool import PooledTransport
 from bcx.exstream.settings import ExstreamSettings
 
 _MIME_BY_SUFFIX = {"pdf": "application/pdf", "html": "text/html", "htm": "text/html", "eml": "message/rfc822"}
+
+
+def pooled_http_client(settings: ExstreamSettings) -> httpx.AsyncClient:
+    """The client :class:`ExstreamClient` builds for itself: httpx over bcx's O(1) connection pool.
+
+    One connection slot per in-flight call on each of the three endpoints, plus one for OTDS.
+    """
+    return httpx.AsyncClient(
+        transport=PooledTransport(
+            max_connections=settings.max_concurrency * len(ENDPOINTS) + 1,
+            keepalive_expiry_s=settings.keepalive_expiry_s,
+        )
+    )
 
 
 def _seg(value: str) -> str:
@@ -59,9 +73,7 @@ class ExstreamClient:
     ) -> None:
         self.settings = settings
         self._owns_http = http_client is None
-        self._http_client = http_client or httpx.AsyncClient(
-            limits=httpx.Limits(max_connections=settings.max_concurrency * 3)
-        )
+        self._http_client = http_client or pooled_http_client(settings)
         self.tokens = OtdsTokenProvider(settings, self._http_client, clock, metrics)
         self.http = ExstreamHttp(settings, self._http_client, self.tokens, clock, metrics)
 

@@ -77,6 +77,7 @@ class ExstreamHttp:
         self._tokens = tokens
         self._clock = clock
         self._metrics = metrics
+        self._timeouts: dict[float, httpx.Timeout] = {}
         self._semaphores = {e: asyncio.Semaphore(settings.max_concurrency) for e in ENDPOINTS}
         self.breakers = {
             e: CircuitBreaker(
@@ -130,13 +131,15 @@ class ExstreamHttp:
                     content=content,
                 )
                 status = response.status_code
-                error = classify_status(
-                    status,
-                    headers=response.headers,
-                    body=_json_or_none(response),
-                    idempotent=idempotent,
-                    operation=operation,
-                )
+                if not 200 <= status < 300:
+                    # Only error replies are read here; a 2xx body is decoded once, by the caller.
+                    error = classify_status(
+                        status,
+                        headers=response.headers,
+                        body=_json_or_none(response),
+                        idempotent=idempotent,
+                        operation=operation,
+                    )
             except ExstreamError as exc:
                 error = exc
                 status = exc.status_code
@@ -190,7 +193,7 @@ class ExstreamHttp:
         content: bytes | None,
     ) -> httpx.Response:
         all_headers = {"Authorization": f"Bearer {token}", **(headers or {})}
-        timeout = httpx.Timeout(timeout_s, connect=self._settings.connect_timeout_s)
+        timeout = self._timeout(timeout_s)
         started = self._clock()
         try:
             response = await self._http.request(
@@ -201,6 +204,14 @@ class ExstreamHttp:
             raise translate_transport_error(exc, idempotent=idempotent, operation=operation) from exc
         self._observe(operation, status_class(response.status_code), started)
         return response
+
+    def _timeout(self, timeout_s: float) -> httpx.Timeout:
+        timeout = self._timeouts.get(timeout_s)
+        if timeout is None:
+            timeout = self._timeouts[timeout_s] = httpx.Timeout(
+                timeout_s, connect=self._settings.connect_timeout_s
+            )
+        return timeout
 
     def _observe(self, operation: str, status: str, started: float) -> None:
         if self._metrics is not None:

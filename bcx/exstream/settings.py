@@ -54,6 +54,9 @@ class ExstreamSettings(_Section):
     retry_500_with_fresh_token: bool = True
 
     max_concurrency: int = Field(default=16, ge=1, description="in-flight calls per endpoint")
+    # Idle keep-alive connections are dropped after this long: keep it below the idle timeout of whatever
+    # sits in front of Exstream (load balancer, gateway), or reuses will meet connections it already closed.
+    keepalive_expiry_s: float = Field(default=5.0, gt=0)
     breaker_failure_threshold: int = Field(default=5, ge=1)
     breaker_reset_timeout_s: float = Field(default=30.0, gt=0)
     breaker_half_open_max_calls: int = Field(default=1, ge=1)
