@@ -3,16 +3,27 @@
 Per-message context (event id, store, partition, offset, idempotency key) is bound with
 ``structlog.contextvars.bound_contextvars`` by the code that handles the message; the canonical line is
 one log event per request or record.
+
+The pipeline is on the hot path of every request (the webhook bridge writes a line per callback), so its
+steps are the cheap equivalents of structlog's stock ones: the redaction decision per key is cached, the
+timestamp reuses its formatted second, the JSON encoder is built once, and a process that exits cleanly on
+SIGTERM may ask for buffered output (``buffer_s``): lines are written in batches by a flusher thread
+instead of a ``write`` + ``flush`` per line on the caller's thread, and :func:`flush_logs` (also run at
+exit) writes what is pending.
 """
 
 from __future__ import annotations
 
+import atexit
 import functools
+import json
 import logging
 import re
 import sys
+import threading
+import time
 from collections.abc import Mapping, MutableMapping
-from typing import Any
+from typing import Any, TextIO
 
 import structlog
 from pydantic import SecretStr
@@ -26,6 +37,11 @@ _SECRET_KEY = re.compile(
     r"(secret|token|password|passwd|authorization|signature|api[_-]?key|credential|cookie|x-auth)",
     re.IGNORECASE,
 )
+# Values of exactly these types hold nothing to recurse into and are never SecretStr: the key decides.
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+# A buffered sink writes synchronously once this much is pending (a slow reader then slows the caller down
+# rather than the process growing without bound or dropping lines).
+_MAX_PENDING_CHARS = 256 * 1024
 
 
 @functools.lru_cache(maxsize=4096)
@@ -35,6 +51,8 @@ def _is_secret_key(key: str) -> bool:
 
 
 def _redact_value(key: str, value: Any) -> Any:
+    if type(value) in _SCALARS:
+        return REDACTED if _is_secret_key(key) else value
     if isinstance(value, SecretStr):
         return REDACTED
     if _is_secret_key(key):
@@ -48,34 +66,181 @@ def redact_secrets(
     _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
 ) -> MutableMapping[str, Any]:
     """structlog processor: replace the values of secret-looking keys (recursively) and any SecretStr."""
-    for key in list(event_dict):
+    for key, value in list(event_dict.items()):
         if key == "event":
             continue
-        event_dict[key] = _redact_value(key, event_dict[key])
+        if type(value) in _SCALARS:  # the common case, without a dict write per key
+            if _is_secret_key(key):
+                event_dict[key] = REDACTED
+            continue
+        event_dict[key] = _redact_value(key, value)
     return event_dict
 
 
-def configure_logging(settings: LogSettings | None = None, *, stream: Any = None) -> None:
-    """Configure structlog and the standard library root logger once per process."""
+class UtcTimestamper:
+    """structlog processor: ``timestamp`` as ISO 8601 UTC with microseconds (``…T06:18:25.123456Z``).
+
+    Formatting a datetime per line is most of a stock ``TimeStamper``'s cost; the date and time part only
+    changes once a second, so it is cached (as one tuple, so threads never see a torn pair).
+    """
+
+    def __init__(self, clock: Any = time.time) -> None:
+        self._clock = clock
+        self._cached: tuple[int, str] = (-1, "")
+
+    def __call__(
+        self, _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
+        now = self._clock()
+        second = int(now)
+        cached = self._cached
+        if cached[0] != second:
+            cached = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
+            self._cached = cached
+        event_dict["timestamp"] = f"{cached[1]}.{int((now - second) * 1_000_000):06d}Z"
+        return event_dict
+
+
+def _json_fallback(value: Any) -> Any:
+    to_log = getattr(value, "__structlog__", None)
+    return to_log() if callable(to_log) else repr(value)
+
+
+_ENCODER = json.JSONEncoder(default=_json_fallback)
+
+
+def render_json(_logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> str:
+    """structlog renderer: one JSON object, with one encoder built once (``json.dumps`` builds one a call)."""
+    return _ENCODER.encode(event_dict)
+
+
+class LineSink:
+    """Where rendered lines go: written and flushed one by one, or buffered and flushed every ``buffer_s``
+    by a daemon thread (and on :meth:`flush`/:meth:`close`). Whole lines only, under one lock."""
+
+    def __init__(self, stream: TextIO, *, buffer_s: float | None = None) -> None:
+        self._stream = stream
+        self._lock = threading.Lock()
+        self._pending: list[str] = []
+        self._pending_chars = 0
+        self._buffered = buffer_s is not None
+        self._closed = threading.Event()
+        self._flusher: threading.Thread | None = None
+        if buffer_s is not None:
+            self._flusher = threading.Thread(
+                target=self._flush_every, args=(buffer_s,), name="log-flusher", daemon=True
+            )
+            self._flusher.start()
+
+    @property
+    def buffered(self) -> bool:
+        return self._buffered
+
+    def write(self, line: str) -> None:
+        with self._lock:
+            if not self._buffered:
+                self._stream.write(line + "\n")
+                self._stream.flush()
+                return
+            self._pending.append(line)
+            self._pending_chars += len(line)
+            if self._pending_chars >= _MAX_PENDING_CHARS:
+                self._write_pending()
+
+    def flush(self) -> None:
+        with self._lock:
+            self._write_pending()
+
+    def close(self) -> None:
+        """Stop the flusher thread and write what is pending; later lines are written unbuffered."""
+        self._closed.set()
+        if self._flusher is not None and self._flusher is not threading.current_thread():
+            self._flusher.join(timeout=5)
+        with self._lock:
+            self._write_pending()
+            self._buffered = False
+
+    def _write_pending(self) -> None:
+        if not self._pending:
+            return
+        text = "\n".join(self._pending) + "\n"
+        self._pending = []
+        self._pending_chars = 0
+        try:
+            self._stream.write(text)
+            self._stream.flush()
+        except ValueError:  # the stream was closed under us (interpreter teardown, a test's capture)
+            pass
+
+    def _flush_every(self, interval_s: float) -> None:
+        while not self._closed.wait(interval_s):
+            self.flush()
+
+
+class SinkLogger:
+    """The structlog logger: hands each rendered line to a :class:`LineSink` (every level is the same)."""
+
+    def __init__(self, sink: LineSink) -> None:
+        self._sink = sink
+
+    def msg(self, message: str) -> None:
+        self._sink.write(message)
+
+    log = debug = info = warn = warning = msg
+    fatal = failure = err = error = critical = exception = msg
+
+
+class _SinkLoggerFactory:
+    def __init__(self, sink: LineSink) -> None:
+        self._logger = SinkLogger(sink)
+
+    def __call__(self, *_args: Any) -> SinkLogger:
+        return self._logger
+
+
+_active_sink: LineSink | None = None
+
+
+def flush_logs() -> None:
+    """Write every buffered line now (a process calls this when it stops; it also runs at exit)."""
+    if _active_sink is not None:
+        _active_sink.flush()
+
+
+atexit.register(flush_logs)
+
+
+def configure_logging(
+    settings: LogSettings | None = None, *, stream: Any = None, buffer_s: float | None = None
+) -> None:
+    """Configure structlog and the standard library root logger once per process.
+
+    ``buffer_s``: batch JSON lines and write them at least this often, instead of a write and flush per
+    line. Only for processes whose shutdown path calls :func:`flush_logs` or exits normally (``atexit``);
+    ignored on a terminal.
+    """
+    global _active_sink
     settings = settings or LogSettings()
     stream = stream or sys.stdout
-    use_console = settings.format == "console" or (
-        settings.format == "auto" and hasattr(stream, "isatty") and stream.isatty()
-    )
-    renderer: Any = structlog.dev.ConsoleRenderer() if use_console else structlog.processors.JSONRenderer()
+    is_tty = hasattr(stream, "isatty") and stream.isatty()
+    use_console = settings.format == "console" or (settings.format == "auto" and is_tty)
+    renderer: Any = structlog.dev.ConsoleRenderer() if use_console else render_json
     level = logging.getLevelName(settings.level)
+    if _active_sink is not None:
+        _active_sink.close()
+    _active_sink = LineSink(stream, buffer_s=None if is_tty else buffer_s)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            UtcTimestamper(),
             redact_secrets,
             structlog.processors.StackInfoRenderer(),
             structlog.processors.format_exc_info,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
-        logger_factory=structlog.PrintLoggerFactory(file=stream),
+        logger_factory=_SinkLoggerFactory(_active_sink),
         cache_logger_on_first_use=False,
     )
     logging.basicConfig(level=level, stream=stream, format="%(message)s", force=True)

@@ -24,7 +24,7 @@ from starlette.types import Receive, Scope, Send
 from bcx.contracts.codecs import webhook_event_codec
 from bcx.kafka.config import producer_config
 from bcx.kafka.producer import KafkaProducer
-from bcx.logging import get_logger
+from bcx.logging import flush_logs, get_logger
 from bcx.metrics import new_registry
 from producers.webhook_bridge.dedupe import DuplicateWindow
 from producers.webhook_bridge.errors import Unavailable
@@ -83,6 +83,7 @@ def create_app(
     dedupe = DuplicateWindow(
         max_entries=options.dedupe_max_entries, ttl_s=options.dedupe_window_s, clock=clock
     )
+    metrics.track_duplicate_window(dedupe.__len__)
     endpoint = WebhookEndpoint(
         options=options, stores=stores, publisher=publisher, dedupe=dedupe, metrics=metrics, clock=clock
     )
@@ -102,6 +103,7 @@ def create_app(
         if owns_producer:
             remaining = await asyncio.to_thread(producer.close, options.shutdown_timeout_s)
             log.info("bridge.stopped", undelivered=remaining)
+        flush_logs()  # the last lines, before uvicorn re-raises SIGTERM (which skips atexit)
 
     app = Starlette(
         routes=[

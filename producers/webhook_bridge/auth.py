@@ -34,6 +34,9 @@ class Verdict:
     webhook_id: str | None
 
 
+_SHARED_SECRET_ONLY = Verdict(WebhookAuthentication.SHARED_SECRET, None)
+
+
 def _shared_secret_ok(store: StoreAuth, headers: Mapping[str, str]) -> bool:
     assert store.secret is not None
     presented = headers.get(store.secret_header.lower())
@@ -83,7 +86,7 @@ def authenticate(
     if store.secret is not None and not _shared_secret_ok(store, headers):
         raise AuthenticationFailed("invalid_secret")
     if signed_id is None:
-        return Verdict(WebhookAuthentication.SHARED_SECRET, None)
+        return _SHARED_SECRET_ONLY
     if store.secret is None:
         return Verdict(WebhookAuthentication.STANDARD_WEBHOOKS, signed_id)
     return Verdict(WebhookAuthentication.BOTH, signed_id)

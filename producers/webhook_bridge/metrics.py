@@ -53,11 +53,14 @@ class BridgeMetrics:
             buckets=_LATENCY_BUCKETS,
             registry=registry,
         )
+        # Counted by the handler on the event loop's one thread; read when scraped (no lock per request).
+        self.in_flight_now = 0
         self.in_flight = Gauge(
             "bcx_bridge_in_flight_requests",
             "Callbacks being handled now. Growing without bound means Kafka acknowledgements are slow.",
             registry=registry,
         )
+        self.in_flight.set_function(lambda: self.in_flight_now)
         self.ratio = Gauge(
             "bcx_bridge_success_ratio",
             "Share of callbacks answered 2xx over the last 2 minutes, as BigCommerce computes it. Below "
@@ -77,6 +80,10 @@ class BridgeMetrics:
             "Event ids held in the in-memory duplicate window (bounded by BCX_BRIDGE__DEDUPE_MAX_ENTRIES).",
             registry=registry,
         )
+
+    def track_duplicate_window(self, size: Callable[[], int]) -> None:
+        """Report the duplicate window's size when scraped (rather than setting it per request)."""
+        self.duplicates_remembered.set_function(size)
 
     def observe(self, scope: str, outcome: str, status: int, seconds: float) -> None:
         """Count one answered callback (``scope`` already a safe label) and feed the success ratio."""

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from producers.webhook_bridge.errors import PayloadRejected
 
@@ -34,9 +33,11 @@ _INVENTORY_ID_KEYS = ("variant_id", "product_id", "location_id")
 _FALLBACK_ID_KEYS = ("metafield_id", "variant_id", "product_id", "location_id", "uuid")
 
 
-@dataclass(frozen=True)
-class Callback:
-    """The parts of a callback the bridge uses; ``data_json`` is ``data`` re-serialised losslessly."""
+class Callback(NamedTuple):
+    """The parts of a callback the bridge uses; ``data_json`` is ``data`` re-serialised losslessly.
+
+    Immutable; a tuple rather than a frozen dataclass because it is built once per request and a frozen
+    dataclass's ``__init__`` costs several times more."""
 
     scope: str
     producer: str
@@ -57,9 +58,16 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+# Built once: json.loads/json.dumps with any non-default option build a new decoder/encoder per call.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+# ensure_ascii keeps lone surrogates (legal in JSON text, illegal in UTF-8) as escapes: lossless
+_DATA_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True)
+
+
 def _load(body: bytes) -> Any:
     try:
-        return json.loads(body, parse_constant=_reject_constant)
+        # what json.loads does with bytes (UTF-8/16/32 detection), with the prebuilt decoder
+        return _DECODER.decode(body.decode(json.detect_encoding(body), "surrogatepass"))
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, bad UTF-8, NaN, huge ints, deep nesting
         raise PayloadRejected(400, "malformed_json", type(exc).__name__) from None
 
@@ -166,8 +174,7 @@ def parse_callback(body: bytes) -> Callback:
         store_id=_text(document.get("store_id"), "store_id", required=False),
         hash=_text(document.get("hash"), "hash", required=False),
         created_at=created_at,
-        # ensure_ascii keeps lone surrogates (legal in JSON text, illegal in UTF-8) as escapes: lossless
-        data_json=json.dumps(data, separators=(",", ":"), ensure_ascii=True),
+        data_json=_DATA_ENCODER.encode(data),
         resource_type=resource_type,
         resource_id=resource_id,
     )

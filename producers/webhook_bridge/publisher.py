@@ -9,8 +9,6 @@ which consumers absorb. Every failure becomes :class:`Unavailable` (503 + Retry-
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
-import contextlib
 import time
 from typing import Protocol
 
@@ -19,6 +17,7 @@ from bcx.contracts.webhook_event import WebhookEvent
 from bcx.kafka.errors import ProduceError, ProducerQueueFull
 from bcx.kafka.producer import Delivered, KafkaProducer
 from bcx.logging import get_logger
+from producers.webhook_bridge.delivery import DeliveryExpired, DeliveryWaits
 from producers.webhook_bridge.errors import Unavailable
 from producers.webhook_bridge.metrics import BridgeMetrics
 
@@ -49,6 +48,7 @@ class Publisher:
         self._schema_id: int | None = None
         self._schema_lock = asyncio.Lock()
         self._schema_failed_at = -1e9
+        self._waits: DeliveryWaits | None = None  # made on the serving loop, at the first publish
 
     @property
     def topic(self) -> str:
@@ -95,9 +95,12 @@ class Publisher:
             raise Unavailable("kafka_queue_full") from exc
         except ProduceError as exc:
             raise Unavailable("kafka_unavailable", str(exc)) from exc
+        waits = self._waits
+        if waits is None or waits.loop is not asyncio.get_running_loop():
+            waits = self._waits = DeliveryWaits(self._timeout)
         try:
-            delivered = await _bounded_wait(future, self._timeout)
-        except _Expired:
+            delivered = await waits.wait(future)
+        except DeliveryExpired:
             raise Unavailable("kafka_timeout", f"no acknowledgement within {self._timeout}s") from None
         except ProduceError as exc:
             if not exc.retriable:
@@ -105,45 +108,6 @@ class Publisher:
             raise Unavailable("kafka_unavailable", str(exc)) from exc
         self._metrics.produce_latency.observe(time.perf_counter() - started)
         return delivered
-
-
-class _Expired(Exception):
-    """No delivery report within the bound."""
-
-
-async def _bounded_wait(future: concurrent.futures.Future[Delivered], timeout_s: float) -> Delivered:
-    """Await the delivery report for at most ``timeout_s``, never cancelling ``future`` itself.
-
-    Unlike ``asyncio.wait_for(wrap_future(...))`` a timeout (or the request being cancelled) leaves the
-    producer's future alone: the poll thread still resolves it, and the record may still be stored.
-    Cheaper than ``asyncio.wait`` on the hot path.
-    """
-    loop = asyncio.get_running_loop()
-    waiter: asyncio.Future[Delivered] = loop.create_future()
-
-    def settle(done: concurrent.futures.Future[Delivered]) -> None:
-        if waiter.done():
-            return  # timed out or cancelled already: the late outcome has nobody to tell
-        error = done.exception()
-        if error is not None:
-            waiter.set_exception(error)
-        else:
-            waiter.set_result(done.result())
-
-    def relay(done: concurrent.futures.Future[Delivered]) -> None:
-        with contextlib.suppress(RuntimeError):  # the loop closed during shutdown
-            loop.call_soon_threadsafe(settle, done)
-
-    def expire() -> None:
-        if not waiter.done():
-            waiter.set_exception(_Expired())
-
-    future.add_done_callback(relay)
-    timer = loop.call_later(timeout_s, expire)
-    try:
-        return await waiter
-    finally:
-        timer.cancel()
 
 
 def _headers(event: WebhookEvent) -> list[tuple[str, bytes]]:

@@ -1,7 +1,9 @@
 """Serving the bridge with uvicorn (uvloop + httptools when installed), with a graceful shutdown.
 
 On SIGTERM/SIGINT uvicorn stops accepting connections, lets in-flight requests finish (bounded by
-``shutdown_timeout_s``), then runs the lifespan shutdown, which flushes the producer.
+``shutdown_timeout_s``), then runs the lifespan shutdown, which flushes the producer and then the log
+lines. JSON log lines are batched (written every ``LOG_BUFFER_S`` by a flusher thread) rather than written
+and flushed one by one on the event loop; on a terminal they are written at once.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from producers.webhook_bridge.app import app_from_settings
 from producers.webhook_bridge.settings import BridgeSettings
 
 log = get_logger(__name__)
+
+LOG_BUFFER_S = 0.25
 
 
 def uvicorn_config(settings: BridgeSettings) -> uvicorn.Config:
@@ -32,7 +36,7 @@ def uvicorn_config(settings: BridgeSettings) -> uvicorn.Config:
 
 def serve(settings: BridgeSettings) -> None:
     """Run in the foreground until SIGTERM/SIGINT."""
-    configure_logging(settings.log)
+    configure_logging(settings.log, buffer_s=LOG_BUFFER_S)
     config = uvicorn_config(settings)
     log.info("bridge.listening", host=settings.bridge.host, port=settings.bridge.port)
     uvicorn.Server(config).run()

@@ -11,7 +11,7 @@ import base64
 import binascii
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, TypeAdapter, ValidationError, model_validator
@@ -100,6 +100,18 @@ class BridgeOptions(BaseModel):
     dedupe_max_entries: int = Field(default=100_000, ge=0)
     readiness_timeout_s: float = Field(default=2.0, gt=0, le=30)
     shutdown_timeout_s: float = Field(default=25.0, gt=0, le=600)
+    # The canonical line of each callback answered "accepted": "all", "none", or the share to log (0.01 =
+    # one in a hundred, at random). Rejections, failures and duplicates are always logged.
+    log_accepted: Literal["all", "none"] | Annotated[float, Field(gt=0, le=1)] = "all"
+
+    @property
+    def accepted_log_rate(self) -> float:
+        """``log_accepted`` as a probability: 1.0 for ``all``, 0.0 for ``none``."""
+        if self.log_accepted == "all":
+            return 1.0
+        if self.log_accepted == "none":
+            return 0.0
+        return float(self.log_accepted)
 
 
 class BridgeSettings(ProcessSettings):
