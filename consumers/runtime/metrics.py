@@ -114,8 +114,8 @@ class RuntimeMetrics:
         )
         self._batch_seconds = Histogram(
             "bcx_batch_job_duration_seconds",
-            "Exstream batch job duration (its own start and end dates when it reports them, else from "
-            "bcx's submission) by use case and outcome (completed, failed). A growing tail: check "
+            "Exstream batch job duration by use case and outcome (completed: the job's own start and end "
+            "dates when reported; otherwise, and for failed, since bcx's submission). A growing tail: check "
             "Exstream's batch capacity and BCX_EXSTREAM__POLL_TIMEOUT_S.",
             ["use_case", "outcome"],
             buckets=_BATCH_BUCKETS,
