@@ -54,6 +54,10 @@ class PooledTransport(httpx.AsyncBaseTransport):
         self._closed = False
 
     @property
+    def max_connections(self) -> int:
+        return self._max
+
+    @property
     def open_connections(self) -> int:
         return self._open
 
