@@ -13,6 +13,7 @@ ideal ``window / latency``. Two kinds of "Exstream call":
 Usage (starts a local broker + registry unless BCX_KAFKA__BOOTSTRAP_SERVERS / BCX_REGISTRY__URL are set)::
 
     .venv/bin/python benchmarks/consumer_runtime.py [--quick]
+    .venv/bin/python benchmarks/consumer_runtime.py --latencies 100 --modes http --runtime-only  # HTTP rows
 
 Measures, never asserts. The machine may be shared: CPU figures include the whole consumer process.
 """
@@ -347,27 +348,36 @@ def set_latency(url: str, ms: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--quick", action="store_true", help="fewer records and windows")
+    parser.add_argument("--latencies", type=int, nargs="+", default=[20, 100, 200], metavar="MS")
+    parser.add_argument("--windows", type=int, nargs="+", default=None, help="default 16 64 256")
+    parser.add_argument("--modes", nargs="+", choices=["sleep", "http"], default=["sleep", "http"])
+    parser.add_argument(
+        "--runtime-only", action="store_true", help="skip the one-at-a-time baselines and the keyed runs"
+    )
     args = parser.parse_args()
-    windows = [16, 64, 256] if not args.quick else [256]
+    windows = args.windows or ([16, 64, 256] if not args.quick else [256])
     results: list[tuple[Result, float]] = []
     with infrastructure() as (kafka, registry), simulator() as sim:
-        for latency in (20, 100, 200):
+        for latency in args.latencies:
             set_latency(sim, latency)
             for window in windows:
                 ideal = window / (latency / 1000)
                 n = int(min(max(ideal * 3, 400), 6000 if not args.quick else 3000))
-                for mode in ("sleep", "http"):
-                    count = n if mode == "sleep" else min(n, 600)  # http is client-bound: keep it short
+                for mode in args.modes:
                     result = run_runtime(
-                        kafka, registry, sim, mode=mode, latency_ms=latency, window=window, n=count
+                        kafka, registry, sim, mode=mode, latency_ms=latency, window=window, n=n
                     )
                     results.append((result, ideal))
                     print(result.row(ideal), flush=True)
+            if args.runtime_only:
+                continue
             base_n = int(PARTITIONS / (latency / 1000) * 3)
-            for mode in ("sleep", "http"):
+            for mode in args.modes:
                 result = run_baseline(kafka, sim, mode=mode, latency_ms=latency, n=base_n)
                 results.append((result, PARTITIONS / (latency / 1000)))
                 print(result.row(PARTITIONS / (latency / 1000)), flush=True)
+        if args.runtime_only:
+            return 0
         set_latency(sim, 100)
         for ordered in (True, False):
             result = run_runtime(
