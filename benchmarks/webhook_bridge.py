@@ -6,7 +6,8 @@ One command::
 
 Starts a Kafka broker and Apicurio registry from the local jars (or uses ``BCX_KAFKA__BOOTSTRAP_SERVERS`` and
 ``BCX_REGISTRY__URL``), then for each server — the bare baseline (``benchmarks.webhook_baseline``) and
-``bcx bridge`` (INFO logging to a file, shared-secret auth, duplicate window on) — runs it under uvicorn in
+``bcx bridge`` (INFO logging to a file, a line per callback, shared-secret auth, duplicate window on) and
+``bcx bridge`` with ``BCX_BRIDGE__LOG_ACCEPTED=none`` (lines for rejections only) — runs it under uvicorn in
 its own process (one worker) on its own 3-partition topic, warms it up, drives it with wrk at fixed
 offered rates (paced per request with a monotonic clock) and at maximum rate, and records throughput,
 p50/p99 latency, server CPU per request (psutil) and finally the records in Kafka versus 200 answers.
@@ -242,8 +243,9 @@ def bench_server(
         "BCX_BRIDGE__TOPIC": topic,
         "BCX_BRIDGE__STORES": json.dumps({STORE: {"secret_header": SECRET_HEADER, "secret": SECRET}}),
         "BCX_LOG__FORMAT": "json",
-        # "bridge" logs one canonical line per callback (INFO); "bridge-quiet" only warnings (rejections)
-        "BCX_LOG__LEVEL": "WARNING" if name == "bridge-quiet" else "INFO",
+        "BCX_LOG__LEVEL": "INFO",
+        # "bridge" logs one canonical line per callback; "bridge-quiet" only those not accepted
+        "BCX_BRIDGE__LOG_ACCEPTED": "none" if name == "bridge-quiet" else "all",
     }
     script = run_dir / "webhooks.lua"
     script.write_text(
@@ -258,7 +260,7 @@ def bench_server(
             run = measure(name, proc, script, port, rate, args)
             result.runs.append(run)
             result.ok_total += run.ok
-            print(f"  {name:8} {describe(run)}", flush=True)
+            print(f"  {name:8} {describe(run)}  load {os.getloadavg()[0]:.2f}", flush=True)
         result.server_accepted, result.server_duplicates = bridge_counts(name, port)
     finally:
         proc.send_signal(signal.SIGTERM)  # graceful: finish in-flight, flush the producer
@@ -317,6 +319,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
+    load_at_start = os.getloadavg()
+    print(f"load average at start: {load_at_start[0]:.2f} {load_at_start[1]:.2f} {load_at_start[2]:.2f}")
     run_dir = Path(tempfile.mkdtemp(prefix="bench-webhooks-", dir=args.out))
     with infrastructure(run_dir) as (bootstrap, registry):
         results = [bench_server(name, bootstrap, registry, run_dir, args) for name in args.servers]
@@ -327,7 +331,11 @@ def main(argv: list[str] | None = None) -> int:
         else {}
     )
     summary = {
-        "machine": {"cpus": os.cpu_count(), "load_avg_at_end": os.getloadavg()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_avg_at_start": load_at_start,
+            "load_avg_at_end": os.getloadavg(),
+        },
         "max_throughput": best,
         "ratio_to_baseline": ratios,
         "servers": [asdict(r) for r in results],
