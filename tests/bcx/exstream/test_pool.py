@@ -120,6 +120,29 @@ class TestLimits:
             release.set()
             assert (await first).status_code == 200
 
+    async def test_a_cancelled_waiter_does_not_strand_the_next_one(self) -> None:
+        """When a queued call is cancelled, the freed connection still goes to the call queued after it."""
+        release = asyncio.Event()
+
+        async def held(_request: bytes) -> bytes:
+            await release.wait()
+            return OK
+
+        transport = PooledTransport(max_connections=1)
+        async with ScriptedServer(held) as server, client(transport) as http:
+            first = asyncio.create_task(http.get(f"{server.url}/x"))
+            await asyncio.sleep(0.01)
+            cancelled = asyncio.create_task(http.get(f"{server.url}/x"))
+            waiting = asyncio.create_task(http.get(f"{server.url}/x"))
+            await asyncio.sleep(0.01)
+            cancelled.cancel()
+            release.set()
+            assert (await first).status_code == 200
+            assert (await waiting).status_code == 200
+            with pytest.raises(asyncio.CancelledError):
+                await cancelled
+            assert server.connections == 1
+
     async def test_idle_connection_to_another_origin_is_evicted_for_room(self) -> None:
         """At the limit, an idle connection to a different origin is closed to open the one needed."""
         transport = PooledTransport(max_connections=1)
