@@ -116,11 +116,17 @@ def render_json(_logger: Any, _method: str, event_dict: MutableMapping[str, Any]
 
 class LineSink:
     """Where rendered lines go: written and flushed one by one, or buffered and flushed every ``buffer_s``
-    by a daemon thread (and on :meth:`flush`/:meth:`close`). Whole lines only, under one lock."""
+    by a daemon thread (and on :meth:`flush`/:meth:`close`). Whole lines only.
+
+    Buffered, a caller only appends under ``_lock``; the batch is taken under ``_lock`` but written under
+    ``_write_lock`` alone, so a slow stream (a full pipe) holds up the writer, not the callers, and batches
+    still reach the stream in order.
+    """
 
     def __init__(self, stream: TextIO, *, buffer_s: float | None = None) -> None:
         self._stream = stream
         self._lock = threading.Lock()
+        self._write_lock = threading.Lock()
         self._pending: list[str] = []
         self._pending_chars = 0
         self._buffered = buffer_s is not None
@@ -138,36 +144,41 @@ class LineSink:
 
     def write(self, line: str) -> None:
         with self._lock:
-            if not self._buffered:
-                self._stream.write(line + "\n")
-                self._stream.flush()
-                return
-            self._pending.append(line)
-            self._pending_chars += len(line)
-            if self._pending_chars >= _MAX_PENDING_CHARS:
-                self._write_pending()
+            buffered = self._buffered
+            if buffered:
+                self._pending.append(line)
+                self._pending_chars += len(line)
+                if self._pending_chars < _MAX_PENDING_CHARS:
+                    return
+        if buffered:
+            self.flush()  # the bound is reached: the caller writes (backpressure, never a dropped line)
+            return
+        with self._write_lock:
+            self._stream.write(line + "\n")
+            self._stream.flush()
 
     def flush(self) -> None:
-        with self._lock:
-            self._write_pending()
+        with self._write_lock:
+            self._write_batch()
 
     def close(self) -> None:
         """Stop the flusher thread and write what is pending; later lines are written unbuffered."""
         self._closed.set()
         if self._flusher is not None and self._flusher is not threading.current_thread():
             self._flusher.join(timeout=5)
-        with self._lock:
-            self._write_pending()
-            self._buffered = False
+        with self._write_lock:
+            with self._lock:
+                self._buffered = False
+            self._write_batch()
 
-    def _write_pending(self) -> None:
-        if not self._pending:
+    def _write_batch(self) -> None:
+        """Write what is pending; the caller holds ``_write_lock`` (locks are always taken in that order)."""
+        with self._lock:
+            pending, self._pending, self._pending_chars = self._pending, [], 0
+        if not pending:
             return
-        text = "\n".join(self._pending) + "\n"
-        self._pending = []
-        self._pending_chars = 0
         try:
-            self._stream.write(text)
+            self._stream.write("\n".join(pending) + "\n")
             self._stream.flush()
         except ValueError:  # the stream was closed under us (interpreter teardown, a test's capture)
             pass

@@ -5,14 +5,15 @@ One command::
     .venv/bin/python -m benchmarks.webhook_bridge            # needs wrk: apt-get install -y wrk
 
 Starts a Kafka broker and Apicurio registry from the local jars (or uses ``BCX_KAFKA__BOOTSTRAP_SERVERS`` and
-``BCX_REGISTRY__URL``), then for each server — the bare baseline (``benchmarks.webhook_baseline``) and
-``bcx bridge`` (INFO logging to a file, a line per callback, shared-secret auth, duplicate window on) and
-``bcx bridge`` with ``BCX_BRIDGE__LOG_ACCEPTED=none`` (lines for rejections only) — runs it under uvicorn in
-its own process (one worker) on its own 3-partition topic, warms it up, drives it with wrk at fixed
-offered rates (paced per request with a monotonic clock) and at maximum rate, and records throughput,
-p50/p99 latency, server CPU per request (psutil) and finally the records in Kafka versus 200 answers.
-Every request carries a unique ``webhook-id`` and resource id, so nothing is deduplicated. Prints a
-table and writes JSON to ``var/benchmarks/``. Measures only; asserts nothing.
+``BCX_REGISTRY__URL``), then three servers at once, each under uvicorn in its own process (one worker) on
+its own 3-partition topic: the bare baseline (``benchmarks.webhook_baseline``), ``bcx bridge`` (INFO
+logging to a file, a line per callback, shared-secret auth, duplicate window on) and ``bcx bridge`` with
+``BCX_BRIDGE__LOG_ACCEPTED=none`` (lines for rejections only). After a warm-up it drives them in turn with
+wrk at each fixed offered rate (paced per request with a monotonic clock), then at maximum rate in
+alternating rounds, so outside load on a shared machine falls on all of them alike. It records
+throughput, p50/p99 latency, server CPU per request (psutil), the load average, and finally the records in
+Kafka versus 200 answers. Every request carries a unique ``webhook-id`` and resource id, so nothing is
+deduplicated. Prints a table and writes JSON to ``var/benchmarks/``. Measures only; asserts nothing.
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ class Run:
     p99_ms: float
     max_ms: float
     cpu_us_per_request: float
+    load_1min: float = 0.0  # the machine's 1-minute load average at the end of the run (this run included)
 
 
 @dataclass
@@ -226,12 +228,20 @@ def measure(
         p99_ms=raw["p99_us"] / 1000,
         max_ms=raw["max_us"] / 1000,
         cpu_us_per_request=round(cpu / max(raw["requests"], 1) * 1e6, 1),
+        load_1min=round(os.getloadavg()[0], 2),
     )
 
 
-def bench_server(
-    name: str, bootstrap: str, registry: str, run_dir: Path, args: argparse.Namespace
-) -> ServerResult:
+@dataclass
+class Server:
+    name: str
+    proc: subprocess.Popen[bytes]
+    port: int
+    topic: str
+    result: ServerResult
+
+
+def start_bench_server(name: str, bootstrap: str, registry: str, run_dir: Path) -> Server:
     topic = f"bench.webhooks.{name}.{uuid.uuid4().hex[:6]}"
     TopicAdmin({"bootstrap.servers": bootstrap}).create([TopicSpec(topic, 3, 1, {})])
     port = free_port()
@@ -247,26 +257,54 @@ def bench_server(
         # "bridge" logs one canonical line per callback; "bridge-quiet" only those not accepted
         "BCX_BRIDGE__LOG_ACCEPTED": "none" if name == "bridge-quiet" else "all",
     }
+    proc = start_server(name, env, run_dir / f"{name}.log", port)
+    return Server(name, proc, port, topic, ServerResult(name))
+
+
+def bench_servers(
+    names: list[str], bootstrap: str, registry: str, run_dir: Path, args: argparse.Namespace
+) -> list[ServerResult]:
+    """All servers run at once (idle unless driven) and are measured in turn for every rate, and the
+    max-rate runs alternate over ``--max-rounds`` rounds, so outside load that comes and goes on a shared
+    machine falls on every server alike instead of on whichever happened to be measured then."""
     script = run_dir / "webhooks.lua"
     script.write_text(
         LUA.replace("@HEADER@", SECRET_HEADER).replace("@SECRET@", SECRET).replace("@BODY@", BODY_TEMPLATE)
     )
-    proc = start_server(name, env, run_dir / f"{name}.log", port)
-    result = ServerResult(name)
+    servers: list[Server] = []
     try:
-        warm = wrk(script, port, args.warmup, args.connections, None)
-        result.ok_total += int(warm["statuses"].get("200", 0))
-        for rate in [*args.rates, None]:
-            run = measure(name, proc, script, port, rate, args)
-            result.runs.append(run)
-            result.ok_total += run.ok
-            print(f"  {name:8} {describe(run)}  load {os.getloadavg()[0]:.2f}", flush=True)
-        result.server_accepted, result.server_duplicates = bridge_counts(name, port)
+        for name in names:
+            servers.append(start_bench_server(name, bootstrap, registry, run_dir))
+        for server in servers:
+            warm = wrk(script, server.port, args.warmup, args.connections, None)
+            server.result.ok_total += int(warm["statuses"].get("200", 0))
+        schedule: list[float | None] = [*args.rates, *([None] * args.max_rounds)]
+        for rate in schedule:
+            for server in servers:
+                run = measure(server.name, server.proc, script, server.port, rate, args)
+                server.result.runs.append(run)
+                server.result.ok_total += run.ok
+                print(f"  {server.name:12} {describe(run)}  load {run.load_1min:.2f}", flush=True)
+        for server in servers:
+            counts = bridge_counts(server.name, server.port)
+            server.result.server_accepted, server.result.server_duplicates = counts
     finally:
-        proc.send_signal(signal.SIGTERM)  # graceful: finish in-flight, flush the producer
-        proc.wait(timeout=60)
-    result.records_in_kafka = records_in(bootstrap, topic)
-    return result
+        for server in servers:
+            server.proc.send_signal(signal.SIGTERM)  # graceful: finish in-flight, flush the producer
+        for server in servers:
+            server.proc.wait(timeout=60)
+    for server in servers:
+        server.result.records_in_kafka = records_in(bootstrap, server.topic)
+    return [server.result for server in servers]
+
+
+def max_rate(result: ServerResult) -> tuple[float, float]:
+    """Mean throughput and CPU per request over the server's max-rate rounds."""
+    runs = [run for run in result.runs if run.offered is None]
+    return (
+        round(sum(r.throughput for r in runs) / len(runs), 1),
+        round(sum(r.cpu_us_per_request for r in runs) / len(runs), 1),
+    )
 
 
 def bridge_counts(name: str, port: int) -> tuple[int | None, int | None]:
@@ -302,6 +340,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=15.0, help="length of each fixed-rate run")
     parser.add_argument("--max-seconds", type=float, default=20.0, help="length of the max-rate run")
     parser.add_argument("--warmup", type=float, default=5.0)
+    parser.add_argument(
+        "--max-rounds", type=int, default=2, help="max-rate runs per server, alternating between servers"
+    )
     parser.add_argument("--connections", type=int, default=64, help="connections for the max-rate run")
     parser.add_argument("--paced-connections", type=int, default=32, help="connections for fixed rates")
     parser.add_argument(
@@ -323,11 +364,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average at start: {load_at_start[0]:.2f} {load_at_start[1]:.2f} {load_at_start[2]:.2f}")
     run_dir = Path(tempfile.mkdtemp(prefix="bench-webhooks-", dir=args.out))
     with infrastructure(run_dir) as (bootstrap, registry):
-        results = [bench_server(name, bootstrap, registry, run_dir, args) for name in args.servers]
-    best = {r.name: r.runs[-1].throughput for r in results}
+        results = bench_servers(args.servers, bootstrap, registry, run_dir, args)
+    best = {r.name: max_rate(r)[0] for r in results}
+    cpu = {r.name: max_rate(r)[1] for r in results}
     ratios = (
         {name: round(value / best["baseline"], 3) for name, value in best.items() if name != "baseline"}
         if best.get("baseline")
+        else {}
+    )
+    cpu_ratios = (
+        {name: round(cpu["baseline"] / value, 3) for name, value in cpu.items() if name != "baseline"}
+        if cpu.get("baseline")
         else {}
     )
     summary = {
@@ -338,15 +385,17 @@ def main(argv: list[str] | None = None) -> int:
         },
         "max_throughput": best,
         "ratio_to_baseline": ratios,
+        "max_rate_cpu_us_per_request": cpu,
+        "baseline_cpu_over_server_cpu": cpu_ratios,
         "servers": [asdict(r) for r in results],
     }
-    print("\nserver    offered      got/s     p50 ms   p99 ms   CPU µs/req  non-200")
+    print("\nserver       offered      got/s     p50 ms   p99 ms   CPU µs/req  non-200")
     for result in results:
         for run in result.runs:
             offered = f"{run.offered:.0f}" if run.offered else "max"
             print(
-                f"{result.name:9} {offered:>7} {run.throughput:>10.1f} {run.p50_ms:>9.2f} {run.p99_ms:>8.2f} "
-                f"{run.cpu_us_per_request:>11.1f} {run.requests - run.ok:>8}"
+                f"{result.name:12} {offered:>7} {run.throughput:>10.1f} {run.p50_ms:>9.2f} "
+                f"{run.p99_ms:>8.2f} {run.cpu_us_per_request:>11.1f} {run.requests - run.ok:>8}"
             )
         print(
             f"{result.name:9} 200s received by wrk {result.ok_total}, accepted (server count) "
@@ -354,7 +403,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{result.server_duplicates if result.server_duplicates is not None else 'n/a'}, "
             f"records in Kafka {result.records_in_kafka}"
         )
+    print(f"max-rate throughput (mean of {args.max_rounds} rounds): {best}")
     print(f"max-rate throughput relative to the baseline: {ratios}")
+    print(f"max-rate CPU µs/request: {cpu}; baseline CPU / server CPU: {cpu_ratios}")
     path = args.out / f"webhook_bridge-{time.strftime('%Y%m%dT%H%M%S')}.json"
     path.write_text(json.dumps(summary, indent=2))
     print(f"wrote {path}")

@@ -165,3 +165,34 @@ class TestBufferedOutput:
         configure_logging(LogSettings(format="json"), stream=out, buffer_s=3600)
         get_logger("t").info("now")
         assert json.loads(out.getvalue())["event"] == "now"
+
+    def test_a_stuck_stream_holds_up_the_flusher_not_the_callers(self) -> None:
+        """While the flusher thread is blocked writing (a full pipe), logging calls still return at once,
+        and once the stream moves again every line arrives, in order."""
+        import threading
+
+        from bcx.logging import flush_logs
+
+        class StuckStream(io.StringIO):
+            def __init__(self) -> None:
+                super().__init__()
+                self.entered = threading.Event()
+                self.release = threading.Event()
+
+            def write(self, text: str) -> int:
+                self.entered.set()
+                self.release.wait(30)
+                return super().write(text)
+
+        out = StuckStream()
+        configure_logging(LogSettings(format="json"), stream=out, buffer_s=0.01)
+        log = get_logger("t")
+        log.info("line", n=0)
+        assert out.entered.wait(10)  # the flusher now sits in write()
+        for i in range(1, 50):
+            log.info("line", n=i)
+        assert out.getvalue() == ""  # the callers got here while the write was still blocked
+        out.release.set()
+        flush_logs()
+        assert [json.loads(line)["n"] for line in out.getvalue().splitlines()] == list(range(50))
+        configure_logging(LogSettings(format="json"), stream=io.StringIO())
