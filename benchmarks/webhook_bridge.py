@@ -196,6 +196,24 @@ def wrk(script: Path, port: int, seconds: float, connections: int, rate: float |
     return result
 
 
+def start_profiler(
+    name: str, pid: int, seconds: float, args: argparse.Namespace
+) -> subprocess.Popen[bytes] | None:
+    """With ``--profile DIR``: py-spy samples the server during its max-rate runs (speedscope JSON in DIR).
+
+    Sampling costs the server CPU, so figures from a profiled run are not comparable with unprofiled ones.
+    """
+    if args.profile is None:
+        return None
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    args.profile.mkdir(parents=True, exist_ok=True)
+    out = args.profile / f"{name}-{time.strftime('%H%M%S')}.speedscope.json"
+    argv = [spy, "record", "-p", str(pid), "-r", "250", "-d", str(int(seconds)), "--nonblocking"]
+    return subprocess.Popen(
+        [*argv, "-f", "speedscope", "-o", str(out)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
 def measure(
     name: str,
     proc: subprocess.Popen[bytes],
@@ -207,9 +225,12 @@ def measure(
     connections = args.connections if rate is None else args.paced_connections
     seconds = args.max_seconds if rate is None else args.seconds
     process = psutil.Process(proc.pid)
+    spy = start_profiler(name, proc.pid, seconds, args) if rate is None else None
     before = process.cpu_times()
     raw = wrk(script, port, seconds, connections, rate)
     after = process.cpu_times()
+    if spy is not None:
+        spy.wait(timeout=seconds + 60)
     cpu = (after.user - before.user) + (after.system - before.system)
     ok = int(raw["statuses"].get("200", 0))
     elapsed = raw["duration_us"] / 1e6
@@ -352,6 +373,12 @@ def main(argv: list[str] | None = None) -> int:
         help="which servers to measure, in order",
     )
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "benchmarks")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        default=None,
+        help="sample each server with py-spy (dev extra) at max rate; write speedscope files here",
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         print(
