@@ -27,8 +27,11 @@ def infra(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     """A running Kafka broker and Apicurio registry for the whole session; their versions go to the log."""
     with infrastructure(tmp_path_factory.mktemp("infra")) as running:
         reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write_line(f"\n[bcx] integration infrastructure: {running.description}")
+        capture = request.config.pluginmanager.get_plugin("capturemanager")
+        if reporter is not None and capture is not None:
+            # fixture setup runs under fd capture, which would swallow the line; this one belongs in the log
+            with capture.global_and_fixture_disabled():
+                reporter.write_line(f"\n[bcx] integration infrastructure: {running.description}")
         yield running
 
 
