@@ -17,6 +17,8 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from prometheus_client import CollectorRegistry
+
 from bcx.avro.registry import registry_client
 from bcx.contracts.codecs import document_result_codec, ledger_entry_codec
 from bcx.exstream.client import ExstreamClient
@@ -28,6 +30,7 @@ from bcx.kafka.producer import KafkaProducer
 from bcx.kafka.topics import group_topic
 from bcx.logging import get_logger
 from bcx.metrics import new_registry
+from bcx.settings import KafkaSettings, MetricsSettings
 from consumers.runtime.backoff import RetryPolicy
 from consumers.runtime.dead_letters import Rerouter
 from consumers.runtime.dlq_limit import DlqLimit
@@ -46,7 +49,7 @@ log = get_logger(__name__)
 T = TypeVar("T")
 
 
-def _version() -> str:
+def producer_version() -> str:
     try:
         return importlib.metadata.version("bcx")
     except importlib.metadata.PackageNotFoundError:  # running from a checkout without installing
@@ -86,7 +89,7 @@ class Services:
             ledger=self.ledger,
             results=self.results,
             owner=self.owner,
-            producer_version=_version(),
+            producer_version=producer_version(),
             metrics=self.metrics,
         )
 
@@ -112,7 +115,7 @@ def retry_setup(settings: RuntimeSettings) -> RetrySetup:
     )
 
 
-def _install_signals(shutdown: threading.Event) -> None:
+def install_signals(shutdown: threading.Event) -> None:
     if threading.current_thread() is not threading.main_thread():
         return
 
@@ -136,7 +139,7 @@ def run_use_case(
     rt = settings.consumer
     group = group_for(name, rt)
     shutdown = shutdown or threading.Event()
-    _install_signals(shutdown)
+    install_signals(shutdown)
     owner = f"{settings.kafka.client_id}@{socket.gethostname()}:{os.getpid()}"
     with ExitStack() as stack:
         if registry is None:
@@ -168,42 +171,98 @@ def run_use_case(
         )
         use_case = factory(services)
         metrics.ledger_keys.set_function(lambda: float(ledger.size()))
-        retry_topic = group_topic(group, "retry") if rt.retry_topic_rounds > 0 else None
-        executor: Executor[Any] = Executor(
+        executor = start_executor(
+            stack,
             group=group,
             decoder=use_case.decoder,
             processor=use_case.processor,
-            rerouter=Rerouter(
-                producer, group=group, dlq_topic=group_topic(group, "dlq"), retry_topic=retry_topic
-            ),
+            producer=producer,
             results=results,
-            retry=retry_setup(rt),
-            dlq_limit=DlqLimit(rt.dlq_max_count, rt.dlq_window_s),
-            metrics=metrics,
-            ordered=rt.ordered,
-        ).start()
-        stack.callback(executor.stop)
-        stack.callback(lambda: executor.run(exstream.aclose(), timeout=10))
-        runner = ConsumerRunner(
-            consumer_config=consumer_config(settings.kafka, group),
-            topics=list(rt.topics or use_case.topics),
-            executor=executor,
             settings=rt,
             metrics=metrics,
-            retry_topic=retry_topic,
-            ledger_ready=ledger.wait_caught_up,
-            shutdown=shutdown,
         )
-        if settings.metrics.port:
-            health = HealthServer(
-                settings.metrics.host,
-                settings.metrics.port,
-                registry=metrics_registry,
-                alive=runner.alive,
-                ready=lambda: runner.ready and not shutdown.is_set(),
-            )
-            stack.callback(health.close)
-        code = runner.run()
-        log.info("runtime.exit", group=group, code=code)
-        return code
+        stack.callback(lambda: executor.run(exstream.aclose(), timeout=10))
+        return run_until_stopped(
+            stack,
+            group=group,
+            executor=executor,
+            kafka=settings.kafka,
+            settings=rt,
+            topics=list(rt.topics or use_case.topics),
+            health=settings.metrics,
+            metrics=metrics,
+            metrics_registry=metrics_registry,
+            shutdown=shutdown,
+            ledger_ready=ledger.wait_caught_up,
+        )
     raise AssertionError("unreachable")  # pragma: no cover - ExitStack never swallows here
+
+
+def start_executor(
+    stack: ExitStack,
+    *,
+    group: str,
+    decoder: Any,
+    processor: Any,
+    producer: KafkaProducer,
+    results: ResultPublisher,
+    settings: RuntimeSettings,
+    metrics: RuntimeMetrics,
+) -> Executor[Any]:
+    """The processing side of a consumer process (asyncio loop in its worker thread), stopped by ``stack``."""
+    retry_topic = group_topic(group, "retry") if settings.retry_topic_rounds > 0 else None
+    executor: Executor[Any] = Executor(
+        group=group,
+        decoder=decoder,
+        processor=processor,
+        rerouter=Rerouter(
+            producer, group=group, dlq_topic=group_topic(group, "dlq"), retry_topic=retry_topic
+        ),
+        results=results,
+        retry=retry_setup(settings),
+        dlq_limit=DlqLimit(settings.dlq_max_count, settings.dlq_window_s),
+        metrics=metrics,
+        ordered=settings.ordered,
+    ).start()
+    stack.callback(executor.stop)
+    return executor
+
+
+def run_until_stopped(
+    stack: ExitStack,
+    *,
+    group: str,
+    executor: Executor[Any],
+    kafka: KafkaSettings,
+    settings: RuntimeSettings,
+    topics: list[str],
+    health: MetricsSettings,
+    metrics: RuntimeMetrics,
+    metrics_registry: CollectorRegistry,
+    shutdown: threading.Event,
+    ledger_ready: Callable[[float], bool] | None = None,
+) -> int:
+    """The Kafka side: the poll loop plus /livez, /readyz and /metrics, until shutdown; the exit code."""
+    retry_topic = group_topic(group, "retry") if settings.retry_topic_rounds > 0 else None
+    runner = ConsumerRunner(
+        consumer_config=consumer_config(kafka, group),
+        topics=topics,
+        executor=executor,
+        settings=settings,
+        metrics=metrics,
+        retry_topic=retry_topic,
+        shutdown=shutdown,
+        ledger_ready=ledger_ready,
+    )
+    if health.port:
+        server = HealthServer(
+            health.host,
+            health.port,
+            registry=metrics_registry,
+            alive=runner.alive,
+            ready=lambda: runner.ready and not shutdown.is_set(),
+        )
+        stack.callback(server.close)
+    code = runner.run()
+    log.info("runtime.exit", group=group, code=code)
+    return code

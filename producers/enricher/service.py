@@ -20,22 +20,17 @@ from bcx.avro.registry import registry_client
 from bcx.bigcommerce.client import BigCommerceClient
 from bcx.contracts.codecs import document_result_codec, webhook_event_codec
 from bcx.contracts.webhook_event import WebhookEvent
-from bcx.kafka.config import consumer_config, producer_config
+from bcx.kafka.config import producer_config
 from bcx.kafka.producer import KafkaProducer
-from bcx.kafka.topics import group_topic
 from bcx.logging import get_logger
 from bcx.metrics import new_registry
-from consumers.runtime.app import _install_signals, _version, retry_setup
-from consumers.runtime.dead_letters import Rerouter
-from consumers.runtime.dlq_limit import DlqLimit
+from consumers.runtime import app as runtime_app
+from consumers.runtime.app import producer_version, run_until_stopped, start_executor
 from consumers.runtime.errors import PermanentError, RetryableError
-from consumers.runtime.executor import Executor
-from consumers.runtime.health import HealthServer
 from consumers.runtime.metrics import RuntimeMetrics
 from consumers.runtime.processor import RecordContext
 from consumers.runtime.records import SourceRecord
 from consumers.runtime.results import ResultPublisher
-from consumers.runtime.runner import ConsumerRunner
 from producers.enricher.api_calls import CountingTransport, observed_sleep
 from producers.enricher.enricher import Enricher, Source
 from producers.enricher.errors import EnrichmentRetryable, UnenrichableEvent
@@ -83,7 +78,7 @@ def run_enricher(
     group = settings.group
     shutdown = shutdown or threading.Event()
     if install_signals:
-        _install_signals(shutdown)
+        runtime_app.install_signals(shutdown)
     metrics_registry = new_registry()
     metrics = EnricherMetrics(metrics_registry)
     runtime_metrics = RuntimeMetrics(metrics_registry, group)
@@ -104,50 +99,36 @@ def run_enricher(
             KafkaSnapshotPublisher(producer, registry, topics=settings.snapshot_topics),
             metrics,
             ledger=VersionLedger(max_keys=settings.ledger_max_keys, max_events=settings.ledger_max_events),
-            producer_version=_version(),
+            producer_version=producer_version(),
             shutdown=async_shutdown,
             horizon_margin=timedelta(seconds=settings.horizon_margin_s)
             if settings.horizon_margin_s
             else None,
         )
-        retry_topic = group_topic(group, "retry") if rt.retry_topic_rounds > 0 else None
-        executor: Executor[WebhookEvent] = Executor(
+        executor = start_executor(
+            stack,
             group=group,
             decoder=EventDecoder(webhook_event_codec(registry)),
             processor=EnrichProcessor(enricher),
-            rerouter=Rerouter(
-                producer, group=group, dlq_topic=group_topic(group, "dlq"), retry_topic=retry_topic
-            ),
+            producer=producer,
             results=ResultPublisher(producer, document_result_codec(registry)),
-            retry=retry_setup(rt),
-            dlq_limit=DlqLimit(rt.dlq_max_count, rt.dlq_window_s),
-            metrics=runtime_metrics,
-            ordered=rt.ordered,
-        ).start()
-        stack.callback(executor.stop)
-        stack.callback(lambda: executor.run(client.aclose(), timeout=10))
-        stack.callback(lambda: executor.loop.call_soon_threadsafe(async_shutdown.set))
-        runner = ConsumerRunner(
-            consumer_config=consumer_config(settings.kafka, group),
-            topics=list(rt.topics or [settings.input_topic]),
-            executor=executor,
             settings=rt,
             metrics=runtime_metrics,
-            retry_topic=retry_topic,
+        )
+        stack.callback(lambda: executor.run(client.aclose(), timeout=10))
+        stack.callback(lambda: executor.loop.call_soon_threadsafe(async_shutdown.set))
+        return run_until_stopped(
+            stack,
+            group=group,
+            executor=executor,
+            kafka=settings.kafka,
+            settings=rt,
+            topics=list(rt.topics or [settings.input_topic]),
+            health=settings.metrics,
+            metrics=runtime_metrics,
+            metrics_registry=metrics_registry,
             shutdown=shutdown,
         )
-        if settings.metrics.port:
-            health = HealthServer(
-                settings.metrics.host,
-                settings.metrics.port,
-                registry=metrics_registry,
-                alive=runner.alive,
-                ready=lambda: runner.ready and not shutdown.is_set(),
-            )
-            stack.callback(health.close)
-        code = runner.run()
-        log.info("enricher.exit", group=group, code=code)
-        return code
     raise AssertionError("unreachable")  # pragma: no cover - ExitStack never swallows here
 
 
