@@ -7,7 +7,8 @@ A use case provides ``build(services) -> UseCase`` (see :mod:`consumers.registry
 """
 
 from consumers.runtime.app import Services, UseCase, UseCaseFactory, run_use_case
-from consumers.runtime.document_step import DocumentOutcome, DocumentRequest, DocumentStep
+from consumers.runtime.document_request import DocumentOutcome, DocumentRequest
+from consumers.runtime.document_step import DocumentStep
 from consumers.runtime.errors import DlqCapExceeded, PermanentError, ProcessingError, RetryableError
 from consumers.runtime.processor import Decoder, Processor, RecordContext
 from consumers.runtime.records import SourceRecord

@@ -23,22 +23,13 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any
 
 from bcx.contracts.document_result import (
-    Channel,
-    DocumentRef,
-    DocumentResult,
     DocumentStatus,
-    ErrorInfo,
-    ExstreamRef,
-    Lineage,
     OutputRef,
-    Recipient,
-    Timing,
 )
 from bcx.contracts.ledger_entry import LedgerEntry, LedgerState
 from bcx.exstream.client import ExstreamClient
@@ -49,7 +40,9 @@ from bcx.logging import get_logger
 from consumers.runtime.batch import BatchJob, BatchJobs
 from consumers.runtime.classify import classify
 from consumers.runtime.delivery import parse_delivery
-from consumers.runtime.errors import PermanentError, ProcessingError, RetryableError
+from consumers.runtime.document_request import DocumentOutcome, DocumentRequest
+from consumers.runtime.document_results import ResultBuilder
+from consumers.runtime.errors import PermanentError, RetryableError
 from consumers.runtime.ledger import (
     LedgerAction,
     LedgerConflict,
@@ -60,35 +53,10 @@ from consumers.runtime.ledger import (
 from consumers.runtime.ledger_store import Ledger
 from consumers.runtime.metrics import RuntimeMetrics
 from consumers.runtime.processor import RecordContext
-from consumers.runtime.results import ResultPublisher, publish_failure_reason, result_id
-from routing.decision import DocumentDecision
+from consumers.runtime.results import ResultPublisher, publish_failure_reason
 from routing.facts import Channel as RoutingChannel
 
 log = get_logger(__name__)
-
-
-@dataclass(frozen=True)
-class DocumentRequest:
-    """One due document (a routing decision), who it is for, and the driver data Exstream needs.
-
-    ``mode="batch"`` (statements, catalogs: large work) submits the driver data to the named batch input
-    ``batch_input`` and polls the job instead of generating on demand.
-    """
-
-    decision: DocumentDecision
-    recipient: Recipient
-    driver_data: Mapping[str, Any]
-    source_event_id: str
-    event_created_at: datetime | None = None
-    mode: Literal["on_demand", "batch"] = "on_demand"
-    batch_input: str | None = None
-
-
-@dataclass(frozen=True)
-class DocumentOutcome:
-    skipped: bool
-    entry: LedgerEntry | None
-    results: tuple[DocumentResult, ...] = ()
 
 
 # states in which a permanent failure is written down as FAILED
@@ -121,7 +89,7 @@ class DocumentStep:
         self._ledger = ledger
         self._results = results
         self._owner = owner
-        self._version = producer_version
+        self._records = ResultBuilder(use_case, producer_version, now)
         self._clock = clock
         self._now = now
         self._metrics = metrics
@@ -178,7 +146,7 @@ class DocumentStep:
             stage = "deliver"
             deliveries = await self._deliveries(key, generated)
             stage = "publish"
-            results = self._results_for(
+            results = self._records.for_outcome(
                 request, ctx, generated, output, deliveries, attempt, started_at, exstream_ms
             )
             for result in results:
@@ -211,7 +179,7 @@ class DocumentStep:
             error = classify(exc, stage)
             current = self._ledger.get(key)
             attempt = max(attempt, current.attempt if current is not None else 0)
-            failed = self._failed(request, ctx, error, max(attempt, 1), started_at)
+            failed = self._records.failed(request, ctx, error, max(attempt, 1), started_at)
             if not error.retryable and current is not None and current.state in _IN_PROGRESS:
                 await self._put(
                     self._entry(
@@ -293,116 +261,6 @@ class DocumentStep:
     def _driver_data(self, request: DocumentRequest) -> dict[str, Any]:
         channels = [c.value for c in request.decision.channels if c is not RoutingChannel.ARCHIVE]
         return {**request.driver_data, "deliveryChannels": channels}
-
-    def _results_for(
-        self,
-        request: DocumentRequest,
-        ctx: RecordContext,
-        generated: GenerationResult,
-        output: OutputRef,
-        deliveries: Mapping[str, str],
-        attempt: int,
-        started_at: datetime,
-        exstream_ms: int | None,
-    ) -> list[DocumentResult]:
-        attempt = max(attempt, 1)
-        ref = ExstreamRef(job_id=generated.job_id, trace_id=generated.trace_id)
-        common: dict[str, Any] = {"output": output, "exstream": ref, "exstream_ms": exstream_ms}
-        results = [self._result(request, ctx, DocumentStatus.GENERATED, None, attempt, started_at, **common)]
-        for channel in request.decision.channels:
-            target = Channel(channel.value.upper())
-            archived = channel is RoutingChannel.ARCHIVE  # bcx's own storage is the archive
-            outcome = "delivered" if archived else deliveries.get(channel.value, "")
-            if outcome == "delivered":
-                results.append(
-                    self._result(
-                        request, ctx, DocumentStatus.DELIVERED, target, attempt, started_at, **common
-                    )
-                )
-            elif outcome:
-                error = ErrorInfo(
-                    error_class="delivery.failed", retryable=False, message=outcome[:300], stage="deliver"
-                )
-                results.append(
-                    self._result(
-                        request,
-                        ctx,
-                        DocumentStatus.FAILED,
-                        target,
-                        attempt,
-                        started_at,
-                        error=error,
-                        **common,
-                    )
-                )
-        return results
-
-    def _result(
-        self,
-        request: DocumentRequest,
-        ctx: RecordContext,
-        status: DocumentStatus,
-        channel: Channel | None,
-        attempt: int,
-        started_at: datetime,
-        *,
-        output: OutputRef | None = None,
-        exstream: ExstreamRef | None = None,
-        exstream_ms: int | None = None,
-        error: ErrorInfo | None = None,
-    ) -> DocumentResult:
-        d = request.decision
-        key = d.idempotency_key or ""
-        topic, partition, offset = ctx.record.origin
-        now = self._now()
-        return DocumentResult(
-            result_id=result_id(key, status, channel, attempt),
-            status=status,
-            occurred_at=now,
-            document=DocumentRef(
-                idempotency_key=key,
-                use_case=self.use_case,
-                document_type=d.document_type,
-                communication_id=d.communication_id,
-                driver_data_source=d.driver_data_source,
-                locale=d.locale,
-            ),
-            recipient=request.recipient,
-            channel=channel,
-            output=output,
-            exstream=exstream or ExstreamRef(),
-            timing=Timing(
-                event_created_at=request.event_created_at,
-                started_at=started_at,
-                completed_at=now,
-                exstream_ms=exstream_ms,
-            ),
-            attempt=attempt,
-            error=error,
-            lineage=Lineage(
-                source_event_id=request.source_event_id,
-                source_topic=topic,
-                source_partition=partition,
-                source_offset=offset,
-            ),
-            producer_version=self._version,
-        )
-
-    def _failed(
-        self,
-        request: DocumentRequest,
-        ctx: RecordContext,
-        error: ProcessingError,
-        attempt: int,
-        started: datetime,
-    ) -> DocumentResult:
-        info = ErrorInfo(
-            error_class=error.error_class,
-            retryable=error.retryable,
-            message=str(error)[:300],
-            stage=error.stage,
-        )
-        return self._result(request, ctx, DocumentStatus.FAILED, None, attempt, started, error=info)
 
     def _entry(
         self,

@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 from bcx.contracts.document_result import Recipient
 from consumers.runtime.app import Services, UseCase
-from consumers.runtime.document_step import DocumentRequest, DocumentStep
+from consumers.runtime.document_request import DocumentRequest
+from consumers.runtime.document_step import DocumentStep
 from consumers.runtime.processor import RecordContext
 from consumers.runtime.records import SourceRecord
 from routing.decision import DocumentDecision, DocumentOutcome

@@ -1,0 +1,36 @@
+"""What a use case hands the document step, and what the step reports back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from bcx.contracts.document_result import DocumentResult, Recipient
+from bcx.contracts.ledger_entry import LedgerEntry
+from routing.decision import DocumentDecision
+
+
+@dataclass(frozen=True)
+class DocumentRequest:
+    """One due document (a routing decision), who it is for, and the driver data Exstream needs.
+
+    ``mode="batch"`` (statements, catalogs: large work) submits the driver data to the named batch input
+    ``batch_input`` and polls the job instead of generating on demand.
+    """
+
+    decision: DocumentDecision
+    recipient: Recipient
+    driver_data: Mapping[str, Any]
+    source_event_id: str
+    event_created_at: datetime | None = None
+    mode: Literal["on_demand", "batch"] = "on_demand"
+    batch_input: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentOutcome:
+    skipped: bool
+    entry: LedgerEntry | None
+    results: tuple[DocumentResult, ...] = ()
