@@ -122,22 +122,11 @@ class OrderProduct(Record):
     product_options: list[ProductOption] = Field(default_factory=list)
 
 
-class ShippingAddress(Record):
+class ShippingAddress(Address):
+    """An order's ship-to address: an :class:`Address` plus its id and fulfilment counts."""
+
     id: int
     order_id: int
-    first_name: str = ""
-    last_name: str = ""
-    company: str = ""
-    street_1: str = ""
-    street_2: str = ""
-    city: str = ""
-    state: str = ""
-    zip: str = ""
-    country: str = ""
-    country_iso2: str = ""
-    phone: str = ""
-    email: str = ""
-    form_fields: list[FormField] = Field(default_factory=list)
     items_total: int = 0
     items_shipped: int = 0
     shipping_method: str = ""
