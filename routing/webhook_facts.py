@@ -12,15 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from routing.errors import RoutingError
-from routing.facts import CartFacts, EventFacts, OrderFacts, RefundFacts, RoutingFacts, UseCase
-
-_USE_CASES: tuple[tuple[str, UseCase], ...] = (
-    ("store/order/refund/", UseCase.RETURNS),
-    ("store/order/", UseCase.ORDER_DOCUMENTS),
-    ("store/cart/abandoned", UseCase.RETENTION),
-    ("store/customer/created", UseCase.ONBOARDING),
-    ("store/company/", UseCase.ONBOARDING),
-)
+from routing.facts import CartFacts, EventFacts, OrderFacts, RefundFacts, RoutingFacts
 
 
 def looks_like_webhook(body: Mapping[str, Any]) -> bool:
@@ -28,8 +20,9 @@ def looks_like_webhook(body: Mapping[str, Any]) -> bool:
     return "scope" in body and "producer" in body and "use_case" not in body
 
 
-def facts_from_webhook(body: Mapping[str, Any], use_case: UseCase | None = None) -> RoutingFacts:
-    """Routing facts from a webhook ``body``; ``use_case`` defaults to the one the scope feeds."""
+def facts_from_webhook(body: Mapping[str, Any], use_case: str) -> RoutingFacts:
+    """Routing facts from a webhook ``body`` for ``use_case`` (which flow a scope feeds is the flows'
+    declarations' knowledge: ``consumers.registry.use_case_for_scope``)."""
     scope = str(body.get("scope", ""))
     producer = str(body.get("producer", ""))
     data = body.get("data")
@@ -37,10 +30,6 @@ def facts_from_webhook(body: Mapping[str, Any], use_case: UseCase | None = None)
         raise RoutingError(
             "not a BigCommerce webhook body: expected producer 'stores/<hash>' and a data object"
         )
-    if use_case is None:
-        use_case = next((uc for prefix, uc in _USE_CASES if scope.startswith(prefix)), None)
-        if use_case is None:
-            raise RoutingError(f"no use case is fed by scope {scope!r}; pass the use case explicitly")
     entity_type = str(data.get("type", "order"))
     entity_id = str(data.get("id", data.get("order_id", data.get("cart_id", ""))))
     raw_status = data.get("status")

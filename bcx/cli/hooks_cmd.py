@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from bcx.hooks.scopes import known_use_cases
+from consumers.registry import scopes_by_flow
 
 if TYPE_CHECKING:
     from bcx.hooks.service import SyncResult
@@ -50,7 +50,7 @@ def register(subparsers: Any) -> None:
             "--use-case",
             action="append",
             default=None,
-            choices=known_use_cases(),
+            choices=sorted(scopes_by_flow()),
             help="use case (repeatable; default: BCX_HOOKS__USE_CASES)",
         )
         sub.add_argument("--json", action="store_true", help="print JSON instead of tables")
@@ -64,26 +64,30 @@ def register(subparsers: Any) -> None:
 
 def _prepare(args: argparse.Namespace) -> tuple[HooksSettings, tuple[str, ...], Wanted]:
     from bcx.errors import ConfigurationError
-    from bcx.hooks.scopes import wanted_scopes
+    from bcx.hooks.scopes import check_use_cases, wanted_scopes
     from bcx.hooks.settings import HooksSettings
     from bcx.logging import configure_logging
     from bcx.settings import load_settings
 
     settings = load_settings(HooksSettings)
     configure_logging(settings.log, stream=sys.stderr)  # stdout carries the report
+    table = scopes_by_flow()
     use_cases = tuple(args.use_case or settings.hooks.use_cases)
     if not use_cases:
         raise ConfigurationError(
-            "no use cases enabled: set BCX_HOOKS__USE_CASES or pass --use-case "
-            f"({', '.join(known_use_cases())})"
+            f"no use cases enabled: set BCX_HOOKS__USE_CASES or pass --use-case ({', '.join(sorted(table))})"
         )
+    try:
+        use_cases = check_use_cases(use_cases, table)
+    except ConfigurationError as exc:
+        raise ConfigurationError(f"BCX_HOOKS__USE_CASES: {exc}") from None
     stores = tuple(args.store or (s.store_hash for s in settings.bigcommerce.stores))
     if not stores:
         raise ConfigurationError("no stores: set BCX_BIGCOMMERCE__STORES")
     for store in stores:
         settings.bigcommerce.credentials(store)  # fail fast on an unknown store
         settings.hooks.endpoint(store)  # and on a missing destination
-    return settings, stores, wanted_scopes(use_cases)
+    return settings, stores, wanted_scopes(use_cases, table)
 
 
 def _sync(args: argparse.Namespace) -> int:

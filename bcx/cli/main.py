@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "bcx.cli.demo_cmd",
     "bcx.cli.dlq_cmd",
     "bcx.cli.enrich_cmd",
+    "bcx.cli.flows_cmd",
     "bcx.cli.hooks_cmd",
     "bcx.cli.local_cmd",
     "bcx.cli.reconcile_cmd",

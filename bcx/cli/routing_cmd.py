@@ -10,9 +10,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from consumers.registry import use_case_for_scope, use_case_names
 from routing.engine import evaluate
 from routing.errors import RoutingError, RuleFileError
-from routing.facts import RoutingFacts, UseCase
+from routing.facts import RoutingFacts
 from routing.fieldpaths import field_registry
 from routing.loader import load_rules
 from routing.render import render_decision
@@ -32,7 +33,7 @@ def register(subparsers: Any) -> None:
     explain.add_argument("--rules", type=Path, default=None, help="rule file (default: the shipped rules)")
     explain.add_argument(
         "--use-case",
-        choices=[u.value for u in UseCase],
+        choices=sorted(use_case_names()),
         default=None,
         help="for a webhook body: the use case to route for (default: from the scope)",
     )
@@ -45,7 +46,7 @@ def register(subparsers: Any) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     try:
-        ruleset = load_rules(args.file)
+        ruleset = load_rules(args.file, use_cases=use_case_names())
     except RuleFileError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -65,7 +66,10 @@ def _read_facts(path: Path, use_case: str | None) -> RoutingFacts:
     if not isinstance(body, dict):
         raise RoutingError(f"{path}: expected a JSON object")
     if looks_like_webhook(body):
-        return facts_from_webhook(body, UseCase(use_case) if use_case else None)
+        use_case = use_case or use_case_for_scope(str(body.get("scope", "")))
+        if use_case is None:
+            raise RoutingError(f"no flow subscribes scope {body.get('scope')!r}; pass --use-case")
+        return facts_from_webhook(body, use_case)
     try:
         return RoutingFacts.model_validate(body)
     except ValidationError as exc:
@@ -73,7 +77,7 @@ def _read_facts(path: Path, use_case: str | None) -> RoutingFacts:
 
 
 def _explain(args: argparse.Namespace) -> int:
-    ruleset = load_rules(args.rules)
+    ruleset = load_rules(args.rules, use_cases=use_case_names())
     decision = evaluate(ruleset, _read_facts(args.file, args.use_case))
     if args.json:
         print(json.dumps(decision.model_dump(mode="json"), indent=2, ensure_ascii=False))

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bcx.manifest import ConsumerProcess, Flow
 
 DEMO_STORE = "demostore"
 DEMO_ACCESS_TOKEN = "demo-access-token"  # noqa: S105 - the simulator's dev token, local only
@@ -20,8 +23,8 @@ class Ports:
     bigcommerce: int
     exstream: int
     bridge: int
-    enricher_health: int
-    consumer_health: int
+    #: consumer process name → its /readyz and /metrics port
+    health: Mapping[str, int]
 
 
 @dataclass(frozen=True)
@@ -75,10 +78,12 @@ def build_plan(
     registry_url: str,
     orders: int,
     seed: int,
+    consumers: Sequence[ConsumerProcess],
     rate_limit: int = 450,
     rate_window_ms: int = 30000,
 ) -> DemoPlan:
-    """Every process the demo starts, in start order, with the settings that connect them."""
+    """Every process the demo starts, in start order, with the settings that connect them: the simulators,
+    the bridge, then ``consumers`` (the declared enricher and built flows) each on its health port."""
     common = {
         "BCX_KAFKA__BOOTSTRAP_SERVERS": bootstrap_servers,
         "BCX_REGISTRY__URL": registry_url,
@@ -152,25 +157,23 @@ def build_plan(
             {**common, "BCX_BRIDGE__STORES": json.dumps(stores)},
             f"http://127.0.0.1:{ports.bridge}/readyz",
         ),
-        ProcessSpec(
-            "enricher",
-            _bcx("enrich"),
-            {**bigcommerce, "BCX_METRICS__PORT": str(ports.enricher_health)},
-            f"http://127.0.0.1:{ports.enricher_health}/readyz",
-        ),
-        ProcessSpec(
-            "order-documents",
-            _bcx("consume", "order-documents"),
-            {
-                **bigcommerce,
-                "BCX_METRICS__PORT": str(ports.consumer_health),
-                "BCX_EXSTREAM__BASE_URL": exstream_base,
-                "BCX_EXSTREAM__TOKEN_URL": f"{exstream_base}/otdsws/oauth2/token",
-                "BCX_EXSTREAM__CLIENT_ID": EXSTREAM_CLIENT[0],
-                "BCX_EXSTREAM__CLIENT_SECRET": EXSTREAM_CLIENT[1],
-                "BCX_OUTPUT_STORAGE__ROOT": str(workdir / "documents"),
-            },
-            f"http://127.0.0.1:{ports.consumer_health}/readyz",
-        ),
     ]
+    documents = {
+        "BCX_EXSTREAM__BASE_URL": exstream_base,
+        "BCX_EXSTREAM__TOKEN_URL": f"{exstream_base}/otdsws/oauth2/token",
+        "BCX_EXSTREAM__CLIENT_ID": EXSTREAM_CLIENT[0],
+        "BCX_EXSTREAM__CLIENT_SECRET": EXSTREAM_CLIENT[1],
+        "BCX_OUTPUT_STORAGE__ROOT": str(workdir / "documents"),
+    }
+    for process in consumers:
+        port = ports.health[process.name]
+        extra = documents if isinstance(process, Flow) else {}
+        processes.append(
+            ProcessSpec(
+                process.name,
+                _bcx(*process.argv),
+                {**bigcommerce, "BCX_METRICS__PORT": str(port), **extra},
+                f"http://127.0.0.1:{port}/readyz",
+            )
+        )
     return DemoPlan(workdir, ports, bootstrap_servers, registry_url, orders, seed, processes)

@@ -16,6 +16,7 @@ from pathlib import Path
 from bcx.avro.compat import check_schema
 from bcx.avro.registry import registry_client
 from bcx.avro.schemas import all_schemas
+from bcx.cli.processes import deployed
 from bcx.contracts.document_result import DocumentStatus
 from bcx.contracts.webhook_event import TOPIC as WEBHOOKS_TOPIC
 from bcx.demo.plan import DemoPlan, Ports, build_plan
@@ -31,8 +32,9 @@ from bcx.local.kafka_node import KafkaNode, free_port
 from bcx.local.paths import LocalPaths
 from bcx.local.registry_node import RegistryNode
 from bcx.settings import KafkaSettings, RegistrySettings
+from consumers.registry import FLOWS
+from producers.enricher.process import ENRICHER
 
-ORDERS_TOPIC = "commerce.orders.v1"
 QUIET_S = 5.0
 
 
@@ -88,8 +90,8 @@ def _wait_for_results(
         if traffic.error is not None:
             raise BcxError(f"sending webhooks failed: {traffic.error}")
         tally, last = watcher.snapshot()
-        enrich_lag = group_lag(kafka, "bcx-enricher", WEBHOOKS_TOPIC)
-        docs_lag = group_lag(kafka, "bcx-order-documents", ORDERS_TOPIC)
+        enrich_lag = group_lag(kafka, ENRICHER.group, WEBHOOKS_TOPIC)
+        docs_lag = sum(group_lag(kafka, f.group, t) for f in FLOWS for t in f.input_topics)
         sent = traffic.report.sent if traffic.report else "…"
         delivered, failed = tally.count(DocumentStatus.DELIVERED), tally.count(DocumentStatus.FAILED)
         line = (
@@ -129,7 +131,8 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
             f"  Apache Kafka {kafka_node.version()} at {kafka.bootstrap_servers}, {registry_node.version()}\n"
         )
         _prepare(kafka, registry)
-        ports = Ports(free_port(), free_port(), free_port(), free_port(), free_port())
+        consumers = deployed()
+        ports = Ports(free_port(), free_port(), free_port(), {c.name: free_port() for c in consumers})
         plan = build_plan(
             workdir=workdir,
             ports=ports,
@@ -137,6 +140,7 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
             registry_url=registry.url,
             orders=options.orders,
             seed=options.seed,
+            consumers=consumers,
             rate_limit=options.rate_limit,
             rate_window_ms=options.rate_window_ms,
         )

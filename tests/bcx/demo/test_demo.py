@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bcx.cli.main import main
+from bcx.cli.processes import deployed
 from bcx.contracts.document_result import Channel, DocumentStatus
 from bcx.demo.plan import Ports, build_plan
 from bcx.demo.tally import ResultsTally, percentile, render_summary
@@ -65,11 +66,12 @@ class TestPlan:
         """Every process gets the broker and registry; the bridge knows the store; the consumer, Exstream."""
         plan = build_plan(
             workdir=tmp_path,
-            ports=Ports(1, 2, 3, 4, 5),
+            ports=Ports(1, 2, 3, {"enricher": 4, "order-documents": 5}),
             bootstrap_servers="127.0.0.1:9",
             registry_url="http://r",
             orders=10,
             seed=1,
+            consumers=deployed(),
         )
         names = [p.name for p in plan.processes]
         assert names == ["bigcommerce-sim", "exstream-sim", "bridge", "enricher", "order-documents"]
