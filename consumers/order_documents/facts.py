@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bcx.bigcommerce.models import Transaction
+from consumers.documents.regions import subdivision
 from consumers.order_documents.context import OrderContext
 from consumers.order_documents.flow import FLOW
 from consumers.order_documents.payments import find_transaction, received_payments
-from consumers.order_documents.regions import subdivision
 from routing import (
     Channel,
     CustomerFacts,

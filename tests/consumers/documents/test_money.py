@@ -1,4 +1,4 @@
-"""The money formatter: minor units, symbols per locale, separators and sign."""
+"""The money formatter (Babel/CLDR): minor units, symbols per locale, separators, grouping and sign."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from consumers.order_documents.money import (
+from consumers.documents.money import (
     NBSP,
     format_money,
     format_number,
@@ -33,13 +33,20 @@ class TestFormatMoney:
             ("1234.5", "CAD", "en-US", "CA$1,234.50"),
             ("1234.5", "CAD", "fr-CA", f"1{NBSP}234,50{NBSP}$"),
             ("1234.5", "USD", "en-CA", "US$1,234.50"),
-            ("1234.5", "JPY", "ja-JP", "¥1,235"),
+            # CLDR ja writes the full-width yen sign; half-up rounding (Babel alone would give 1,234)
+            ("1234.5", "JPY", "ja-JP", "￥1,235"),
             ("1234.5", "BHD", "en", f"BHD{NBSP}1,234.500"),
-            ("1234.5", "CHF", "de-CH", f"CHF{NBSP}1’234.50"),
+            # CLDR 42+ groups Swiss German with an ASCII apostrophe (earlier CLDR: U+2019)
+            ("1234.5", "CHF", "de-CH", f"CHF{NBSP}1'234.50"),
             ("1234.5", "XYZ", "en", f"XYZ{NBSP}1,234.50"),
             ("1234567.891", "USD", "en-US", "$1,234,567.89"),
             ("0.005", "USD", "en-US", "$0.01"),
             ("0", "EUR", "es", f"0,00{NBSP}€"),
+            ("1234567.5", "INR", "en-IN", "₹12,34,567.50"),
+            ("1234567.5", "EUR", "pt-PT", f"1{NBSP}234{NBSP}567,50{NBSP}€"),
+            ("1234567.5", "EUR", "pt-BR", f"€{NBSP}1.234.567,50"),
+            ("1234.5", "PLN", "pl", f"1{NBSP}234,50{NBSP}zł"),
+            ("1234.5", "SEK", "sv", f"1{NBSP}234,50{NBSP}kr"),
         ],
     )
     def test_formats_amount_for_currency_and_locale(
@@ -90,9 +97,15 @@ class TestHelpers:
     def test_symbol_is_local_only_at_home(self) -> None:
         """``$`` means the local dollar; abroad the unambiguous form is used."""
         assert symbol("USD", "en-US") == "$"
-        assert symbol("USD", "en-AU") == "US$"
+        assert symbol("USD", "en-CA") == "US$"
+        assert symbol("USD", "en-AU") == "USD"  # CLDR en_AU
         assert symbol("AUD", "en-AU") == "$"
         assert symbol("EUR", "en-US") == "€"
+
+    def test_unknown_locale_falls_back_to_its_language_then_english(self) -> None:
+        """A region CLDR lacks uses its language's forms; an unknown language English's."""
+        assert format_money(Decimal("1"), "EUR", "de-XX") == f"1,00{NBSP}€"
+        assert format_money(Decimal("1"), "USD", "zz") == "$1.00"
 
     def test_percent_drops_trailing_zeros(self) -> None:
         """BigCommerce's ``8.0000`` rate reads ``8%``; fractional rates keep their digits."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bcx.bigcommerce.models.store import Timezone
-from consumers.order_documents.dates import (
+from consumers.documents.dates import (
     format_date,
     format_datetime,
     format_time,
@@ -45,13 +45,29 @@ class TestFormatting:
         assert format_date(MOMENT, zone, "it") == "1 marzo 2026"
         assert format_date(MOMENT, zone, "nl") == "1 maart 2026"
 
-    def test_unknown_language_uses_english_months(self) -> None:
-        """A locale without month names falls back to English, day first."""
-        assert format_date(MOMENT, UTC, "pt-BR") == "1 March 2026"
+    def test_every_cldr_language_has_its_month_names(self) -> None:
+        """Polish, Swedish, Japanese and Portuguese documents get their own month names, not English ones."""
+        assert format_date(MOMENT, UTC, "pl") == "1 marca 2026"
+        assert format_date(MOMENT, UTC, "sv") == "1 mars 2026"
+        assert format_date(MOMENT, UTC, "ja") == "2026年3月1日"
+        assert format_date(MOMENT, UTC, "pt-BR") == "1 de março de 2026"
+        assert format_date(MOMENT, UTC, "zz") == "March 1, 2026"
 
     def test_time_has_clock_and_zone(self) -> None:
         """US English uses a 12-hour clock; others 24 hours; the zone abbreviation follows."""
         zone = store_zone(Timezone(name="America/Chicago"))
-        assert format_time(MOMENT, zone, "en-US") == "9:05 PM CST"
+        # CLDR separates AM/PM with a narrow no-break space, written as U+00A0 for Windows-1252 fonts
+        assert format_time(MOMENT, zone, "en-US") == "9:05\u00a0PM CST"
         assert format_time(MOMENT, store_zone(Timezone(name="Europe/Berlin")), "de") == "04:05 CET"
         assert format_datetime(MOMENT, UTC, "en-GB") == "1 March 2026, 03:05 UTC"
+
+
+class TestRoutingLocales:
+    def test_every_supported_locale_writes_its_own_months(self) -> None:
+        """Each locale the shipped rules support (and pl, sv, ja) names March in its own language."""
+        from routing import load_rules
+
+        locales = [*load_rules().locale_policy.supported, "pl", "sv", "ja"]
+        for locale in locales:
+            text = format_date(MOMENT, UTC, locale)
+            assert ("March" in text) == locale.startswith("en"), (locale, text)
