@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bcx.demo.run import DemoOptions, run_demo
+from bcx.cli.sim_extra import require_simulators
 from bcx.local.paths import PROJECT_ROOT
 from bcx.logging import configure_logging
 from bcx.settings import LogSettings
@@ -39,6 +39,9 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    require_simulators("demo")
+    from bcx.demo.run import DemoOptions, run_demo
+
     def say(text: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()

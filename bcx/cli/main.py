@@ -2,8 +2,9 @@
 
 Each command group lives in its own module with a ``register(subparsers)`` function that adds its parser
 and sets ``handler`` (``Callable[[argparse.Namespace], int]``) as a default. Adding a command means adding
-its module to :data:`COMMAND_MODULES`; modules are imported lazily so ``bcx --help`` stays fast and one
-broken optional dependency does not take down every command.
+its module to :data:`COMMANDS`. Only the module of the command being run is imported (``bcx --help``
+imports them all, each keeping its heavy imports inside its handlers), so ``bcx consume`` and ``bcx bridge``
+load no simulator and one broken optional dependency does not take down every command.
 """
 
 from __future__ import annotations
@@ -15,33 +16,47 @@ from collections.abc import Sequence
 
 from bcx.errors import BcxError
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "bcx.cli.bridge_cmd",
-    "bcx.cli.consume_cmd",
-    "bcx.cli.demo_cmd",
-    "bcx.cli.dlq_cmd",
-    "bcx.cli.enrich_cmd",
-    "bcx.cli.flows_cmd",
-    "bcx.cli.hooks_cmd",
-    "bcx.cli.local_cmd",
-    "bcx.cli.reconcile_cmd",
-    "bcx.cli.routing_cmd",
-    "bcx.cli.schemas_cmd",
-    "bcx.cli.sim_bigcommerce_cmd",
-    "bcx.cli.sim_exstream_cmd",
-    "bcx.cli.topics_cmd",
-)
+#: top-level command → the module(s) registering it (``sim`` is a group two modules add to)
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "bridge": ("bcx.cli.bridge_cmd",),
+    "consume": ("bcx.cli.consume_cmd",),
+    "demo": ("bcx.cli.demo_cmd",),
+    "dlq": ("bcx.cli.dlq_cmd",),
+    "enrich": ("bcx.cli.enrich_cmd",),
+    "flows": ("bcx.cli.flows_cmd",),
+    "hooks": ("bcx.cli.hooks_cmd",),
+    "local": ("bcx.cli.local_cmd",),
+    "reconcile": ("bcx.cli.reconcile_cmd",),
+    "routing": ("bcx.cli.routing_cmd",),
+    "schemas": ("bcx.cli.schemas_cmd",),
+    "sim": ("bcx.cli.sim_bigcommerce_cmd", "bcx.cli.sim_exstream_cmd"),
+    "topics": ("bcx.cli.topics_cmd",),
+}
+COMMAND_MODULES: tuple[str, ...] = tuple(m for modules in COMMANDS.values() for m in modules)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _chosen(argv: Sequence[str] | None) -> str | None:
+    """The command ``argv`` names (its first word), when it is one; ``None`` lists them all (``--help``)."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    first = words[0] if words else None
+    return first if first in COMMANDS else None
+
+
+def build_parser(argv: Sequence[str] | None = ()) -> argparse.ArgumentParser:
+    """The parser; given the command line, only the named command's module is imported (the rest are
+    listed as stubs), so ``bcx consume`` never loads the simulators or another command's dependencies."""
     parser = argparse.ArgumentParser(
         prog="bcx",
         description="BigCommerce ⇄ OpenText Exstream over Kafka.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name in COMMAND_MODULES:
-        module = importlib.import_module(name)
-        module.register(subparsers)
+    chosen = _chosen(argv)
+    for name, modules in COMMANDS.items():
+        if chosen is not None and name != chosen:
+            subparsers.add_parser(name)  # named for the usage line; never parsed
+            continue
+        for module_name in modules:
+            importlib.import_module(module_name).register(subparsers)
     return parser
 
 
@@ -55,7 +70,7 @@ def command_names(parser: argparse.ArgumentParser) -> set[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     try:
         code: int = args.handler(args)

@@ -14,6 +14,7 @@ import random
 from typing import Any
 
 from bcx.cli.sim_exstream_cmd import sim_actions
+from bcx.cli.sim_extra import require_simulators
 from bcx.logging import configure_logging
 from bcx.settings import LogSettings
 
@@ -70,6 +71,7 @@ def register(subparsers: Any) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    require_simulators("sim bigcommerce")
     from simulators.bigcommerce.config import FaultConfig, RateLimitConfig, SimulatorConfig
     from simulators.bigcommerce.server import serve_forever
 
@@ -97,6 +99,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _send(args: argparse.Namespace) -> int:
+    require_simulators("sim webhooks")
     from simulators.bigcommerce.config import SimulatorConfig
     from simulators.bigcommerce.server import start_simulator
     from simulators.bigcommerce.webhooks.scenarios import SCENARIOS

@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from bcx.cli.sim_extra import require_simulators
 from bcx.logging import configure_logging
 from bcx.settings import LogSettings
 
@@ -56,6 +57,7 @@ def register(subparsers: Any) -> None:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    require_simulators("sim exstream")
     from simulators.exstream.config import FaultConfig, LatencyConfig, SimulatorConfig
     from simulators.exstream.server import serve
 

@@ -46,12 +46,6 @@ def files_under(folder: Path) -> set[str]:
 
 
 class TestWheel:
-    def test_simulator_templates_are_packaged(self, wheel_names: set[str]) -> None:
-        """Every file of simulators/exstream/templates/ (Jinja templates, template.yaml) is in the wheel."""
-        expected = files_under(ROOT / "simulators" / "exstream" / "templates")
-        assert expected
-        assert expected <= wheel_names
-
     def test_routing_rules_are_packaged(self, wheel_names: set[str]) -> None:
         """The shipped routing rules (routing/rules/*.yaml) are in the wheel."""
         expected = files_under(ROOT / "routing" / "rules")
