@@ -3,6 +3,7 @@ FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY bcx bcx
+COPY bcx_app bcx_app
 COPY producers producers
 COPY consumers consumers
 COPY routing routing

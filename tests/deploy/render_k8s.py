@@ -13,9 +13,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from bcx.cli.processes import deployed
 from bcx.kafka.topics import expand, load_catalogue
 from bcx.manifest import ConsumerProcess
+from bcx_app.cli.processes import deployed
 from tests.deploy.support import BASE, K8S, ROOT
 
 TEMPLATE = K8S / "templates" / "consumer.yaml"

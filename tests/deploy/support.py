@@ -117,9 +117,9 @@ def use_case_settings(use_case: str) -> list[type[BaseSettings]]:
 
 def settings_models(argv: list[str]) -> list[type[BaseSettings]]:
     """The settings models the process started by ``bcx <argv>`` loads from the environment."""
-    from bcx.cli.common import AdminSettings
-    from bcx.cli.reconcile_cmd import ReconcileSettings
     from bcx.hooks.settings import HooksSettings
+    from bcx_app.cli.common import AdminSettings
+    from bcx_app.cli.reconcile_cmd import ReconcileSettings
     from consumers.runtime.settings import ConsumeSettings
     from producers.enricher.settings import EnricherSettings
     from producers.webhook_bridge.settings import BridgeSettings

@@ -12,10 +12,10 @@ import jsonschema
 import pytest
 import yaml
 
-from bcx.cli.main import build_parser, command_names
 from bcx.local.fetch import pinned_versions
 from bcx.local.paths import LocalPaths
 from bcx.settings import KafkaSettings, RegistrySettings, load_settings
+from bcx_app.cli.main import build_parser, command_names
 from tests.deploy.support import bcx_variables, env_var_maps_to_field, settings_models
 
 ROOT = Path(__file__).resolve().parents[2]

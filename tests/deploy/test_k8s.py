@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from bcx.cli.main import build_parser, command_names
 from bcx.kafka.topics import expand, load_catalogue
 from bcx.settings import load_settings
+from bcx_app.cli.main import build_parser, command_names
 from consumers.registry import FLOWS, flow_named
 from producers.enricher.settings import EnricherSettings
 from tests.deploy.support import (

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 import yaml
 
-from bcx.cli.processes import deployed
-from bcx.demo.plan import Ports, build_plan
 from bcx.kafka.topics import group_topic, load_catalogue
 from bcx.manifest import ConsumerProcess, Flow
+from bcx_app.cli.processes import deployed
+from bcx_app.demo.plan import Ports, build_plan
 from consumers.registry import FLOWS, all_flows, factory_for, use_case_names
 from producers.enricher.process import ENRICHER
 from producers.enricher.settings import GROUP, EnricherSettings

@@ -11,8 +11,8 @@ import pytest
 
 from bcx.avro.compat import Outcome, check_schema
 from bcx.avro.schemas import parse_schema_text
-from bcx.cli.main import main
 from bcx.settings import RegistrySettings
+from bcx_app.cli.main import main
 
 pytestmark = pytest.mark.integration
 

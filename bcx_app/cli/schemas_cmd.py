@@ -10,8 +10,8 @@ from typing import Any
 from bcx.avro.compat import check_schema
 from bcx.avro.registry import registry_client
 from bcx.avro.schemas import all_schemas, schemas_dir
-from bcx.cli.common import AdminSettings
 from bcx.settings import load_settings
+from bcx_app.cli.common import AdminSettings
 
 
 def register(subparsers: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bcx.cli.main import COMMAND_MODULES, build_parser, command_names, main
+from bcx_app.cli.main import COMMAND_MODULES, build_parser, command_names, main
 
 
 class TestMain:

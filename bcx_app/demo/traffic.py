@@ -16,7 +16,7 @@ from pydantic import SecretStr
 
 from bcx.bigcommerce.client import BigCommerceClient
 from bcx.bigcommerce.settings import BigCommerceSettings, StoreCredentials
-from bcx.demo.plan import (
+from bcx_app.demo.plan import (
     DEMO_ACCESS_TOKEN,
     DEMO_CLIENT_SECRET,
     DEMO_SHARED_SECRET,

@@ -8,11 +8,11 @@ import sys
 
 import pytest
 
-from bcx.cli.main import main
+from bcx_app.cli.main import main
 
 _PROBE = """
 import sys
-from bcx.cli.main import main
+from bcx_app.cli.main import main
 try:
     main(sys.argv[1:])
 except SystemExit:

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from bcx.cli.main import main
-from bcx.cli.processes import deployed
 from bcx.contracts.document_result import Channel, DocumentStatus
-from bcx.demo.plan import Ports, build_plan
-from bcx.demo.tally import ResultsTally, percentile, render_summary
-from bcx.demo.traffic import backlog_events
+from bcx_app.cli.main import main
+from bcx_app.cli.processes import deployed
+from bcx_app.demo.plan import Ports, build_plan
+from bcx_app.demo.tally import ResultsTally, percentile, render_summary
+from bcx_app.demo.traffic import backlog_events
 from tests.bcx.contracts.test_contracts import NOW, sample_result
 
 

@@ -13,10 +13,10 @@ import json
 import random
 from typing import Any
 
-from bcx.cli.sim_exstream_cmd import sim_actions
-from bcx.cli.sim_extra import require_simulators
 from bcx.logging import configure_logging
 from bcx.settings import LogSettings
+from bcx_app.cli.sim_exstream_cmd import sim_actions
+from bcx_app.cli.sim_extra import require_simulators
 
 
 def register(subparsers: Any) -> None:

@@ -67,7 +67,7 @@ class DemoPlan:
 
 
 def _bcx(*args: str) -> list[str]:
-    return [sys.executable, "-m", "bcx.cli.main", *args]
+    return [sys.executable, "-m", "bcx_app.cli.main", *args]
 
 
 def build_plan(

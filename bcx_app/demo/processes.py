@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 
-from bcx.demo.plan import ProcessSpec
 from bcx.local.errors import StartupError
+from bcx_app.demo.plan import ProcessSpec
 
 
 def _answers(url: str) -> bool:

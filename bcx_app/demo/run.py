@@ -16,14 +16,8 @@ from pathlib import Path
 from bcx.avro.compat import check_schema
 from bcx.avro.registry import registry_client
 from bcx.avro.schemas import all_schemas
-from bcx.cli.processes import deployed
 from bcx.contracts.document_result import DocumentStatus
 from bcx.contracts.webhook_event import TOPIC as WEBHOOKS_TOPIC
-from bcx.demo.plan import DemoPlan, Ports, build_plan
-from bcx.demo.processes import Supervisor
-from bcx.demo.tally import render_summary
-from bcx.demo.traffic import TrafficReport, send_traffic
-from bcx.demo.watch import ResultsWatcher, group_lag
 from bcx.errors import BcxError
 from bcx.kafka.admin import TopicAdmin
 from bcx.kafka.topics import expand, load_catalogue
@@ -32,6 +26,12 @@ from bcx.local.kafka_node import KafkaNode, free_port
 from bcx.local.paths import LocalPaths
 from bcx.local.registry_node import RegistryNode
 from bcx.settings import KafkaSettings, RegistrySettings
+from bcx_app.cli.processes import deployed
+from bcx_app.demo.plan import DemoPlan, Ports, build_plan
+from bcx_app.demo.processes import Supervisor
+from bcx_app.demo.tally import render_summary
+from bcx_app.demo.traffic import TrafficReport, send_traffic
+from bcx_app.demo.watch import ResultsWatcher, group_lag
 from consumers.registry import FLOWS
 from producers.enricher.process import ENRICHER
 

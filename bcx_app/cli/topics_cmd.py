@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from bcx.cli.common import AdminSettings
 from bcx.kafka.admin import TopicAdmin
 from bcx.kafka.topics import DEFAULT_CATALOGUE, expand, load_catalogue
 from bcx.settings import load_settings
+from bcx_app.cli.common import AdminSettings
 
 
 def register(subparsers: Any) -> None:

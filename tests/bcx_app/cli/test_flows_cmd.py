@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from bcx.cli.main import main
+from bcx_app.cli.main import main
 
 
 class TestFlowsCommand:

@@ -7,10 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bcx.cli.sim_extra import require_simulators
 from bcx.local.paths import PROJECT_ROOT
 from bcx.logging import configure_logging
 from bcx.settings import LogSettings
+from bcx_app.cli.sim_extra import require_simulators
 
 
 def register(subparsers: Any) -> None:
@@ -40,7 +40,7 @@ def register(subparsers: Any) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     require_simulators("demo")
-    from bcx.demo.run import DemoOptions, run_demo
+    from bcx_app.demo.run import DemoOptions, run_demo
 
     def say(text: str) -> None:
         sys.stdout.write(text)

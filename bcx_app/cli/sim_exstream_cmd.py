@@ -10,9 +10,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from bcx.cli.sim_extra import require_simulators
 from bcx.logging import configure_logging
 from bcx.settings import LogSettings
+from bcx_app.cli.sim_extra import require_simulators
 
 
 def sim_actions(subparsers: Any) -> Any:

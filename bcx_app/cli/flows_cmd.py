@@ -22,8 +22,8 @@ def register(subparsers: Any) -> None:
 
 def describe(rules_path: Path | None = None) -> list[dict[str, Any]]:
     """One entry per declared process: the enricher, built flows, then planned flows."""
-    from bcx.cli.processes import deployed, flows
     from bcx.manifest import Flow
+    from bcx_app.cli.processes import deployed, flows
     from consumers.registry import use_case_names
     from routing import load_rules
 

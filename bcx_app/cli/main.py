@@ -18,19 +18,19 @@ from bcx.errors import BcxError
 
 #: top-level command → the module(s) registering it (``sim`` is a group two modules add to)
 COMMANDS: dict[str, tuple[str, ...]] = {
-    "bridge": ("bcx.cli.bridge_cmd",),
-    "consume": ("bcx.cli.consume_cmd",),
-    "demo": ("bcx.cli.demo_cmd",),
-    "dlq": ("bcx.cli.dlq_cmd",),
-    "enrich": ("bcx.cli.enrich_cmd",),
-    "flows": ("bcx.cli.flows_cmd",),
-    "hooks": ("bcx.cli.hooks_cmd",),
-    "local": ("bcx.cli.local_cmd",),
-    "reconcile": ("bcx.cli.reconcile_cmd",),
-    "routing": ("bcx.cli.routing_cmd",),
-    "schemas": ("bcx.cli.schemas_cmd",),
-    "sim": ("bcx.cli.sim_bigcommerce_cmd", "bcx.cli.sim_exstream_cmd"),
-    "topics": ("bcx.cli.topics_cmd",),
+    "bridge": ("bcx_app.cli.bridge_cmd",),
+    "consume": ("bcx_app.cli.consume_cmd",),
+    "demo": ("bcx_app.cli.demo_cmd",),
+    "dlq": ("bcx_app.cli.dlq_cmd",),
+    "enrich": ("bcx_app.cli.enrich_cmd",),
+    "flows": ("bcx_app.cli.flows_cmd",),
+    "hooks": ("bcx_app.cli.hooks_cmd",),
+    "local": ("bcx_app.cli.local_cmd",),
+    "reconcile": ("bcx_app.cli.reconcile_cmd",),
+    "routing": ("bcx_app.cli.routing_cmd",),
+    "schemas": ("bcx_app.cli.schemas_cmd",),
+    "sim": ("bcx_app.cli.sim_bigcommerce_cmd", "bcx_app.cli.sim_exstream_cmd"),
+    "topics": ("bcx_app.cli.topics_cmd",),
 }
 COMMAND_MODULES: tuple[str, ...] = tuple(m for modules in COMMANDS.values() for m in modules)
 

@@ -13,8 +13,8 @@ from bcx.avro.errors import SerializationError
 from bcx.avro.registry import registry_client
 from bcx.contracts.codecs import document_result_codec
 from bcx.contracts.document_result import TOPIC as RESULTS_TOPIC
-from bcx.demo.tally import ResultsTally
 from bcx.settings import KafkaSettings, RegistrySettings
+from bcx_app.demo.tally import ResultsTally
 
 
 class ResultsWatcher:

@@ -40,9 +40,9 @@ def register(subparsers: Any) -> None:
 
 
 def _selected(args: argparse.Namespace) -> tuple[Any, list[Any]]:
-    from bcx.cli.common import AdminSettings
     from bcx.kafka.topics import group_topic
     from bcx.settings import load_settings
+    from bcx_app.cli.common import AdminSettings
     from consumers.runtime.dlq_admin import Selection, read_dead_letters
 
     settings = load_settings(AdminSettings)
