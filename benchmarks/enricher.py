@@ -7,10 +7,15 @@ would), for at most ``--seconds`` each. Events come as BigCommerce sends them: a
 customers, products and carts follow. Snapshots go to an in-memory publisher, so the figures are the
 BigCommerce side's cost (Kafka adds milliseconds per acknowledged batch, not requests).
 
+Each setting runs twice: ``before`` without the store/customer profiles and categories in the snapshots
+(order documents then made its own look-ups: a store read per TTL and three calls per customer per TTL,
+not counted here) and ``after`` with them (cached per store for the TTL, so a customer seen again costs
+nothing).
+
 Windows are scaled down (default: BigCommerce's quotas per 3 s instead of per 30 s) so a run takes a minute;
 events/s at the real window is the measured rate times ``window_ms / 30000``, printed alongside.
 
-    .venv/bin/python benchmarks/enricher.py --seconds 20
+    .venv/bin/python benchmarks/enricher.py --seconds 20 [--unlimited]
 """
 
 from __future__ import annotations
@@ -114,7 +119,9 @@ class Result:
         )
 
 
-async def run_one(label: str, limit: RateLimitConfig, seconds: float, window: int, orders: int) -> Result:
+async def run_one(
+    label: str, limit: RateLimitConfig, seconds: float, window: int, orders: int, *, profiles: bool
+) -> Result:
     config = SimulatorConfig(orders=max(orders, 200), seed=5, rate_limit=limit)
     with start_simulator(config) as sim:
         registry = new_registry()
@@ -129,7 +136,7 @@ async def run_one(label: str, limit: RateLimitConfig, seconds: float, window: in
         calls = 0
         done = 0
         async with BigCommerceClient(settings, transport=transport) as client:
-            enricher = Enricher(client, publisher, metrics)
+            enricher = Enricher(client, publisher, metrics, profile_ttl_s=600.0 if profiles else None)
             events = event_stream(orders, datetime.now(UTC))
             gate = asyncio.Semaphore(window)
             deadline = time.monotonic() + seconds
@@ -172,19 +179,23 @@ async def main() -> None:
     parser.add_argument("--window-ms", type=int, default=3000, help="rate-limit window (BigCommerce: 30000)")
     parser.add_argument("--in-flight", type=int, default=64, help="events in flight (runtime window)")
     parser.add_argument("--orders", type=int, default=600)
+    parser.add_argument("--unlimited", action="store_true", help="also run without a rate limit")
     args = parser.parse_args()
     configure_logging(LogSettings(level="WARNING", format="console"))
     settings = [
         ("150 req/window", RateLimitConfig(quota=150, window_ms=args.window_ms)),
         ("450 req/window", RateLimitConfig(quota=450, window_ms=args.window_ms)),
-        ("unlimited", RateLimitConfig(quota=0)),
     ]
+    if args.unlimited:
+        settings.append(("unlimited", RateLimitConfig(quota=0)))
     print(f"window {args.window_ms} ms, {args.in_flight} events in flight, ≤{args.seconds:.0f} s per setting")
     header = ("setting", "events", "snapshots", "calls/ev", "events/s", "ev/s @30s", "429s")
     print("{:<24} {:>7} {:>9} {:>9} {:>10} {:>12} {:>6}".format(*header))
     for label, limit in settings:
-        result = await run_one(label, limit, args.seconds, args.in_flight, args.orders)
-        print(result.row(), flush=True)
+        for profiles in (False, True):
+            name = f"{label} {'after' if profiles else 'before'}"
+            result = await run_one(name, limit, args.seconds, args.in_flight, args.orders, profiles=profiles)
+            print(result.row(), flush=True)
 
 
 if __name__ == "__main__":

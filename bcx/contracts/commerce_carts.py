@@ -2,7 +2,7 @@
 
 A converted cart (it became an order) or an expired one no longer exists: it is published as ``deleted``.
 ``abandoned`` is true when the triggering event was ``store/cart/abandoned``; the event's recovery token is
-in ``trigger.data_json``.
+in ``trigger.data_json``. A registered customer's profile and consent come with the cart.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pydantic import Field
 
 from bcx.contracts.base import Record, UtcMillis
 from bcx.contracts.commerce_common import DecimalText, SnapshotEnvelope
+from bcx.contracts.commerce_profiles import CustomerProfile
 
 TOPIC = "commerce.carts.v1"
 ENTITY_TYPE = "cart"
@@ -74,3 +75,7 @@ class CartSnapshotRecord(SnapshotEnvelope):
 
     abandoned: bool = False
     cart: Cart | None = None
+    #: the cart's registered customer (null for a guest cart)
+    customer: CustomerProfile | None = None
+    #: the customer accepts abandoned-cart emails; null when unknown (a guest cart)
+    accepts_abandoned_cart_emails: bool | None = None

@@ -5,6 +5,9 @@ Currency as BigCommerce documents it: ``currency_code`` is the display currency 
 ``currency_exchange_rate``), ``default_currency_code`` the transactional currency the shopper paid in,
 ``store_default_currency_code`` the store's base currency. ``refunded_amount`` and line
 ``quantity_refunded`` come from v2 and may lag; ``refunds`` (v3) is authoritative.
+
+Documents need more than the order: the snapshot also carries the store's profile, the customer's profile
+(with the B2B company) and each line's catalogue categories (:mod:`bcx.contracts.commerce_profiles`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pydantic import Field
 
 from bcx.contracts.base import Record, UtcMillis
 from bcx.contracts.commerce_common import DecimalText, SnapshotEnvelope
+from bcx.contracts.commerce_profiles import CustomerProfile, StoreProfile
 
 TOPIC = "commerce.orders.v1"
 ENTITY_TYPE = "order"
@@ -120,6 +124,8 @@ class OrderProduct(Record):
     quantity_refunded: int = 0
     is_refunded: bool = False
     product_options: list[ProductOption] = Field(default_factory=list)
+    #: the catalogue product's category ids (empty for a product deleted since, or a custom line)
+    categories: list[int] = Field(default_factory=list)
 
 
 class ShippingAddress(Address):
@@ -241,3 +247,7 @@ class OrderSnapshotRecord(SnapshotEnvelope):
     taxes: list[OrderTax] = Field(default_factory=list)
     transactions: list[Transaction] = Field(default_factory=list)
     refunds: list[Refund] = Field(default_factory=list)
+    #: the store's profile when the order was read (null in snapshots from before it was carried)
+    store: StoreProfile | None = None
+    #: the registered customer (null for guests, a customer deleted since, or older snapshots)
+    customer: CustomerProfile | None = None

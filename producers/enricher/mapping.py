@@ -24,14 +24,29 @@ from bcx.contracts import commerce_orders as orders
 from bcx.contracts import commerce_products as prod
 from bcx.contracts import commerce_refunds as refunds
 from bcx.contracts.commerce_common import SnapshotEnvelope, Trigger
+from bcx.contracts.commerce_profiles import CustomerProfile, StoreProfile
 from bcx.contracts.webhook_event import WebhookEvent
 from producers.enricher.convert import convert, convert_fields
 from producers.enricher.plan import status_transition
+from producers.enricher.profile_mapping import refunded_lines
 
 _SNAPSHOT_NAMESPACE = uuid.UUID("5b0e3c52-7f4d-4d8e-9a7e-0d6f3e1c2b44")
 _ENVELOPE_FIELDS = frozenset(SnapshotEnvelope.model_fields)
-_ORDER_BODY = [n for n in orders.OrderSnapshotRecord.model_fields if n not in _ENVELOPE_FIELDS]
+_PROFILE_FIELDS = frozenset({"store", "customer"})
+_ORDER_BODY = [
+    n for n in orders.OrderSnapshotRecord.model_fields if n not in _ENVELOPE_FIELDS | _PROFILE_FIELDS
+]
 _ACCOUNT_BODY = [n for n in acc.AccountSnapshotRecord.model_fields if n not in _ENVELOPE_FIELDS]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a snapshot carries besides its entity: the store's and the customer's profiles, and (orders)
+    the catalogue categories of each product id."""
+
+    store: StoreProfile | None = None
+    customer: CustomerProfile | None = None
+    categories: dict[int, list[int]] | None = None
 
 
 @dataclass(frozen=True)
@@ -99,11 +114,20 @@ def _finish(
     return record.model_copy(update={"content_digest": digest, "snapshot_id": str(snapshot_id)})
 
 
-def order_record(env: Envelope, snapshot: OrderSnapshot | None) -> SnapshotEnvelope:
+def order_record(
+    env: Envelope, snapshot: OrderSnapshot | None, context: Context = Context()
+) -> SnapshotEnvelope:
     """An order snapshot; ``None`` (not found) or an archived order (``is_deleted``) is ``deleted``."""
     if snapshot is None:
         return _finish(orders.OrderSnapshotRecord, env, date_modified=None, deleted=True, body={})
     body = convert_fields(snapshot, orders.OrderSnapshotRecord, _ORDER_BODY)
+    categories = context.categories or {}
+    body["products"] = [
+        line.model_copy(update={"categories": categories.get(line.product_id, [])})
+        for line in body.get("products", [])
+    ]
+    body["store"] = context.store
+    body["customer"] = context.customer
     return _finish(
         orders.OrderSnapshotRecord,
         env,
@@ -114,13 +138,24 @@ def order_record(env: Envelope, snapshot: OrderSnapshot | None) -> SnapshotEnvel
 
 
 def refund_record(
-    env: Envelope, refund: ApiRefund | None, *, order_id: int, currency_code: str
+    env: Envelope,
+    refund: ApiRefund | None,
+    *,
+    order_id: int,
+    order: OrderSnapshot | None = None,
+    context: Context = Context(),
 ) -> SnapshotEnvelope:
-    """A refund; immutable, so its version is its creation time."""
-    body: dict[str, Any] = {"order_id": order_id, "currency_code": currency_code}
+    """A refund with the lines it refunds, the order's payment method, customer and currency; immutable, so
+    its version is its creation time."""
+    currency = (order.order.default_currency_code or order.order.currency_code) if order else ""
+    body: dict[str, Any] = {"order_id": order_id, "currency_code": currency}
     if refund is None:
         return _finish(refunds.RefundSnapshotRecord, env, date_modified=None, deleted=True, body=body)
     body["refund"] = convert(refund, orders.Refund)
+    body["lines"] = refunded_lines(refund, order.products if order else [])
+    body["payment_method"] = order.order.payment_method if order else ""
+    body["customer"] = context.customer
+    body["store"] = context.store
     return _finish(refunds.RefundSnapshotRecord, env, date_modified=refund.created, deleted=False, body=body)
 
 
@@ -141,13 +176,24 @@ def customer_record(env: Envelope, snapshot: CustomerSnapshot | None) -> Snapsho
     )
 
 
-def cart_record(env: Envelope, cart: ApiCart | None, *, abandoned: bool) -> SnapshotEnvelope:
-    """A cart; converted and expired carts no longer exist and are ``deleted``."""
+def cart_record(
+    env: Envelope, cart: ApiCart | None, *, abandoned: bool, context: Context = Context()
+) -> SnapshotEnvelope:
+    """A cart with its customer's profile and consent; converted and expired carts no longer exist and are
+    ``deleted``."""
     if cart is None:
         return _finish(
             carts.CartSnapshotRecord, env, date_modified=None, deleted=True, body={"abandoned": abandoned}
         )
-    body = {"abandoned": abandoned, "cart": convert(cart, carts.Cart)}
+    customer = context.customer
+    body = {
+        "abandoned": abandoned,
+        "cart": convert(cart, carts.Cart),
+        "customer": customer,
+        "accepts_abandoned_cart_emails": (
+            customer.accepts_product_review_abandoned_cart_emails if customer is not None else None
+        ),
+    }
     return _finish(carts.CartSnapshotRecord, env, date_modified=cart.updated_time, deleted=False, body=body)
 
 

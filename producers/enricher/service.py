@@ -104,6 +104,7 @@ def run_enricher(
             horizon_margin=timedelta(seconds=settings.horizon_margin_s)
             if settings.horizon_margin_s
             else None,
+            profile_ttl_s=settings.profile_ttl_s or None,
         )
         executor = start_executor(
             stack,

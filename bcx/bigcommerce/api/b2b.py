@@ -65,6 +65,23 @@ class B2bApi(ApiGroup):
             )
         return sorted(invoices, key=lambda invoice: invoice.id)
 
+    async def find_customer_company(self, store_hash: str, customer_id: int) -> Company | None:
+        """The company the BigCommerce customer is a Company user of (``GET /companies?customerId=``),
+        ``None`` when the customer buys for no company."""
+        response = await self.http.request(
+            store_hash,
+            "b2b",
+            "GET",
+            "/companies",
+            params={"customerId": customer_id, "limit": 1},
+            resource="company",
+            resource_id=customer_id,
+        )
+        found = data_of(response.body, "companies")
+        if not isinstance(found, list) or not found:
+            return None
+        return parse(Company, found[0], "companies")
+
     async def get_company(self, store_hash: str, company_id: int) -> CompanySnapshot:
         """The company with credit, payment terms and open invoices (``1 + 2 + 2`` calls)."""
         company = await self.get_company_only(store_hash, company_id)

@@ -73,6 +73,14 @@ class Product(BcModel):
     images: list[dict[str, Any]] = Field(default_factory=list)
 
 
+class ProductCategories(BcModel):
+    """``GET /v3/catalog/products?id:in=…&include_fields=categories,type`` entry: what routing needs."""
+
+    id: int
+    categories: list[int] = Field(default_factory=list)
+    type: str = "physical"
+
+
 class PriceListRecord(BcModel):
     """``GET /v3/pricelists/{id}/records`` entry: one variant's price in one currency."""
 
