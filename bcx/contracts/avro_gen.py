@@ -10,6 +10,9 @@ referenced by name after that). A field's ``description`` and a model's docstrin
 from __future__ import annotations
 
 import enum
+import json
+import re
+import sys
 import types
 import typing
 from datetime import datetime
@@ -82,26 +85,82 @@ def _default(info: FieldInfo) -> Any:
     return value
 
 
-def field(name: str, info: FieldInfo, names: _Names) -> dict[str, Any]:
-    """One Avro field: name, type, default (when the model has one) and doc (its description)."""
+def _has_avro_default(info: FieldInfo) -> bool:
+    if info.default is PydanticUndefined and info.default_factory is None:
+        return False
+    extra = info.json_schema_extra
+    return not (isinstance(extra, dict) and extra.get("avro_default") is False)
+
+
+def field(name: str, info: FieldInfo, names: _Names, doc: str | None = None) -> dict[str, Any]:
+    """One Avro field: name, type, default (when the model has one and does not opt out with
+    ``json_schema_extra={"avro_default": False}``) and doc (``doc``, else the field's description)."""
     out: dict[str, Any] = {"name": name, "type": avro_type(info.annotation, names)}
-    if info.default is not PydanticUndefined or info.default_factory is not None:
+    if _has_avro_default(info):
         out["default"] = _default(info)
-    if info.description:
-        out["doc"] = info.description
+    if doc or info.description:
+        out["doc"] = doc or info.description
     return out
 
 
-def record(model: type[BaseModel], names: _Names, *, namespace: str | None = None) -> Any:
-    """``model`` as an Avro record (or its name, when this schema already defined it)."""
+def prose(text: str) -> str:
+    """A docstring as one line of plain text: reST roles and literals unwrapped, whitespace collapsed."""
+    text = re.sub(r":[a-z]+:`~?([^`]+)`", r"\1", text)
+    return " ".join(text.replace("``", "").split())
+
+
+def _class_doc(model: type[BaseModel]) -> str | None:
+    doc = model.__dict__.get("__doc__")
+    return prose(doc.strip().split("\n\n")[0]) if doc else None
+
+
+def record(
+    model: type[BaseModel],
+    names: _Names,
+    *,
+    namespace: str | None = None,
+    doc: str | None = None,
+    field_docs: dict[str, str] | None = None,
+) -> Any:
+    """``model`` as an Avro record (or its name, when this schema already defined it); its doc is ``doc``,
+    else the first paragraph of its docstring."""
     if model.__name__ in names.defined:
         return model.__name__
     names.defined.add(model.__name__)
     out: dict[str, Any] = {"type": "record", "name": model.__name__}
     if namespace:
         out["namespace"] = namespace
-    out["fields"] = [field(name, info, names) for name, info in model.model_fields.items()]
+    record_doc = doc or _class_doc(model)
+    if record_doc:
+        out["doc"] = record_doc
+    docs = field_docs or {}
+    out["fields"] = [field(name, info, names, docs.get(name)) for name, info in model.model_fields.items()]
     return out
+
+
+#: Avro namespace of the commerce.* snapshot schemas
+SNAPSHOT_NAMESPACE = "io.bcx.commerce"
+
+
+def snapshot_schema(model: type[BaseModel], topic: str, entity_type: str) -> dict[str, Any]:
+    """The Avro schema of a ``commerce.*`` snapshot topic, from its record model.
+
+    The record's doc is its module's docstring (what the topic carries) plus the key and the encodings;
+    ``date_modified``'s doc is the model's ``VERSION_DOC``.
+    """
+    module = sys.modules[model.__module__].__doc__ or ""
+    doc = (
+        f"{prose(module)} Key: store_hash:{entity_type}:entity_id. Money fields are exact decimal text "
+        '(e.g. "62.6793"). Timestamps are UTC.'
+    )
+    version = str(getattr(model, "VERSION_DOC", "")) or None
+    field_docs = {"date_modified": version} if version else {}
+    return dict(record(model, new_names(), namespace=SNAPSHOT_NAMESPACE, doc=doc, field_docs=field_docs))
+
+
+def schema_text(schema: dict[str, Any]) -> str:
+    """The committed form of a schema: JSON indented by two, UTF-8, newline-terminated."""
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
 def new_names() -> _Names:

@@ -8,6 +8,7 @@ in ``trigger.data_json``. A registered customer's profile and consent come with 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from pydantic import Field
 
@@ -73,9 +74,15 @@ class Cart(Record):
 class CartSnapshotRecord(SnapshotEnvelope):
     """One cart's full state; ``cart`` is null when ``deleted``."""
 
+    VERSION_DOC: ClassVar[str] = "Snapshot version: the cart's updated_time."
+
     abandoned: bool = False
     cart: Cart | None = None
-    #: the cart's registered customer (null for a guest cart)
-    customer: CustomerProfile | None = None
-    #: the customer accepts abandoned-cart emails; null when unknown (a guest cart)
-    accepts_abandoned_cart_emails: bool | None = None
+    customer: CustomerProfile | None = Field(
+        default=None, description="The cart's registered customer (null for a guest cart)."
+    )
+    accepts_abandoned_cart_emails: bool | None = Field(
+        default=None,
+        description="The customer accepts abandoned-cart emails "
+        "(accepts_product_review_abandoned_cart_emails); null when unknown (a guest cart).",
+    )

@@ -13,6 +13,7 @@ Documents need more than the order: the snapshot also carries the store's profil
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from pydantic import Field
 
@@ -239,6 +240,8 @@ class Refund(Record):
 class OrderSnapshotRecord(SnapshotEnvelope):
     """One order's full state; ``order`` is null and the lists empty when ``deleted``."""
 
+    VERSION_DOC: ClassVar[str] = "Snapshot version: the order's date_modified."
+
     order: Order | None = None
     products: list[OrderProduct] = Field(default_factory=list)
     shipping_addresses: list[ShippingAddress] = Field(default_factory=list)
@@ -247,7 +250,13 @@ class OrderSnapshotRecord(SnapshotEnvelope):
     taxes: list[OrderTax] = Field(default_factory=list)
     transactions: list[Transaction] = Field(default_factory=list)
     refunds: list[Refund] = Field(default_factory=list)
-    #: the store's profile when the order was read (null in snapshots from before it was carried)
-    store: StoreProfile | None = None
-    #: the registered customer (null for guests, a customer deleted since, or older snapshots)
-    customer: CustomerProfile | None = None
+    store: StoreProfile | None = Field(
+        default=None,
+        description="The store's profile (GET /v2/store: name, address, timezone, currency, language), read "
+        "by the enricher and cached per store; null in snapshots written before it was carried.",
+    )
+    customer: CustomerProfile | None = Field(
+        default=None,
+        description="The registered customer's profile (contact, group, preference attributes and form "
+        "fields, B2B company); null for guests, a customer deleted since, or older snapshots.",
+    )

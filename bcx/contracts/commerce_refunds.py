@@ -8,6 +8,7 @@ refund belongs to is published to ``commerce.orders.v1`` by the same event.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from pydantic import Field
 
@@ -34,11 +35,22 @@ class RefundedLine(Record):
 class RefundSnapshotRecord(SnapshotEnvelope):
     """One refund; ``refund`` is null when ``deleted`` (the refund or its order no longer exists)."""
 
+    VERSION_DOC: ClassVar[str] = "Snapshot version: the refund's created time (refunds are immutable)."
+
     order_id: int
     currency_code: str = ""
     refund: Refund | None = None
-    lines: list[RefundedLine] = Field(default_factory=list)
-    #: the order's payment method (``payment_method``), which the money goes back through
-    payment_method: str = ""
-    customer: CustomerProfile | None = None
-    store: StoreProfile | None = None
+    lines: list[RefundedLine] = Field(
+        default_factory=list,
+        description="The order lines the refund gives money back for (refund items of type PRODUCT joined "
+        "with the order's products).",
+    )
+    payment_method: str = Field(
+        default="", description="The order's payment method, which the money goes back through."
+    )
+    customer: CustomerProfile | None = Field(
+        default=None, description="The order's registered customer (null for guests)."
+    )
+    store: StoreProfile | None = Field(
+        default=None, description="The store's profile (see commerce.orders.v1)."
+    )
