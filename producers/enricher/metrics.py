@@ -59,3 +59,15 @@ class EnricherMetrics:
             "these should be rare; many mean another app is spending the same store's quota.",
             registry=registry,
         )
+        self.field_coercions = Counter(
+            "bcx_field_coercions_total",
+            "Optional fields of a BigCommerce answer whose value did not fit and was replaced by its default "
+            "(null, empty, zero), by API model and field; the snapshot was published without it. A steady "
+            "rate for one field means BigCommerce sends a shape the model does not expect: widen the model.",
+            ["entity", "field"],
+            registry=registry,
+        )
+
+    def coerced(self, entity: str, field: str) -> None:
+        """The client's ``on_coercion`` callback."""
+        self.field_coercions.labels(entity, field).inc()

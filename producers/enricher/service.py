@@ -93,6 +93,7 @@ def run_enricher(
             settings.bigcommerce,
             transport=CountingTransport(on_rate_limited=metrics.rate_limited.inc),
             sleep=observed_sleep(asyncio.sleep, lambda s: _count_wait(metrics, s)),
+            on_coercion=metrics.coerced,
         )
         enricher = Enricher(
             client,
