@@ -24,7 +24,8 @@ class EnricherMetrics:
         self.api_calls = Histogram(
             "bcx_enricher_api_calls_per_event",
             "BigCommerce API requests spent per event (retries included). Orders cost 8, customers 3, "
-            "products 2 plus one per price list, companies 5; more means retries or 429s.",
+            "products 2 plus one per price list, companies 5; a cold profile cache adds up to 6 (store, "
+            "customer 3, B2B company, categories); more means retries or 429s.",
             buckets=(0, 1, 2, 3, 4, 6, 8, 10, 12, 16, 24, 32, 64),
             registry=registry,
         )
