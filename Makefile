@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install fetch lint fmt typecheck check unit test demo local-up local-down clean
+.PHONY: install fetch lint fmt typecheck check unit test demo local-up local-down clean schemas
 
 install: $(STAMP)
 
@@ -34,6 +34,10 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 check: lint typecheck
+
+# schemas/commerce.*.avsc are generated from the pydantic models in bcx/contracts/commerce_*.py
+schemas: $(STAMP)
+	$(BIN)/python -m bcx.contracts.generate
 
 unit: $(STAMP)
 	$(BIN)/pytest -m "not integration" -q

@@ -30,6 +30,9 @@ class EnricherSettings(ProcessSettings):
     #: an event created this long before an earlier read of its entity is superseded by that read;
     #: covers BigCommerce's one-second timestamps and clock skew (0 disables the read-time bound)
     horizon_margin_s: float = Field(default=5.0, ge=0)
+    #: how long store/customer profiles and product categories carried in snapshots are cached per store
+    #: (webhooks announcing a change drop them earlier); 0 stops carrying them
+    profile_ttl_s: float = Field(default=600.0, ge=0)
 
     @property
     def group(self) -> str:

@@ -176,9 +176,10 @@ class TestBcxServices:
             name: int(command_lines(services[name])[0][command_lines(services[name])[0].index("--port") + 1])
             for name in ("bigcommerce-sim", "exstream-sim")
         }
-        for name in ("enricher", "order-documents"):
-            api = urlparse(services[name]["environment"]["BCX_BIGCOMMERCE__API_BASE_URL"])
-            assert (api.hostname, api.port) == ("bigcommerce-sim", sim_ports["bigcommerce-sim"])
+        api = urlparse(services["enricher"]["environment"]["BCX_BIGCOMMERCE__API_BASE_URL"])
+        assert (api.hostname, api.port) == ("bigcommerce-sim", sim_ports["bigcommerce-sim"])
+        # order documents read the store and customer from the snapshots, never BigCommerce
+        assert not any(k.startswith("BCX_BIGCOMMERCE__") for k in services["order-documents"]["environment"])
         exstream = urlparse(services["order-documents"]["environment"]["BCX_EXSTREAM__BASE_URL"])
         assert (exstream.hostname, exstream.port) == ("exstream-sim", sim_ports["exstream-sim"])
         client = services["order-documents"]["environment"]["BCX_EXSTREAM__CLIENT_ID"]
