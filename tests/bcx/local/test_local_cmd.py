@@ -1,4 +1,4 @@
-"""`bcx local up|status` a clash fails naming the port; status names its holder."""
+"""`bcx local up|status`: a port clash fails naming the port; status names who holds it."""
 
 from __future__ import annotations
 
