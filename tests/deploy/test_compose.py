@@ -123,9 +123,32 @@ class TestBcxServices:
         for name, service in bcx_services(compose).items():
             assert service["image"] == "bcx:local"
             assert service["build"] == "."
-            assert service["profiles"] == ["bcx"]
             if name != "init":
+                assert service["profiles"] == ["bcx"]
                 assert service["depends_on"]["init"] == {"condition": "service_completed_successfully"}
+
+    def test_plain_up_creates_topics_and_schemas(self, compose: dict[str, Any]) -> None:
+        """`docker compose up -d` (no profile) starts Kafka, the registry and init, which waits for both to
+        be healthy, applies the topics with the single-broker profile and registers the schemas."""
+        default = {name for name, service in compose["services"].items() if not service.get("profiles")}
+        assert default == {"kafka", "registry", "init"}
+        init = compose["services"]["init"]
+        assert init["depends_on"] == {
+            "kafka": {"condition": "service_healthy"},
+            "registry": {"condition": "service_healthy"},
+        }
+        assert init.get("restart") == "no"
+        lines = command_lines(init)
+        assert [argv[:2] for argv in lines] == [["topics", "apply"], ["schemas", "check"]]
+        topics = build_parser().parse_args(lines[0])
+        assert topics.local, "one broker: the topics need the --local profile (replication factor 1)"
+        assert topics.catalogue.as_posix() == "/app/deploy/topics.yaml"
+
+    def test_header_describes_what_plain_up_does(self) -> None:
+        """The file's header says plain `up` applies topics and schemas, which the test above holds it to."""
+        header = (ROOT / "docker-compose.yml").read_text().split("\nname:", 1)[0]
+        assert "docker compose up -d" in header
+        assert "creates the topics and registers the schemas" in " ".join(header.replace("#", " ").split())
 
     def test_every_command_parses(self, compose: dict[str, Any]) -> None:
         """Every `bcx` command line in the file is accepted by the CLI's parser."""
