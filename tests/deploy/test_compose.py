@@ -17,9 +17,14 @@ from bcx.local.fetch import pinned_versions
 from bcx.local.paths import LocalPaths
 from bcx.settings import KafkaSettings, RegistrySettings, load_settings
 from tests.deploy.support import bcx_variables, env_var_maps_to_field, settings_models
+from tests.support.required import reference
 
 ROOT = Path(__file__).resolve().parents[2]
-COMPOSE_SCHEMA = ROOT.parent / "shared" / "reference" / "compose" / "compose-spec.json"
+
+
+def compose_schema() -> Any:
+    """The Compose specification's JSON schema from the reference specs (skips without them, not in CI)."""
+    return json.loads(reference("compose", "compose-spec.json").read_text())
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +43,9 @@ def host_ports(service: dict[str, Any]) -> dict[int, int]:
 
 
 class TestComposeFile:
-    @pytest.mark.skipif(not COMPOSE_SCHEMA.is_file(), reason="the Compose spec is in ../shared/reference")
     def test_valid_against_the_compose_spec(self, compose: dict[str, Any]) -> None:
         """The file validates against compose-spec/compose-spec's JSON schema."""
-        schema = json.loads(COMPOSE_SCHEMA.read_text())
+        schema = compose_schema()
         # the spec declares draft-07 by a URL jsonschema does not recognise; name the validator explicitly
         validator = jsonschema.Draft7Validator(schema)
         errors = sorted(validator.iter_errors(compose), key=lambda e: list(e.path))
@@ -87,10 +91,9 @@ class TestComposeFile:
                 invoked = [words[i + 1] for i, w in enumerate(words[:-1]) if w == "bcx"] or [words[0]]
                 assert set(invoked) <= commands, f"{name} runs an unknown bcx command: {invoked}"
 
-    @pytest.mark.skipif(not COMPOSE_SCHEMA.is_file(), reason="the Compose spec is in ../shared/reference")
     def test_the_spec_check_catches_mistakes(self) -> None:
         """A misspelt service key is reported, so the validity test above has teeth."""
-        schema = json.loads(COMPOSE_SCHEMA.read_text())
+        schema = compose_schema()
         broken = {"services": {"kafka": {"imagee": "apache/kafka:4.1.1"}}}
         assert list(jsonschema.Draft7Validator(schema).iter_errors(broken))
 
