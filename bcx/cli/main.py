@@ -2,8 +2,9 @@
 
 Each command group lives in its own module with a ``register(subparsers)`` function that adds its parser
 and sets ``handler`` (``Callable[[argparse.Namespace], int]``) as a default. Adding a command means adding
-its module to :data:`COMMAND_MODULES`; modules are imported lazily so ``bcx --help`` stays fast and one
-broken optional dependency does not take down every command.
+its module to :data:`COMMAND_MODULES`. :func:`build_parser` imports every one of those modules (by name,
+through importlib) to register it, so each command's module-level imports load for any command, including
+``bcx --help``; heavy or optional dependencies belong inside handlers.
 """
 
 from __future__ import annotations
