@@ -1,8 +1,10 @@
-# The bcx image: every bcx process (bridge, enricher, consumers, simulators, admin commands) is `bcx <cmd>`.
-# Build it from the committed tree, `make image` (git archive HEAD | docker build -), or with `docker build .`
+# The bcx image: every bcx process (bridge, enricher, consumers, admin commands) is `bcx <cmd>`. The default
+# (last) stage is the production image, without simulators; the `sim` target adds the bcx-sim wheel and its
+# libraries for docker compose's simulators (`bcx sim …`) and is never deployed.
+# Build from the committed tree, `make image` (git archive HEAD | docker build -), or with `docker build .`
 # (.dockerignore keeps local-only files out). The build stage copies the whole context, so the wheel has
-# everything pyproject.toml packages (schemas/, deploy/topics.yaml, templates, routing rules); a test
-# builds the wheel from exactly these files.
+# everything pyproject.toml packages (schemas/, deploy/topics.yaml, routing rules); a test builds the wheel
+# from exactly these files.
 #
 # python:3.11-slim pinned by the digest of its multi-arch index. It was taken from two independent public
 # projects pinning the same tag (this machine cannot reach Docker Hub to confirm it); when updating, read
@@ -12,9 +14,10 @@ ARG PYTHON_IMAGE=python:3.11-slim@sha256:9c900dea9e8fb7e16277c179b555cc72d29a352
 FROM ${PYTHON_IMAGE} AS build
 WORKDIR /src
 COPY . .
-RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
+RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels . \
+    && pip wheel --no-cache-dir --no-deps --wheel-dir /sim-wheels ./simulators
 
-FROM ${PYTHON_IMAGE}
+FROM ${PYTHON_IMAGE} AS runtime
 ARG VERSION=0.1.0
 ARG REVISION=unknown
 ARG CREATED=unknown
@@ -41,3 +44,15 @@ WORKDIR /app
 USER 10001:10001
 ENTRYPOINT ["bcx"]
 CMD ["--help"]
+
+# docker compose's simulators: the production image plus bcx[sim] (locked with the same pins) and bcx-sim
+FROM runtime AS sim
+USER 0
+COPY requirements-sim.lock /tmp/requirements-sim.lock
+RUN pip install --no-cache-dir --require-hashes -r /tmp/requirements-sim.lock && rm /tmp/requirements-sim.lock
+COPY --from=build /sim-wheels /sim-wheels
+RUN pip install --no-cache-dir --no-deps /sim-wheels/*.whl && rm -rf /sim-wheels
+USER 10001:10001
+
+# the default target: the production image
+FROM runtime

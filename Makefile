@@ -52,12 +52,17 @@ local-down: $(STAMP)
 	$(BIN)/bcx local down
 
 # requirements.lock: the image's runtime dependencies, hash-pinned for linux/amd64 CPython 3.11 (the base
-# image); rerun after changing [project].dependencies (a test says when). Needs PyPI.
+# image); requirements-sim.lock adds the sim extra for the image's `sim` target, with the same pins. Rerun
+# after changing [project].dependencies or the sim extra (a test says when). Needs PyPI.
 lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --quiet --python-version 3.11 \
 		--python-platform x86_64-manylinux_2_28 --generate-hashes --custom-compile-command "make lock" \
 		-o requirements.lock
 	$(BIN)/python -m tests.support.lockfile >> requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --quiet --python-version 3.11 --extra sim -c requirements.lock \
+		--python-platform x86_64-manylinux_2_28 --generate-hashes --custom-compile-command "make lock" \
+		-o requirements-sim.lock
+	$(BIN)/python -m tests.support.lockfile >> requirements-sim.lock
 
 # CycloneDX SBOMs, offline: the image's dependencies (requirements.lock) and this venv (what CI tested)
 sbom: $(STAMP)

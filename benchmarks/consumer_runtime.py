@@ -315,7 +315,7 @@ def simulator() -> Iterator[str]:
         [
             sys.executable,
             "-m",
-            "bcx.cli.main",
+            "bcx_app.cli.main",
             "sim",
             "exstream",
             "--benchmark",

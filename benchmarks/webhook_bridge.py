@@ -165,7 +165,7 @@ def records_in(bootstrap: str, topic: str) -> int:
 
 def start_server(name: str, env: dict[str, str], log: Path, port: int) -> subprocess.Popen[bytes]:
     argv = (
-        [sys.executable, "-m", "bcx.cli.main", "bridge"]
+        [sys.executable, "-m", "bcx_app.cli.main", "bridge"]
         if name.startswith("bridge")
         else [sys.executable, "-m", "benchmarks.webhook_baseline"]
     )

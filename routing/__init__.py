@@ -4,7 +4,7 @@ communication, on which channels, in which locale, or why not — with an explan
 Typical use by a consumer::
 
     rules = load_rules(settings.rules_path)          # at start-up; RuleFileError points at the line
-    facts = RoutingFacts(use_case=UseCase.ORDER_DOCUMENTS, store_hash=..., entity_type="order", ...)
+    facts = RoutingFacts(use_case="order_documents", store_hash=..., entity_type="order", ...)
     decision = evaluate(rules, facts)                # pure: no I/O
     for document in decision.due:
         ... document.idempotency_key, document.communication_id, document.driver_data_source,
@@ -33,7 +33,7 @@ from routing.facts import (
     RefundFacts,
     RoutingFacts,
     ScheduleFacts,
-    UseCase,
+    UseCaseName,
 )
 from routing.idempotency import idempotency_key
 from routing.loader import default_rules_path, load_rules, parse_rules
@@ -61,7 +61,7 @@ __all__ = [
     "RuleSet",
     "ScheduleFacts",
     "Step",
-    "UseCase",
+    "UseCaseName",
     "default_rules_path",
     "evaluate",
     "idempotency_key",

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from routing.facts import Channel, UseCase
+from routing.facts import Channel, UseCaseName
 
 
 def plain(value: Any) -> Any:
@@ -111,7 +111,7 @@ class DocumentDecision(_Out):
 class RoutingDecision(_Out):
     """The answer for one event: the documents due (and suppressed), and why."""
 
-    use_case: UseCase
+    use_case: UseCaseName
     store_hash: str
     entity_type: str
     entity_id: str

@@ -29,7 +29,7 @@ from routing.templates import choose_communication
 def _consider(
     ruleset: RuleSet, facts: RoutingFacts
 ) -> tuple[list[RuleEvaluation], dict[str, tuple[Rule, DocumentAction]]]:
-    candidates = [r for r in ruleset.rules if r.use_case is facts.use_case]
+    candidates = [r for r in ruleset.rules if r.use_case == facts.use_case]
     ordered = sorted(enumerate(candidates), key=lambda pair: (-pair[1].priority, pair[0]))
     evaluations: list[RuleEvaluation] = []
     chosen: dict[str, tuple[Rule, DocumentAction]] = {}
@@ -85,7 +85,7 @@ def _document(
         None
         if version is None
         else idempotency_key(
-            facts.use_case.value, facts.store_hash, facts.entity_type, facts.entity_id, document_type, version
+            facts.use_case, facts.store_hash, facts.entity_type, facts.entity_id, document_type, version
         )
     )
     communication, why = choose_communication(spec, facts, locale)

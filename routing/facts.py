@@ -23,20 +23,16 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-
-class UseCase(StrEnum):
-    """The consumer groups that ask the engine for decisions (one per flow, see design.md)."""
-
-    ORDER_DOCUMENTS = "order_documents"
-    ORDER_EXCEPTIONS = "order_exceptions"
-    RETURNS = "returns"
-    ACCOUNT_STATEMENTS = "account_statements"
-    RETENTION = "retention"
-    CATALOGS = "catalogs"
-    ONBOARDING = "onboarding"
+#: A flow's name as rules and idempotency keys spell it (``order_documents``). Which names exist is not
+#: routing's knowledge: the flows declare themselves (``bcx.manifest``) and the composition root passes
+#: their names to :func:`routing.load_rules`, which refuses a rule file naming any other.
+UseCaseName = Annotated[
+    str, Field(pattern=r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$", description="e.g. order_documents")
+]
 
 
 class Channel(StrEnum):
@@ -155,7 +151,7 @@ class ScheduleFacts(_Facts):
 class RoutingFacts(_Facts):
     """Everything the engine may look at for one event. Optional sections are absent when irrelevant."""
 
-    use_case: UseCase
+    use_case: UseCaseName
     store_hash: str = Field(min_length=1)
     entity_type: str = Field(min_length=1, description="order, cart, customer, company, …")
     entity_id: str = Field(min_length=1)

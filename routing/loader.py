@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -29,20 +29,22 @@ def default_rules_path() -> Path:
     return Path(str(resources.files("routing") / "rules" / DEFAULT_RULES))
 
 
-def load_rules(path: str | Path | None = None) -> RuleSet:
+def load_rules(path: str | Path | None = None, use_cases: Collection[str] | None = None) -> RuleSet:
     """Read and validate the rule file at ``path`` (the shipped default when ``None``).
 
-    Raises :class:`~routing.errors.RuleFileError` listing every problem with its line.
+    ``use_cases`` are the flow names rules may use (the composition root passes the declared flows');
+    ``None`` checks only their spelling. Raises :class:`~routing.errors.RuleFileError` listing every
+    problem with its line.
     """
     file = Path(path) if path is not None else default_rules_path()
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleFileError(str(file), [RuleIssue(str(file), None, None, "", f"cannot read: {exc}")]) from exc
-    return parse_rules(text, source=str(file))
+    return parse_rules(text, source=str(file), use_cases=use_cases)
 
 
-def parse_rules(text: str, source: str = "<rules>") -> RuleSet:
+def parse_rules(text: str, source: str = "<rules>", use_cases: Collection[str] | None = None) -> RuleSet:
     """Validate rule-file ``text``; ``source`` names it in error messages."""
     try:
         data, root, issues = parse(text, source)
@@ -62,7 +64,7 @@ def parse_rules(text: str, source: str = "<rules>") -> RuleSet:
             line, column, where = locate(root, loc)
             issues.append(RuleIssue(source, line, column, where, _message(error["type"], loc, error["msg"])))
         raise RuleFileError(source, _ordered(issues)) from exc
-    for loc, message in reference_problems(ruleset):
+    for loc, message in [*reference_problems(ruleset), *use_case_problems(ruleset, use_cases)]:
         line, column, where = locate(root, loc)
         issues.append(RuleIssue(source, line, column, where, message))
     if issues:
@@ -104,11 +106,10 @@ def reference_problems(ruleset: RuleSet) -> Iterator[tuple[Loc, str]]:
             if spec is None:
                 yield (*loc, "type"), f"unknown document type {action.type!r}; known: {', '.join(known)}"
                 continue
-            if spec.use_case is not rule.use_case:
+            if spec.use_case != rule.use_case:
                 yield (
                     (*loc, "type"),
-                    f"document {action.type!r} belongs to use case {spec.use_case.value}, "
-                    f"not {rule.use_case.value}",
+                    f"document {action.type!r} belongs to use case {spec.use_case}, not {rule.use_case}",
                 )
             bad = [c.value for c in action.channels or () if c not in spec.channels]
             if bad:
@@ -125,6 +126,19 @@ def reference_problems(ruleset: RuleSet) -> Iterator[tuple[Loc, str]]:
     for i, sup in enumerate(ruleset.suppressions):
         yield from _unknown_documents(sup.documents, ("suppressions", i, "documents"), known)
     yield from _locale_problems(ruleset)
+
+
+def use_case_problems(ruleset: RuleSet, use_cases: Collection[str] | None) -> Iterator[tuple[Loc, str]]:
+    """Rules and documents naming a use case that is not among ``use_cases`` (no check when ``None``)."""
+    if use_cases is None:
+        return
+    hint = f"known: {', '.join(sorted(use_cases))}"
+    for name, spec in ruleset.documents.items():
+        if spec.use_case not in use_cases:
+            yield ("documents", name, "use_case"), f"unknown use case {spec.use_case!r}; {hint}"
+    for i, rule in enumerate(ruleset.rules):
+        if rule.use_case not in use_cases:
+            yield ("rules", i, "use_case"), f"unknown use case {rule.use_case!r}; {hint}"
 
 
 def _unknown_documents(names: frozenset[str] | None, loc: Loc, known: list[str]) -> Iterator[tuple[Loc, str]]:

@@ -48,7 +48,7 @@ def render_decision(decision: RoutingDecision, rules_source: str, unknown: Colle
     """The decision and its explanation as plain text; ``unknown`` names facts the input did not give."""
     entity = f"{decision.entity_type} {decision.entity_id}"
     lines = [
-        f"Routing {decision.use_case.value} · store {decision.store_hash} · {entity}",
+        f"Routing {decision.use_case} · store {decision.store_hash} · {entity}",
         f"Rules: {rules_source} (sha256 {decision.rules_digest[:12]})",
     ]
     if unknown:
@@ -66,7 +66,7 @@ def render_decision(decision: RoutingDecision, rules_source: str, unknown: Colle
         lines += _document(doc)
     lines += ["", "Rules considered (highest priority first):"]
     if not decision.rules:
-        lines.append(f"  (the rules have none for use case {decision.use_case.value})")
+        lines.append(f"  (the rules have none for use case {decision.use_case})")
     for rule in decision.rules:
         outcome = rule.outcome.value.replace("_", " ")
         lines.append(

@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from routing.conditions import Condition
-from routing.facts import Channel, UseCase
+from routing.facts import Channel, UseCaseName
 from routing.fieldpaths import lookup_field
 
 _NAME = r"^[a-z0-9][a-z0-9_.-]*$"
@@ -87,7 +87,7 @@ class Communication(_Node):
 
 
 class DocumentSpec(_Node):
-    use_case: UseCase
+    use_case: UseCaseName
     entity_type: str = Field(min_length=1)
     category: Category
     description: str = ""
@@ -128,7 +128,7 @@ class Then(_Node):
 class Rule(_Node):
     name: Name
     description: str = ""
-    use_case: UseCase
+    use_case: UseCaseName
     priority: int = 0
     final: bool = False
     when: tuple[Condition, ...] = ()

@@ -15,7 +15,7 @@ from typing import Any
 
 from routing.decision import ConditionResult, RoutingDecision, RuleEvaluation, RuleOutcome
 from routing.errors import RoutingError
-from routing.facts import CartFacts, EventFacts, OrderFacts, RefundFacts, RoutingFacts, UseCase
+from routing.facts import CartFacts, EventFacts, OrderFacts, RefundFacts, RoutingFacts
 from routing.fieldpaths import field_registry
 
 #: the facts a webhook body gives; order.status_id is the transition's new status (a hint, see above)
@@ -37,22 +37,15 @@ WEBHOOK_FIELDS = frozenset(
     }
 )
 
-_USE_CASES: tuple[tuple[str, UseCase], ...] = (
-    ("store/order/refund/", UseCase.RETURNS),
-    ("store/order/", UseCase.ORDER_DOCUMENTS),
-    ("store/cart/abandoned", UseCase.RETENTION),
-    ("store/customer/created", UseCase.ONBOARDING),
-    ("store/company/", UseCase.ONBOARDING),
-)
-
 
 def looks_like_webhook(body: Mapping[str, Any]) -> bool:
     """Whether ``body`` is a BigCommerce webhook callback rather than routing facts."""
     return "scope" in body and "producer" in body and "use_case" not in body
 
 
-def facts_from_webhook(body: Mapping[str, Any], use_case: UseCase | None = None) -> RoutingFacts:
-    """Routing facts from a webhook ``body``; ``use_case`` defaults to the one the scope feeds."""
+def facts_from_webhook(body: Mapping[str, Any], use_case: str) -> RoutingFacts:
+    """Routing facts from a webhook ``body`` for ``use_case`` (which flow a scope feeds is the flows'
+    declarations' knowledge: ``consumers.registry.use_case_for_scope``)."""
     scope = str(body.get("scope", ""))
     producer = str(body.get("producer", ""))
     data = body.get("data")
@@ -60,10 +53,6 @@ def facts_from_webhook(body: Mapping[str, Any], use_case: UseCase | None = None)
         raise RoutingError(
             "not a BigCommerce webhook body: expected producer 'stores/<hash>' and a data object"
         )
-    if use_case is None:
-        use_case = next((uc for prefix, uc in _USE_CASES if scope.startswith(prefix)), None)
-        if use_case is None:
-            raise RoutingError(f"no use case is fed by scope {scope!r}; pass the use case explicitly")
     entity_type = str(data.get("type", "order"))
     entity_id = str(data.get("id", data.get("order_id", data.get("cart_id", ""))))
     raw_status = data.get("status")

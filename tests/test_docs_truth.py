@@ -7,7 +7,7 @@ import json
 import re
 
 from bcx.avro.schemas import schemas_dir
-from bcx.cli.main import build_parser
+from bcx_app.cli.main import build_parser
 from routing import load_rules
 from routing.facts import UseCase
 

@@ -13,23 +13,25 @@ from bcx.contracts.codecs import codec_for
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.ledger_entry import LedgerState
 from bcx.settings import load_settings
+from consumers.order_documents.flow import FLOW
 from consumers.order_documents.lookups import BigCommerceLookups
 from consumers.order_documents.processor import OrderDocumentsProcessor
 from consumers.order_documents.settings import OrderDocumentsSettings
+from consumers.registry import use_case_names
 from consumers.runtime import Services, SourceRecord, UseCase
 from consumers.runtime.errors import PermanentError
 from routing import load_rules
 
-NAME = "order-documents"
-#: the ``use_case`` of results and idempotency keys (routing's UseCase.ORDER_DOCUMENTS)
-USE_CASE = "order_documents"
+NAME = FLOW.name
+#: the ``use_case`` of results and idempotency keys: ``order_documents``
+USE_CASE = FLOW.use_case
 _SENT = frozenset({LedgerState.GENERATED, LedgerState.DELIVERED})
 
 
 def build(services: Services, settings: OrderDocumentsSettings | None = None) -> UseCase[OrderSnapshotRecord]:
     """The order-documents use case on ``services`` (settings from the environment unless given)."""
     settings = settings or load_settings(OrderDocumentsSettings)
-    rules = load_rules(settings.order_documents.rules_path)
+    rules = load_rules(settings.order_documents.rules_path, use_cases=use_case_names())
     codec = codec_for(OrderSnapshotRecord, commerce_orders.TOPIC, services.registry, auto_register=False)
     lookups = BigCommerceLookups(
         lambda: BigCommerceClient(settings.bigcommerce),
@@ -49,4 +51,4 @@ def build(services: Services, settings: OrderDocumentsSettings | None = None) ->
     processor = OrderDocumentsProcessor(
         rules=rules, step=services.document_step(USE_CASE), lookups=lookups, is_sent=is_sent
     )
-    return UseCase(name=NAME, topics=(commerce_orders.TOPIC,), decoder=decode, processor=processor)
+    return UseCase(name=NAME, topics=FLOW.input_topics, decoder=decode, processor=processor)

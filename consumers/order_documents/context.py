@@ -2,21 +2,19 @@
 
 :class:`OrderContext` is the order snapshot (``bcx.bigcommerce.models.OrderSnapshot``) plus the store
 information and, for registered customers, the customer snapshot — everything read at one moment by the
-enricher. :class:`Presenter` formats money in the order's transactional currency and dates in the store's
-timezone for the document's locale; every driver data value goes through it.
+enricher. :func:`presenter` gives the documents kit's ``Presenter`` for the order's transactional currency
+and the store's timezone; every driver data value goes through it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, tzinfo
 from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from bcx.bigcommerce.models import CompanySnapshot, CustomerSnapshot, OrderSnapshot, StoreInformation
-from consumers.order_documents import dates, money
+from consumers.documents.presenter import Presenter
 
 
 class OrderContext(BaseModel):
@@ -51,41 +49,6 @@ def decimal_extra(model: BaseModel, name: str) -> Decimal:
     return Decimal(str(value))
 
 
-@dataclass(frozen=True)
-class Presenter:
-    """Writes money and dates for one document: one currency, one locale, the store's timezone."""
-
-    currency: str
-    locale: str
-    zone: tzinfo
-
-    @classmethod
-    def for_context(cls, context: OrderContext, locale: str) -> Presenter:
-        return cls(context.transactional_currency, locale, dates.store_zone(context.store.timezone))
-
-    def money(self, amount: Decimal, currency: str | None = None) -> dict[str, str]:
-        """``{amount, currency, formatted, formattedCode}``; the amount is a string to keep every digit."""
-        code = (currency or self.currency).upper()
-        return {
-            "amount": f"{money.quantize(amount, code):f}",
-            "currency": code,
-            "formatted": money.format_money(amount, code, self.locale),
-            "formattedCode": money.format_money(amount, code, self.locale, use_code=True),
-        }
-
-    def negative(self, amount: Decimal) -> dict[str, str]:
-        """A deduction (discount, coupon, credit) shown with a minus sign."""
-        return self.money(-abs(amount))
-
-    def percent(self, rate: Decimal) -> str:
-        return money.format_percent(rate, self.locale)
-
-    def date(self, moment: datetime | None) -> dict[str, str] | None:
-        """``{iso, date, dateTime}`` in the store's timezone, or ``None`` when BigCommerce left it empty."""
-        if moment is None:
-            return None
-        return {
-            "iso": dates.local_iso(moment, self.zone),
-            "date": dates.format_date(moment, self.zone, self.locale),
-            "dateTime": dates.format_datetime(moment, self.zone, self.locale),
-        }
+def presenter(context: OrderContext, locale: str) -> Presenter:
+    """The document kit's presenter for an order: its transactional currency, the store's timezone."""
+    return Presenter.for_store(context.transactional_currency, locale, context.store.timezone)

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from consumers.order_documents import money
-from consumers.order_documents.context import OrderContext, Presenter
+from consumers.documents import money
+from consumers.documents.presenter import Presenter
+from consumers.documents.sections import address_block, store_section
+from consumers.order_documents.context import OrderContext, presenter
 from consumers.order_documents.errors import DriverDataError
 from consumers.order_documents.payments import (
     find_transaction,
@@ -26,13 +28,11 @@ from consumers.order_documents.payments import (
     transaction_block,
 )
 from consumers.order_documents.sections import (
-    address_block,
     coupons,
     customer_section,
     line_items,
     shipments,
     shipping_addresses,
-    store_section,
     taxes,
 )
 
@@ -114,7 +114,7 @@ def _order_section(context: OrderContext, show: Presenter) -> dict[str, Any]:
 def _common(context: OrderContext, show: Presenter) -> dict[str, Any]:
     home = context.store.country_code
     return {
-        "store": store_section(context),
+        "store": store_section(context.store),
         "customer": customer_section(context),
         "order": _order_section(context, show),
         "billingAddress": address_block(context.snapshot.order.billing_address, home),
@@ -194,7 +194,7 @@ def build_driver_data(context: OrderContext, request: DocumentRequest) -> dict[s
     specific = _DOCUMENTS.get(request.document_type)
     if specific is None:
         raise DriverDataError(f"order documents cannot build a {request.document_type!r}")
-    show = Presenter.for_context(context, request.locale)
+    show = presenter(context, request.locale)
     document = specific(context, show, request)
     data = _common(context, show)
     customer = data["customer"]

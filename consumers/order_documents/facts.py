@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bcx.bigcommerce.models import Transaction
+from consumers.documents.regions import subdivision
 from consumers.order_documents.context import OrderContext
+from consumers.order_documents.flow import FLOW
 from consumers.order_documents.payments import find_transaction, received_payments
-from consumers.order_documents.regions import subdivision
 from routing import (
     Channel,
     CustomerFacts,
@@ -24,7 +25,6 @@ from routing import (
     OrderFacts,
     PaymentFacts,
     RoutingFacts,
-    UseCase,
 )
 
 #: customer attribute / form field names the store uses for preferences (see CustomerSnapshot.preference)
@@ -149,7 +149,7 @@ def order_document_facts(
         new_status_id=trigger.new_status_id,
     )
     base = {
-        "use_case": UseCase.ORDER_DOCUMENTS,
+        "use_case": FLOW.use_case,
         "store_hash": context.store.id,
         "entity_type": "order",
         "entity_id": str(order.id),

@@ -4,9 +4,8 @@ Per record: skip deleted orders; read the store (and registered customer) throug
 routing facts and decide (:mod:`.decide`); for each due document build its driver data and hand it to the
 runtime's :class:`~consumers.runtime.DocumentStep`, which makes it effectively once per idempotency key
 (confirmation and invoice once per order, a receipt once per payment transaction). Every due document is
-attempted even when an earlier one fails; then the first retryable failure (else the first permanent one)
-is raised so the runtime retries or dead-letters the record, and the documents already done are skipped
-by the ledger on the retry.
+attempted even when an earlier one fails (the documents kit's :func:`~consumers.documents.due.attempt_all`),
+then the first retryable failure (else the first permanent one) is raised.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from typing import Protocol
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.document_result import Recipient
 from bcx.logging import get_logger
+from consumers.documents.due import attempt_all
 from consumers.order_documents.context import OrderContext
 from consumers.order_documents.decide import decisions, due_documents
 from consumers.order_documents.driver_data import DocumentRequest as DriverRequest
@@ -26,7 +26,7 @@ from consumers.order_documents.lookups import Lookups
 from consumers.order_documents.snapshot import order_snapshot, trigger
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext
 from consumers.runtime.classify import classify
-from consumers.runtime.errors import PermanentError, ProcessingError
+from consumers.runtime.errors import PermanentError
 from routing import DocumentDecision, RuleSet
 
 log = get_logger(__name__)
@@ -62,15 +62,11 @@ class OrderDocumentsProcessor:
         context = OrderContext(snapshot=snapshot, store=store, customer=customer)
         decided = decisions(self._rules, context, trigger(value), is_sent=self._is_sent)
         due = due_documents(decided)
-        failures: list[ProcessingError] = []
-        outcomes: list[str] = []
-        for document in due:
-            try:
-                outcome = await self._step.run(self._request(value, context, document), ctx)
-                outcomes.append(f"{document.document_type}:{'skipped' if outcome.skipped else 'done'}")
-            except ProcessingError as exc:
-                failures.append(exc)
-                outcomes.append(f"{document.document_type}:failed")
+
+        async def run(document: DocumentDecision) -> DocumentOutcome:
+            return await self._step.run(self._request(value, context, document), ctx)
+
+        attempts = await attempt_all(due, run)
         log.info(
             "order_documents.processed",
             store_hash=value.store_hash,
@@ -79,10 +75,9 @@ class OrderDocumentsProcessor:
             event_id=value.trigger.event_id,
             scope=value.trigger.scope,
             rules=sorted({r.rule for d in decided for r in d.matched_rules()}),
-            documents=outcomes,
+            documents=attempts.outcomes,
         )
-        if failures:
-            raise next((f for f in failures if f.retryable), failures[0])
+        attempts.raise_first()
 
     def _request(
         self, value: OrderSnapshotRecord, context: OrderContext, document: DocumentDecision

@@ -1,4 +1,5 @@
-"""The sections every order document shares: store, customer, addresses, lines, coupons, taxes, shipping.
+"""The sections every order document shares: customer, lines, coupons, taxes, shipping (the store and
+address blocks come from the documents kit, :mod:`consumers.documents.sections`).
 
 Pure functions from an :class:`~consumers.order_documents.context.OrderContext` to JSON-ready dicts
 (camelCase keys, as Exstream driver data usually are). Payment and totals live in
@@ -12,64 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from bcx.bigcommerce.models import OrderProduct, OrderTax, Shipment, ShippingAddress
-from bcx.bigcommerce.models.orders import Address
-from consumers.order_documents.context import OrderContext, Presenter, decimal_extra, extra
-
-#: countries that write "City, State ZIP" on one line (others write "ZIP City" and the region apart)
-_CITY_FIRST = frozenset({"US", "CA", "AU", "PR"})
-_CITY_THEN_POSTCODE_LINES = frozenset({"GB", "IE"})
-#: countries whose postal addresses do not carry the state or region
-_REGION_NOT_WRITTEN = frozenset(
-    {"DE", "FR", "NL", "AT", "CH", "BE", "LU", "DK", "SE", "NO", "FI", "PL", "CZ", "PT"}
-)
-
-
-def address_lines(address: Address, home_country: str) -> list[str]:
-    """Postal lines of ``address`` (without name and company); the country only when it is abroad."""
-    country = address.country_iso2.upper()
-    lines = [line for line in (address.street_1, address.street_2) if line.strip()]
-    if country in _CITY_FIRST:
-        locality = ", ".join(p for p in (address.city, f"{address.state} {address.zip}".strip()) if p)
-        lines.append(locality)
-    elif country in _CITY_THEN_POSTCODE_LINES:
-        lines.extend(p for p in (address.city, address.zip) if p)
-    else:
-        lines.append(" ".join(p for p in (address.zip, address.city) if p))
-        if address.state and address.state != address.city and country not in _REGION_NOT_WRITTEN:
-            lines.append(address.state)
-    if address.country and country != home_country.upper():
-        lines.append(address.country)
-    return [line for line in lines if line.strip()]
-
-
-def full_name(first: str, last: str) -> str:
-    return " ".join(p for p in (first.strip(), last.strip()) if p)
-
-
-def address_block(address: Address, home_country: str) -> dict[str, Any]:
-    return {
-        "name": full_name(address.first_name, address.last_name),
-        "company": address.company,
-        "lines": address_lines(address, home_country),
-        "countryCode": address.country_iso2.upper(),
-        "phone": address.phone,
-        "email": address.email,
-    }
-
-
-def store_section(context: OrderContext) -> dict[str, Any]:
-    """The seller's identity and support contact (``GET /v2/store``)."""
-    store = context.store
-    return {
-        "name": store.name,
-        "addressLines": [line.strip() for line in store.address.splitlines() if line.strip()],
-        "country": store.country,
-        "countryCode": store.country_code,
-        "phone": store.phone,
-        "email": store.order_email or store.admin_email,
-        "url": store.secure_url or (f"https://{store.domain}" if store.domain else ""),
-        "storeHash": store.id,
-    }
+from consumers.documents.presenter import Presenter
+from consumers.documents.sections import address_block, full_name
+from consumers.order_documents.context import OrderContext, decimal_extra, extra
 
 
 def customer_section(context: OrderContext) -> dict[str, Any]:

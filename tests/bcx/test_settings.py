@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from pydantic import SecretStr
 
-from bcx.cli.common import AdminSettings
 from bcx.errors import ConfigurationError
 from bcx.settings import KafkaSettings, RegistrySettings, load_settings
+from bcx_app.cli.common import AdminSettings
 
 
 class TestLoadSettings:

@@ -3,7 +3,6 @@ walking those models the way pydantic-settings reads ``BCX_<SECTION>__<FIELD>`` 
 
 from __future__ import annotations
 
-import importlib
 import inspect
 import types
 import typing
@@ -15,8 +14,6 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 from pydantic_settings import BaseSettings
-
-from bcx.settings import ProcessSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
@@ -112,29 +109,17 @@ def k8s_containers(docs: list[Manifest], sources: dict[str, dict[str, str]]) -> 
 
 
 def use_case_settings(use_case: str) -> list[type[BaseSettings]]:
-    """The use case's own settings models: ProcessSettings subclasses in ``<its package>.settings``."""
-    from consumers.registry import USE_CASES
+    """The flow's own settings models, as its declaration names them."""
+    from consumers.registry import flow_named
 
-    package = USE_CASES[use_case].partition(":")[0].rpartition(".")[0]
-    try:
-        module = importlib.import_module(f"{package}.settings")
-    except ModuleNotFoundError:
-        return []
-    return [
-        obj
-        for obj in vars(module).values()
-        if inspect.isclass(obj)
-        and issubclass(obj, ProcessSettings)
-        and obj is not ProcessSettings
-        and obj.__module__ == module.__name__
-    ]
+    return list(flow_named(use_case).settings)
 
 
 def settings_models(argv: list[str]) -> list[type[BaseSettings]]:
     """The settings models the process started by ``bcx <argv>`` loads from the environment."""
-    from bcx.cli.common import AdminSettings
-    from bcx.cli.reconcile_cmd import ReconcileSettings
     from bcx.hooks.settings import HooksSettings
+    from bcx_app.cli.common import AdminSettings
+    from bcx_app.cli.reconcile_cmd import ReconcileSettings
     from consumers.runtime.settings import ConsumeSettings
     from producers.enricher.settings import EnricherSettings
     from producers.webhook_bridge.settings import BridgeSettings

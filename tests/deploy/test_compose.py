@@ -12,10 +12,10 @@ import jsonschema
 import pytest
 import yaml
 
-from bcx.cli.main import build_parser, command_names
 from bcx.local.fetch import pinned_versions
 from bcx.local.paths import LocalPaths
 from bcx.settings import KafkaSettings, RegistrySettings, load_settings
+from bcx_app.cli.main import build_parser, command_names
 from tests.deploy.support import bcx_variables, env_var_maps_to_field, settings_models
 from tests.support.required import reference
 
@@ -85,7 +85,7 @@ class TestComposeFile:
         """Services built from the Dockerfile run `bcx` commands that exist in the CLI."""
         commands = command_names(build_parser())
         for name, service in compose["services"].items():
-            if service.get("image", "").startswith("bcx:"):
+            if service.get("image", "").startswith(BCX_IMAGES):
                 command = service["command"]
                 words = command[-1].split() if command[0] == "sh" else command
                 invoked = [words[i + 1] for i, w in enumerate(words[:-1]) if w == "bcx"] or [words[0]]
@@ -98,8 +98,12 @@ class TestComposeFile:
         assert list(jsonschema.Draft7Validator(schema).iter_errors(broken))
 
 
+#: the Dockerfile's production image and its `sim` target (the simulators)
+BCX_IMAGES = ("bcx:", "bcx-sim:")
+
+
 def bcx_services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {n: s for n, s in compose["services"].items() if str(s.get("image", "")).startswith("bcx:")}
+    return {n: s for n, s in compose["services"].items() if str(s.get("image", "")).startswith(BCX_IMAGES)}
 
 
 def command_lines(service: dict[str, Any]) -> list[list[str]]:
@@ -122,10 +126,15 @@ class TestBcxServices:
         assert wanted <= runs
 
     def test_services_are_built_under_the_profile_after_init(self, compose: dict[str, Any]) -> None:
-        """Each bcx service uses the Dockerfile's image, runs only with --profile bcx, starts after init."""
+        """Each bcx service uses the Dockerfile's production image, simulators its `sim` target (the
+        production image has no simulators); all but init run only with --profile bcx, after init."""
         for name, service in bcx_services(compose).items():
-            assert service["image"] == "bcx:local"
-            assert service["build"] == "."
+            if command_lines(service)[0][0] == "sim":
+                assert service["image"] == "bcx-sim:local"
+                assert service["build"] == {"context": ".", "target": "sim"}
+            else:
+                assert service["image"] == "bcx:local"
+                assert service["build"] == "."
             if name != "init":
                 assert service["profiles"] == ["bcx"]
                 assert service["depends_on"]["init"] == {"condition": "service_completed_successfully"}

@@ -1,5 +1,6 @@
-"""requirements.lock, the image's runtime dependencies: compiled from the current pyproject.toml, every
-direct dependency pinned within its range, every pin hash-checked; and CI's SBOM can be made from it."""
+"""requirements.lock (the image's runtime dependencies) and requirements-sim.lock (plus the sim extra, for
+the image's `sim` target): compiled from the current pyproject.toml, every direct dependency pinned within
+its range, every pin hash-checked, the same pins in both; and CI's SBOM can be made from them."""
 
 from __future__ import annotations
 
@@ -13,49 +14,71 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tests.support.lockfile import LOCK, dependencies_digest, project_dependencies, recorded_digest
+from tests.support.lockfile import (
+    LOCK,
+    SIM_LOCK,
+    dependencies_digest,
+    locked_inputs,
+    project_dependencies,
+    recorded_digest,
+)
 from tests.support.required import missing
 
 # the image: CPython 3.11 on linux/amd64 (the base image), where the lock's markers are evaluated
 IMAGE_ENVIRONMENT = {"python_version": "3.11", "sys_platform": "linux", "platform_system": "Linux"}
 
 
-def pins() -> dict[str, str]:
+def pins(lock: Path = LOCK) -> dict[str, str]:
     """Package name → pinned version."""
-    found = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\;]+)", LOCK.read_text(), flags=re.MULTILINE)
+    found = re.findall(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s\\;]+)", lock.read_text(), flags=re.MULTILINE)
     return {canonicalize_name(name): version for name, version in found}
+
+
+def assert_pinned_within_range(dependencies: list[str], pinned: dict[str, str]) -> None:
+    for text in dependencies:
+        requirement = Requirement(text)
+        if requirement.marker is not None and not requirement.marker.evaluate(IMAGE_ENVIRONMENT):
+            continue
+        name = canonicalize_name(requirement.name)
+        assert name in pinned, f"{name} is not locked: run `make lock`"
+        assert requirement.specifier.contains(pinned[name], prereleases=True), (
+            f"{name}=={pinned[name]} is outside {requirement.specifier}: run `make lock`"
+        )
 
 
 class TestLock:
     def test_compiled_from_the_current_dependencies(self) -> None:
-        """The lock records the digest of [project].dependencies it was compiled from, and it matches
-        pyproject.toml (else: run `make lock`)."""
-        assert recorded_digest() == dependencies_digest(project_dependencies()), "run `make lock`"
+        """Both locks record the digest of the dependencies and sim extra they were compiled from, and it
+        matches pyproject.toml (else: run `make lock`)."""
+        current = dependencies_digest(locked_inputs())
+        assert recorded_digest(LOCK) == current, "run `make lock`"
+        assert recorded_digest(SIM_LOCK) == current, "run `make lock`"
 
     def test_every_direct_dependency_is_pinned_within_its_range(self) -> None:
-        """Each runtime dependency that applies in the image is pinned at a version its specifier allows."""
-        pinned = pins()
-        for text in project_dependencies():
-            requirement = Requirement(text)
-            if requirement.marker is not None and not requirement.marker.evaluate(IMAGE_ENVIRONMENT):
-                continue
-            name = canonicalize_name(requirement.name)
-            assert name in pinned, f"{name} is not in requirements.lock: run `make lock`"
-            assert requirement.specifier.contains(pinned[name], prereleases=True), (
-                f"{name}=={pinned[name]} is outside {requirement.specifier}: run `make lock`"
-            )
+        """Each runtime dependency that applies in the image is pinned at a version its specifier allows;
+        the sim lock adds the sim extra's, and never the production image's simulator libraries."""
+        assert_pinned_within_range(project_dependencies(), pins(LOCK))
+        assert_pinned_within_range(project_dependencies() + project_dependencies(extra="sim"), pins(SIM_LOCK))
+        sim_only = {canonicalize_name(Requirement(d).name) for d in project_dependencies(extra="sim")}
+        assert not sim_only & set(pins(LOCK))
+
+    def test_the_sim_lock_keeps_the_production_pins(self) -> None:
+        """The sim target installs on top of the production image: every production pin is the same."""
+        production, sim = pins(LOCK), pins(SIM_LOCK)
+        assert {name: sim.get(name) for name in production} == production
 
     def test_every_pin_carries_hashes(self) -> None:
         """Each pinned package lists sha256 hashes, so `pip install --require-hashes` in the image works."""
-        entries = re.split(r"^(?=[A-Za-z0-9])", LOCK.read_text(), flags=re.MULTILINE)
-        packages = [e for e in entries if "==" in e.split("\n", 1)[0]]
-        assert len(packages) == len(pins()) > 10
-        for entry in packages:
-            assert "--hash=sha256:" in entry, entry.split("\n", 1)[0]
+        for lock in (LOCK, SIM_LOCK):
+            entries = re.split(r"^(?=[A-Za-z0-9])", lock.read_text(), flags=re.MULTILINE)
+            packages = [e for e in entries if "==" in e.split("\n", 1)[0]]
+            assert len(packages) == len(pins(lock)) > 10
+            for entry in packages:
+                assert "--hash=sha256:" in entry, entry.split("\n", 1)[0]
 
     def test_the_digest_sees_a_dependency_change(self) -> None:
         """Adding or changing a dependency changes the digest, so the first test has teeth."""
-        current = project_dependencies()
+        current = locked_inputs()
         assert dependencies_digest([*current, "left-pad>=1"]) != dependencies_digest(current)
         assert dependencies_digest(list(reversed(current))) == dependencies_digest(current)
 

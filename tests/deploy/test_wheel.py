@@ -57,12 +57,6 @@ def files_under(folder: Path) -> set[str]:
 
 
 class TestWheelFromTheBuildContext:
-    def test_simulator_templates_are_packaged(self, wheel_names: set[str]) -> None:
-        """Every file of simulators/exstream/templates/ (Jinja templates, template.yaml) is in the wheel."""
-        expected = files_under(ROOT / "simulators" / "exstream" / "templates")
-        assert expected
-        assert expected <= wheel_names
-
     def test_routing_rules_are_packaged(self, wheel_names: set[str]) -> None:
         """The shipped routing rules (routing/rules/*.yaml) are in the wheel."""
         expected = files_under(ROOT / "routing" / "rules")
@@ -123,8 +117,12 @@ class TestBuildContext:
 
 class TestImageMetadata:
     def test_base_images_are_pinned_by_digest(self, dockerfile: Dockerfile) -> None:
-        """Every stage starts from an image pinned by sha256 digest (through the PYTHON_IMAGE argument)."""
+        """Every stage starts from an earlier stage or an image pinned by sha256 digest (through the
+        PYTHON_IMAGE argument)."""
+        names = {stage.name for stage in dockerfile.stages if stage.name}
         for stage in dockerfile.stages:
+            if stage.base in names:
+                continue
             base = re.sub(r"\$\{(\w+)\}", lambda m: dockerfile.args[m.group(1)], stage.base)
             assert re.fullmatch(r"[\w./:-]+@sha256:[0-9a-f]{64}", base), base
 
@@ -135,7 +133,17 @@ class TestImageMetadata:
             assert f"org.opencontainers.image.{label}=" in text
 
     def test_dependencies_come_from_the_lock(self) -> None:
-        """The runtime stage installs requirements.lock with hashes required, then bcx without resolving."""
+        """The runtime stage installs requirements.lock with hashes required, then bcx without resolving;
+        the sim target does the same with requirements-sim.lock and the bcx-sim wheel."""
         text = DOCKERFILE.read_text()
         assert "pip install --no-cache-dir --require-hashes -r /tmp/requirements.lock" in text
         assert "pip install --no-cache-dir --no-deps /wheels/*.whl" in text
+        assert "pip install --no-cache-dir --require-hashes -r /tmp/requirements-sim.lock" in text
+        assert "pip install --no-cache-dir --no-deps /sim-wheels/*.whl" in text
+
+    def test_the_default_target_is_the_production_image(self, dockerfile: Dockerfile) -> None:
+        """`docker build` without --target gives the runtime stage (no simulators); `sim` builds on it."""
+        stages = {stage.name: stage for stage in dockerfile.stages if stage.name}
+        assert dockerfile.stages[-1].base == "runtime"
+        assert stages["sim"].base == "runtime"
+        assert not any("sim" in " ".join(sources) for sources, _ in stages["runtime"].copies)

@@ -12,7 +12,6 @@ from routing import (
     PaymentFacts,
     RoutingFacts,
     RuleSet,
-    UseCase,
     load_rules,
 )
 
@@ -73,7 +72,7 @@ def order_facts(
     customer_facts: CustomerFacts | None = None,
     payment: PaymentFacts | None = None,
     is_test: bool = False,
-    use_case: UseCase = UseCase.ORDER_DOCUMENTS,
+    use_case: str = "order_documents",
     sent_keys: frozenset[str] = frozenset(),
     **order: Any,
 ) -> RoutingFacts:

@@ -36,7 +36,7 @@ class TestPreference:
         facts = order_facts(
             status_id=6,
             previous_status_id=11,
-            use_case=__import__("routing").UseCase.ORDER_EXCEPTIONS,
+            use_case="order_exceptions",
             customer_facts=customer(country="US", preferred_channels=(Channel.PORTAL,)),
         )
         doc = evaluate(default_rules(), facts).document("payment_declined_notice")

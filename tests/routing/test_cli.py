@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bcx.cli.main import main
+from bcx_app.cli.main import main
 from routing import default_rules_path
 from tests.routing.factories import MINIMAL, captured_payment, customer, order_facts
 from tests.support.required import reference

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bcx.cli.main import main
+from bcx_app.cli.main import main
 from routing.webhook_facts import WEBHOOK_FIELDS, unknown_fields
 from tests.routing.factories import order_facts
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from routing import Channel, EventFacts, RefundFacts, RoutingFacts, ScheduleFacts, UseCase, evaluate
+from routing import Channel, EventFacts, RefundFacts, RoutingFacts, ScheduleFacts, evaluate
 from tests.routing.factories import customer, default_rules, order_facts
 
 
@@ -15,18 +15,18 @@ def _due(facts: RoutingFacts) -> list[str]:
 class TestOrderExceptions:
     def test_declined_notice_on_transition(self) -> None:
         """An order moving into Declined gets a payment-declined notice."""
-        facts = order_facts(use_case=UseCase.ORDER_EXCEPTIONS, status_id=6, previous_status_id=11)
+        facts = order_facts(use_case="order_exceptions", status_id=6, previous_status_id=11)
         assert _due(facts) == ["payment_declined_notice"]
 
     def test_cancelled_checkout_gets_nothing(self) -> None:
         """An incomplete checkout being cancelled produces no cancellation notice."""
-        facts = order_facts(use_case=UseCase.ORDER_EXCEPTIONS, status_id=5, previous_status_id=0)
+        facts = order_facts(use_case="order_exceptions", status_id=5, previous_status_id=0)
         assert _due(facts) == []
 
     def test_dispute_in_italy_goes_by_post(self) -> None:
         """A formal dispute notice to an Italian customer is printed and archived too."""
         facts = order_facts(
-            use_case=UseCase.ORDER_EXCEPTIONS,
+            use_case="order_exceptions",
             status_id=13,
             previous_status_id=10,
             customer_facts=customer(country="IT", locale="it-IT"),
@@ -40,7 +40,7 @@ class TestOrderExceptions:
 class TestReturns:
     def test_refund_letter_per_refund(self) -> None:
         """Each refund gets its own credit note, keyed by the refund id."""
-        facts = order_facts(use_case=UseCase.RETURNS, status_id=14).model_copy(
+        facts = order_facts(use_case="returns", status_id=14).model_copy(
             update={"refund": RefundFacts(refund_id=3, total_amount=Decimal("20"), is_partial=True)}
         )
         doc = evaluate(default_rules(), facts).document("refund_confirmation")
@@ -48,7 +48,7 @@ class TestReturns:
         assert doc.idempotency_key == "returns:abc123:order:250:refund_confirmation:3"
 
 
-def _company_facts(use_case: UseCase, scope: str, **customer_overrides: object) -> RoutingFacts:
+def _company_facts(use_case: str, scope: str, **customer_overrides: object) -> RoutingFacts:
     return RoutingFacts(
         use_case=use_case,
         store_hash="abc123",
@@ -63,7 +63,7 @@ def _company_facts(use_case: UseCase, scope: str, **customer_overrides: object) 
 class TestStatements:
     def test_monthly_statement_for_b2b_company(self) -> None:
         """A B2B company gets one statement per period, in the portal and by email."""
-        facts = _company_facts(UseCase.ACCOUNT_STATEMENTS, "bcx/schedule/monthly_statement", company_status=1)
+        facts = _company_facts("account_statements", "bcx/schedule/monthly_statement", company_status=1)
         doc = evaluate(default_rules(), facts).document("account_statement")
         assert doc is not None
         assert doc.due
@@ -72,20 +72,20 @@ class TestStatements:
 
     def test_inactive_company_gets_no_statement(self) -> None:
         """A rejected or inactive company's statement is suppressed."""
-        facts = _company_facts(UseCase.ACCOUNT_STATEMENTS, "bcx/schedule/monthly_statement", company_status=3)
+        facts = _company_facts("account_statements", "bcx/schedule/monthly_statement", company_status=3)
         assert _due(facts) == []
 
 
 class TestOnboarding:
     def test_approved_company_gets_welcome_pack(self) -> None:
         """A company approved in B2B Edition gets the welcome pack."""
-        facts = _company_facts(UseCase.ONBOARDING, "store/company/statusUpdated", company_status=1)
+        facts = _company_facts("onboarding", "store/company/statusUpdated", company_status=1)
         assert _due(facts) == ["b2b_welcome_pack"]
 
     def test_new_customer_welcome(self) -> None:
         """A newly registered customer gets the welcome guide."""
         facts = RoutingFacts(
-            use_case=UseCase.ONBOARDING,
+            use_case="onboarding",
             store_hash="abc123",
             entity_type="customer",
             entity_id="32",
@@ -98,7 +98,7 @@ class TestOnboarding:
 class TestCatalogs:
     def _facts(self, *segments: str) -> RoutingFacts:
         return RoutingFacts(
-            use_case=UseCase.CATALOGS,
+            use_case="catalogs",
             store_hash="abc123",
             entity_type="customer",
             entity_id="32",

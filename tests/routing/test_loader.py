@@ -18,11 +18,11 @@ def _issues(text: str) -> list[tuple[int | None, str]]:
 
 class TestShippedRules:
     def test_default_rules_load(self) -> None:
-        """The rule set shipped in the package validates and covers every use case."""
+        """The rule set shipped in the package validates and covers every flow with rules."""
         rules = load_rules()
         assert rules.source == str(default_rules_path())
         assert len(rules.digest) == 64
-        assert {r.use_case.value for r in rules.rules} == {
+        assert {r.use_case for r in rules.rules} == {
             "order_documents",
             "order_exceptions",
             "returns",
@@ -31,6 +31,14 @@ class TestShippedRules:
             "catalogs",
             "onboarding",
         }
+
+    def test_unknown_use_case_points_at_its_line(self) -> None:
+        """A rule naming a use case outside the given names is reported on its line."""
+        text = MINIMAL.replace("use_case: order_documents", "use_case: invoices", 1)
+        with pytest.raises(RuleFileError) as caught:
+            parse_rules(text, "rules.yaml", use_cases={"order_documents"})
+        assert any("unknown use case 'invoices'" in issue.message for issue in caught.value.issues)
+        assert all(issue.line for issue in caught.value.issues)
 
     def test_minimal_rules_load(self) -> None:
         """A small hand-written rule file is accepted and keeps its source name."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from routing import CartFacts, EventFacts, RoutingFacts, UseCase, evaluate, parse_rules
+from routing import CartFacts, EventFacts, RoutingFacts, evaluate, parse_rules
 from tests.routing.factories import MINIMAL, captured_payment, customer, default_rules, order_facts
 
 
@@ -57,7 +57,7 @@ class TestSuppression:
 
 def _cart_facts(consent: bool, **customer_overrides: object) -> RoutingFacts:
     return RoutingFacts(
-        use_case=UseCase.RETENTION,
+        use_case="retention",
         store_hash="abc123",
         entity_type="cart",
         entity_id="09346904-4175-44fd-be53-f7e598531b6c",
@@ -98,7 +98,7 @@ class TestStructural:
 
     def test_refund_without_id_asks_for_nothing(self) -> None:
         """A refunded order without refund facts asks for no refund letter."""
-        facts = order_facts(use_case=UseCase.RETURNS, status_id=4)
+        facts = order_facts(use_case="returns", status_id=4)
         assert evaluate(default_rules(), facts).documents == ()
 
     def test_missing_version_field(self) -> None:

@@ -1,8 +1,9 @@
-"""``requirements.lock``: the image's exact runtime dependencies (hash-pinned, from ``uv pip compile``).
+"""``requirements.lock``: the image's exact runtime dependencies (hash-pinned, from ``uv pip compile``);
+``requirements-sim.lock``: the same plus the ``sim`` extra, for the image's ``sim`` target.
 
-``make lock`` regenerates it and appends the digest of ``[project].dependencies`` it was compiled from, so
-a test can tell, offline, that pyproject.toml changed since (``python -m tests.support.lockfile`` prints
-that line).
+``make lock`` regenerates both and appends the digest of the ``[project]`` dependencies (and ``sim`` extra)
+they were compiled from, so a test can tell, offline, that pyproject.toml changed since
+(``python -m tests.support.lockfile`` prints that line).
 """
 
 from __future__ import annotations
@@ -14,12 +15,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCK = ROOT / "requirements.lock"
-DIGEST_PREFIX = "# compiled from [project].dependencies sha256:"
+SIM_LOCK = ROOT / "requirements-sim.lock"
+DIGEST_PREFIX = "# compiled from [project] dependencies and the sim extra, sha256:"
 
 
-def project_dependencies(pyproject: Path = ROOT / "pyproject.toml") -> list[str]:
-    dependencies: list[str] = tomllib.loads(pyproject.read_text())["project"]["dependencies"]
-    return dependencies
+def project_dependencies(pyproject: Path = ROOT / "pyproject.toml", *, extra: str | None = None) -> list[str]:
+    """``[project].dependencies``, or those of the optional-dependency group ``extra``."""
+    project = tomllib.loads(pyproject.read_text())["project"]
+    found: list[str] = project["optional-dependencies"][extra] if extra else project["dependencies"]
+    return found
+
+
+def locked_inputs() -> list[str]:
+    """What the two lock files are compiled from."""
+    return [*project_dependencies(), *(f"[sim] {d}" for d in project_dependencies(extra="sim"))]
 
 
 def dependencies_digest(dependencies: list[str]) -> str:
@@ -35,4 +44,4 @@ def recorded_digest(lock: Path = LOCK) -> str | None:
 
 
 if __name__ == "__main__":
-    print(f"{DIGEST_PREFIX} {dependencies_digest(project_dependencies())}")
+    print(f"{DIGEST_PREFIX} {dependencies_digest(locked_inputs())}")

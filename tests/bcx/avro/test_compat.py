@@ -13,11 +13,11 @@ import yaml
 
 from bcx.avro.compat import Outcome, check_schema
 from bcx.avro.schemas import parse_schema_text, schemas_dir
-from bcx.cli.main import main
 from bcx.contracts.codecs import ledger_entry_codec
 from bcx.contracts.ledger_entry import LedgerEntry, LedgerState
 from bcx.kafka.topics import group_topic
 from bcx.settings import RegistrySettings
+from bcx_app.cli.main import main
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from bcx.cli.main import main
+from bcx_app.cli.main import main
 from simulators.bigcommerce.config import SimulatorConfig
 from simulators.bigcommerce.server import RunningSimulator, start_simulator
 

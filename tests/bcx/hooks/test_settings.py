@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bcx.errors import ConfigurationError
-from bcx.hooks.scopes import USE_CASE_SCOPES, wanted_scopes
+from bcx.hooks.scopes import wanted_scopes
 from bcx.hooks.settings import HookOptions, HooksSettings
 from bcx.settings import load_settings
+from consumers.registry import scopes_by_flow
 from tests.support.required import reference
 
 #: documented on BigCommerce's events page but without an example body in the reference set
@@ -26,12 +27,12 @@ class TestScopes:
         callbacks = reference("bigcommerce", "webhook-callbacks", "list.txt")
         names = callbacks.read_text(encoding="utf-8").split()
         official = {name.removesuffix(".json").replace("_", "/") for name in names}
-        used = {scope for scopes in USE_CASE_SCOPES.values() for scope in scopes}
+        used = {scope for scopes in scopes_by_flow().values() for scope in scopes}
         assert used - DOCUMENTED_ELSEWHERE <= official
 
     def test_wanted_scopes_merge_use_cases(self) -> None:
         """A scope needed by two use cases appears once, naming both."""
-        wanted = wanted_scopes(["order-documents", "returns"])
+        wanted = wanted_scopes(["order-documents", "returns"], scopes_by_flow())
         assert wanted["store/order/statusUpdated"] == ("order-documents", "returns")
         assert wanted["store/order/refund/created"] == ("returns",)
         assert list(wanted) == sorted(wanted)
@@ -39,7 +40,7 @@ class TestScopes:
     def test_unknown_use_case_is_a_configuration_error(self) -> None:
         """An unknown use case is refused with the known ones listed."""
         with pytest.raises(ConfigurationError, match="known: account-statements"):
-            wanted_scopes(["invoices"])
+            wanted_scopes(["invoices"], scopes_by_flow())
 
 
 class TestSettings:
@@ -61,13 +62,13 @@ class TestSettings:
         assert load_settings(HooksSettings).hooks.use_cases == ("retention",)
 
     def test_bad_values_are_refused_without_echoing_them(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        """An unknown use case or a destination with credentials fails naming the variable, not the value."""
+        """A misspelt use case or a destination with credentials fails naming the variable, not the value."""
         monkeypatch.setenv("BCX_HOOKS__DESTINATION", "https://user:hunter2@hooks.example.com/x")
         with pytest.raises(ConfigurationError, match="BCX_HOOKS__DESTINATION") as caught:
             load_settings(HooksSettings)
         assert "hunter2" not in str(caught.value)
         monkeypatch.delenv("BCX_HOOKS__DESTINATION")
-        monkeypatch.setenv("BCX_HOOKS__USE_CASES", "order-documents,bogus")
+        monkeypatch.setenv("BCX_HOOKS__USE_CASES", "order-documents,Order_Documents")
         with pytest.raises(ConfigurationError, match="BCX_HOOKS__USE_CASES"):
             load_settings(HooksSettings)
 

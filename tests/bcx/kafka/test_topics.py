@@ -9,11 +9,11 @@ import pytest
 import yaml
 from confluent_kafka.admin import AdminClient
 
-from bcx.cli.main import main
 from bcx.errors import ConfigurationError
 from bcx.kafka.admin import TopicAdmin
 from bcx.kafka.topics import ActualTopic, TopicSpec, diff, expand, group_topic, load_catalogue
 from bcx.settings import KafkaSettings
+from bcx_app.cli.main import main
 
 
 class TestCatalogue:

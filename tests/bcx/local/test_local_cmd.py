@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bcx.cli.main import main
 from bcx.local.kafka_node import free_port
+from bcx_app.cli.main import main
 
 
 def listen(port: int) -> socket.socket:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from consumers.documents.money import NBSP
 from consumers.order_documents.driver_data import (
     ORDER_CONFIRMATION,
     ORDER_INVOICE,
@@ -15,7 +16,6 @@ from consumers.order_documents.driver_data import (
     build_driver_data,
 )
 from consumers.order_documents.errors import DriverDataError
-from consumers.order_documents.money import NBSP
 from tests.consumers.order_documents.factories import hand_made, simulated, simulated_where
 
 

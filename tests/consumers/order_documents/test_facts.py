@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bcx.bigcommerce.models import CompanySnapshot, CustomerGroup
+from consumers.documents.regions import subdivision
 from consumers.order_documents.facts import Trigger, entity_version, order_document_facts
-from consumers.order_documents.regions import subdivision
-from routing import Channel, UseCase, evaluate, load_rules
+from routing import Channel, evaluate, load_rules
 from tests.consumers.order_documents.factories import customer, hand_made, simulated
 
 RULES = load_rules(None)
@@ -27,7 +27,7 @@ class TestFacts:
     def test_identity_version_and_event(self) -> None:
         """Facts name the store, the order, the snapshot version and the triggering transition."""
         [facts] = order_document_facts(hand_made(snapshot={"transactions": []}), STATUS)
-        assert facts.use_case is UseCase.ORDER_DOCUMENTS
+        assert facts.use_case == "order_documents"
         assert (facts.store_hash, facts.entity_type, facts.entity_id) == ("abc123", "order", "250")
         assert facts.entity_version == "2026-03-03T15:31:00+00:00"
         assert (facts.event.previous_status_id, facts.event.new_status_id) == (1, 11)

@@ -149,7 +149,7 @@ def spawn(settings: ConsumeSettings) -> subprocess.Popen[bytes]:
         [
             sys.executable,
             "-m",
-            "bcx.cli.main",
+            "bcx_app.cli.main",
             "consume",
             "test-statements",
             "--module",

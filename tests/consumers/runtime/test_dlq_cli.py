@@ -7,9 +7,9 @@ import uuid
 
 import pytest
 
-from bcx.cli.main import main
 from bcx.kafka.topics import group_topic
 from bcx.settings import KafkaSettings
+from bcx_app.cli.main import main
 from consumers.runtime.dead_letters import dead_letter_headers
 from consumers.runtime.dlq_admin import DeadLetter, Selection
 from consumers.runtime.errors import PermanentError, RetryableError

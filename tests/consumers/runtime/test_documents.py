@@ -214,7 +214,7 @@ def spawn(settings: ConsumeSettings) -> subprocess.Popen[bytes]:
         [
             sys.executable,
             "-m",
-            "bcx.cli.main",
+            "bcx_app.cli.main",
             "consume",
             "test-documents",
             "--module",

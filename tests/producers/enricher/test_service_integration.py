@@ -191,7 +191,7 @@ class TestRateLimits:
 class TestReconcile:
     def test_reconcile_fills_a_gap(self, sim: RunningSimulator, enricher: Running) -> None:
         """Changes whose webhooks were lost are found by reconcile and enriched into snapshots."""
-        from bcx.cli.reconcile_cmd import ReconcileSettings, run_reconcile
+        from bcx_app.cli.reconcile_cmd import ReconcileSettings, run_reconcile
 
         since = datetime.now(UTC) - timedelta(seconds=2)
         changed = {}

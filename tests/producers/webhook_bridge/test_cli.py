@@ -39,7 +39,7 @@ class TestOpenApi:
     def test_cli_prints_the_document(self) -> None:
         """``bcx bridge --openapi`` prints the committed document."""
         out = subprocess.run(
-            [sys.executable, "-m", "bcx.cli.main", "bridge", "--openapi"],
+            [sys.executable, "-m", "bcx_app.cli.main", "bridge", "--openapi"],
             capture_output=True,
             text=True,
             check=True,
@@ -79,7 +79,7 @@ class TestServe:
         log = tmp_path / "bridge.log"
         with log.open("wb") as out:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "bcx.cli.main", "bridge", "--port", str(port)],
+                [sys.executable, "-m", "bcx_app.cli.main", "bridge", "--port", str(port)],
                 env=env,
                 stdout=out,
                 stderr=subprocess.STDOUT,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bcx.cli.main import build_parser
+from bcx_app.cli.main import build_parser
 
 
 class TestParser:

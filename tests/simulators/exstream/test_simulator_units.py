@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 from pypdf import PdfReader
 
-from bcx.cli.main import build_parser
+from bcx_app.cli.main import build_parser
 from simulators.exstream import RunningSimulator, SimulatorConfig
 from simulators.exstream.config import FaultConfig, LatencyConfig
 from simulators.exstream.delivery import build_email, recipient, requested_channels

@@ -1,0 +1,179 @@
+"""What the demo runs: each process's command line, environment and readiness URL. Pure."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bcx.manifest import ConsumerProcess, Flow
+
+DEMO_STORE = "demostore"
+DEMO_ACCESS_TOKEN = "demo-access-token"  # noqa: S105 - the simulator's dev token, local only
+DEMO_SHARED_SECRET = "demo-shared-secret"  # noqa: S105 - local only; printed nowhere
+DEMO_CLIENT_SECRET = "demo-app-client-secret"  # noqa: S105 - local only
+EXSTREAM_CLIENT = ("bcx", "bcx-demo-secret")
+SECRET_HEADER = "X-Bcx-Webhook-Secret"  # noqa: S105 - a header name
+
+
+@dataclass(frozen=True)
+class Ports:
+    bigcommerce: int
+    exstream: int
+    bridge: int
+    #: consumer process name → its /readyz and /metrics port
+    health: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    name: str
+    argv: list[str]
+    env: dict[str, str]
+    ready_url: str
+
+
+@dataclass(frozen=True)
+class DemoPlan:
+    workdir: Path
+    ports: Ports
+    bootstrap_servers: str
+    registry_url: str
+    orders: int
+    seed: int
+    processes: list[ProcessSpec] = field(default_factory=list)
+
+    @property
+    def bridge_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.bridge}/webhooks/bigcommerce"
+
+    @property
+    def bigcommerce_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.bigcommerce}"
+
+    @property
+    def documents_dir(self) -> Path:
+        return self.workdir / "documents"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.workdir / "outbox"
+
+    @property
+    def logs_dir(self) -> Path:
+        return self.workdir / "logs"
+
+
+def _bcx(*args: str) -> list[str]:
+    return [sys.executable, "-m", "bcx_app.cli.main", *args]
+
+
+def build_plan(
+    *,
+    workdir: Path,
+    ports: Ports,
+    bootstrap_servers: str,
+    registry_url: str,
+    orders: int,
+    seed: int,
+    consumers: Sequence[ConsumerProcess],
+    rate_limit: int = 450,
+    rate_window_ms: int = 30000,
+) -> DemoPlan:
+    """Every process the demo starts, in start order, with the settings that connect them: the simulators,
+    the bridge, then ``consumers`` (the declared enricher and built flows) each on its health port."""
+    common = {
+        "BCX_KAFKA__BOOTSTRAP_SERVERS": bootstrap_servers,
+        "BCX_REGISTRY__URL": registry_url,
+        "BCX_LOG__FORMAT": "json",
+    }
+    bigcommerce = {
+        **common,
+        "BCX_BIGCOMMERCE__API_BASE_URL": f"http://127.0.0.1:{ports.bigcommerce}",
+        "BCX_BIGCOMMERCE__B2B_BASE_URL": f"http://127.0.0.1:{ports.bigcommerce}",
+        "BCX_BIGCOMMERCE__STORES": json.dumps(
+            [{"store_hash": DEMO_STORE, "access_token": DEMO_ACCESS_TOKEN}]
+        ),
+    }
+    exstream_base = f"http://127.0.0.1:{ports.exstream}"
+    stores = {
+        DEMO_STORE: {
+            "secret_header": SECRET_HEADER,
+            "secret": DEMO_SHARED_SECRET,
+            "client_secret": DEMO_CLIENT_SECRET,
+            "require_signature": True,
+        }
+    }
+    processes = [
+        ProcessSpec(
+            "bigcommerce-sim",
+            _bcx(
+                "sim",
+                "bigcommerce",
+                "--port",
+                str(ports.bigcommerce),
+                "--seed",
+                str(seed),
+                "--orders",
+                str(orders),
+                "--store-hash",
+                DEMO_STORE,
+                "--access-token",
+                DEMO_ACCESS_TOKEN,
+                "--rate-limit",
+                str(rate_limit),
+                "--rate-window-ms",
+                str(rate_window_ms),
+            ),
+            dict(common),
+            f"http://127.0.0.1:{ports.bigcommerce}/_sim/health",
+        ),
+        ProcessSpec(
+            "exstream-sim",
+            _bcx(
+                "sim",
+                "exstream",
+                "--port",
+                str(ports.exstream),
+                "--seed",
+                str(seed),
+                "--outbox",
+                str(workdir / "outbox"),
+                "--latency",
+                "lognormal",
+                "--latency-ms",
+                "120",
+                "--client",
+                ":".join(EXSTREAM_CLIENT),
+            ),
+            dict(common),
+            f"{exstream_base}/_sim/health",
+        ),
+        ProcessSpec(
+            "bridge",
+            _bcx("bridge", "--port", str(ports.bridge)),
+            {**common, "BCX_BRIDGE__STORES": json.dumps(stores)},
+            f"http://127.0.0.1:{ports.bridge}/readyz",
+        ),
+    ]
+    documents = {
+        "BCX_EXSTREAM__BASE_URL": exstream_base,
+        "BCX_EXSTREAM__TOKEN_URL": f"{exstream_base}/otdsws/oauth2/token",
+        "BCX_EXSTREAM__CLIENT_ID": EXSTREAM_CLIENT[0],
+        "BCX_EXSTREAM__CLIENT_SECRET": EXSTREAM_CLIENT[1],
+        "BCX_OUTPUT_STORAGE__ROOT": str(workdir / "documents"),
+    }
+    for process in consumers:
+        port = ports.health[process.name]
+        extra = documents if isinstance(process, Flow) else {}
+        processes.append(
+            ProcessSpec(
+                process.name,
+                _bcx(*process.argv),
+                {**bigcommerce, "BCX_METRICS__PORT": str(port), **extra},
+                f"http://127.0.0.1:{port}/readyz",
+            )
+        )
+    return DemoPlan(workdir, ports, bootstrap_servers, registry_url, orders, seed, processes)
