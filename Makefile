@@ -64,10 +64,12 @@ lock: $(STAMP)
 		-o requirements-sim.lock
 	$(BIN)/python -m tests.support.lockfile >> requirements-sim.lock
 
-# CycloneDX SBOMs, offline: the image's dependencies (requirements.lock) and this venv (what CI tested)
+# CycloneDX SBOMs, offline: the image's dependencies (requirements.lock), its sim target's, and this venv
+# (what CI tested)
 sbom: $(STAMP)
 	mkdir -p var/sbom
 	$(BIN)/cyclonedx-py requirements --of JSON -o var/sbom/bcx-image.cdx.json requirements.lock
+	$(BIN)/cyclonedx-py requirements --of JSON -o var/sbom/bcx-sim-image.cdx.json requirements-sim.lock
 	$(BIN)/cyclonedx-py environment --of JSON -o var/sbom/bcx-venv.cdx.json $(VENV)
 
 # the image from exactly the committed tree (uncommitted files are not in it), labelled with the commit
