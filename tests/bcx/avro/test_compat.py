@@ -13,11 +13,12 @@ import yaml
 
 from bcx.avro.compat import Outcome, check_schema
 from bcx.avro.schemas import parse_schema_text, schemas_dir
-from bcx.contracts.codecs import ledger_entry_codec
+from bcx.contracts.codecs import document_result_codec, ledger_entry_codec
 from bcx.contracts.ledger_entry import LedgerEntry, LedgerState
 from bcx.kafka.topics import group_topic
 from bcx.settings import RegistrySettings
 from bcx_app.cli.main import main
+from tests.bcx.contracts.test_contracts import sample_result
 
 pytestmark = pytest.mark.integration
 
@@ -173,3 +174,17 @@ class TestLedgerSubjects:
         assert "consumer.ledger.v1-value" not in capsys.readouterr().out
         codec = ledger_entry_codec(group_topic(groups[0], "ledger"), registry, auto_register=False)
         assert codec.decode(codec.encode(sample_entry())) == sample_entry()
+
+    def test_consumers_write_without_auto_register_after_the_init_check(
+        self, registry: Any, registry_settings: RegistrySettings, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """After `bcx schemas check` (what the init job runs), the subjects a consumer writes at run time,
+        its group's ledger and the results topic, accept records from codecs with auto-register off."""
+        monkeypatch.setenv("BCX_REGISTRY__URL", registry_settings.url)
+        assert main(["schemas", "check"]) == 0
+        ledger = ledger_entry_codec(
+            group_topic("bcx-order-documents", "ledger"), registry, auto_register=False
+        )
+        assert ledger.decode(ledger.encode(sample_entry())) == sample_entry()
+        results = document_result_codec(registry, auto_register=False)
+        assert results.decode(results.encode(sample_result())) == sample_result()
