@@ -1,7 +1,8 @@
 """structlog configuration shared by every process: JSON on stdout, console on a TTY, secrets redacted.
 
-Per-message context (event id, store, partition, offset, idempotency key) is bound with
-``structlog.contextvars.bound_contextvars`` by the code that handles the message; the canonical line is
+Per-message context (event id, store, partition, offset, idempotency key) is passed as key/values on the
+lines of the code that handles the message; the processor chain also merges ``structlog.contextvars``, so
+anything bound with ``bound_contextvars`` appears on every line inside that block. The canonical line is
 one log event per request or record.
 
 The pipeline is on the hot path of every request (the webhook bridge writes a line per callback), so its

@@ -64,6 +64,9 @@ class RegistrySettings(_Section):
     url: str = "http://127.0.0.1:18081/apis/ccompat/v7"
     basic_auth_user: str | None = None
     basic_auth_password: SecretStr | None = None
+    # false: consumers write only to subjects `bcx schemas check` (the init job) registered, so their
+    # registry credentials can be read-only
+    auto_register: bool = True
 
     def client_config(self) -> dict[str, Any]:
         conf: dict[str, Any] = {"url": self.url}

@@ -33,6 +33,13 @@ class TopicAdmin:
     def __init__(self, config: dict[str, Any]) -> None:
         self._admin = AdminClient(config)
 
+    def broker_count(self) -> int:
+        """How many brokers the cluster's metadata lists (the live ones)."""
+        try:
+            return len(self._admin.list_topics(timeout=_TIMEOUT).brokers)
+        except KafkaException as exc:
+            raise TopicAdminError(f"cannot read cluster metadata: {exc}", retriable=True) from exc
+
     def existing(self) -> set[str]:
         try:
             return set(self._admin.list_topics(timeout=_TIMEOUT).topics)

@@ -21,6 +21,7 @@ from tests.producers.webhook_bridge.samples import (
     encode,
     example_body,
     example_files,
+    require_examples,
     shared_headers,
     signed,
     stored,
@@ -47,6 +48,7 @@ class TestOfficialExamples:
         self, bridge_factory: BridgeFactory, kafka_settings: KafkaSettings, registry: Any
     ) -> None:
         """Each official example body gets 200 and exactly one record keyed store:type:id with its data."""
+        require_examples()
         paths = example_files()
         sent: dict[str, tuple[Path, dict[str, Any]]] = {}
         async with bridge_factory() as running:
@@ -76,6 +78,7 @@ class TestOfficialExamples:
     ) -> None:
         """The two upstream example files that are empty are not callbacks: 400, nothing published."""
         async with bridge_factory() as running:
+            require_examples()
             for path in empty_example_files():
                 response = await running.post(example_body(path), shared_headers())
                 assert response.status_code == 400

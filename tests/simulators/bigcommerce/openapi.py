@@ -1,22 +1,24 @@
-"""Validation of JSON bodies against the official BigCommerce OpenAPI response schemas in ../shared."""
+"""Validation of JSON bodies against the official BigCommerce OpenAPI response schemas (reference specs)."""
 
 from __future__ import annotations
 
 import functools
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import yaml
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
-REFERENCE = Path(__file__).resolve().parents[3].parent / "shared" / "reference" / "bigcommerce"
+from tests.support.required import reference, reference_dir
+
+#: where the BigCommerce specs are (BCX_TEST_REFERENCE_DIR, default ../shared/reference); may not exist
+REFERENCE = reference_dir() / "bigcommerce"
 
 
 @functools.cache
 def load_spec(name: str) -> dict[str, Any]:
-    with (REFERENCE / name).open() as handle:
+    with reference("bigcommerce", name).open() as handle:
         spec: dict[str, Any] = yaml.safe_load(handle)
     return spec
 
