@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, TypeAdapter, Valid
 
 from bcx.contracts.webhook_event import TOPIC
 from bcx.errors import ConfigurationError
-from bcx.settings import KafkaSettings, ProcessSettings, RegistrySettings
+from bcx.settings import KafkaSettings, MetricsSettings, ProcessSettings, RegistrySettings
+from bcx.settings_checks import is_placeholder
 
 STORE_HASH = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _HEADER_NAME = re.compile(
@@ -120,6 +121,8 @@ class BridgeSettings(ProcessSettings):
     bridge: BridgeOptions = BridgeOptions()
     kafka: KafkaSettings = KafkaSettings()
     registry: RegistrySettings = RegistrySettings()
+    #: /metrics is served on the listen port; a non-zero ``BCX_METRICS__PORT`` serves it there as well
+    metrics: MetricsSettings = MetricsSettings(port=0)
 
 
 _STORES = TypeAdapter(dict[str, StoreAuth])
@@ -136,7 +139,17 @@ def _validated(raw: Any, source: str) -> dict[str, StoreAuth]:
     bad = [name for name in stores if not STORE_HASH.match(name)]
     if bad:
         raise ConfigurationError(f"invalid store hash(es) in {source}: {', '.join(sorted(bad))}")
+    templated = sorted(name for name, auth in stores.items() if is_placeholder(name) or _templated(auth))
+    if templated:  # a store hash is no secret; a templated secret is named by its store only
+        raise ConfigurationError(
+            f"template placeholder (e.g. REPLACE_ME) left in {source} for store(s) {', '.join(templated)}"
+        )
     return stores
+
+
+def _templated(auth: StoreAuth) -> bool:
+    secrets = (auth.secret, auth.client_secret, auth.standard_webhooks_secret)
+    return any(value is not None and is_placeholder(value.get_secret_value()) for value in secrets)
 
 
 def load_stores(options: BridgeOptions) -> dict[str, StoreAuth]:
