@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 
 from bcx.cli.main import build_parser, command_names
+from bcx.errors import ConfigurationError
 from bcx.kafka.topics import expand, load_catalogue
 from bcx.settings import load_settings
 from consumers.registry import USE_CASES
+from producers.enricher.settings import GROUP as ENRICHER_GROUP
 from producers.enricher.settings import EnricherSettings
 from tests.deploy.support import (
     BASE,
@@ -52,16 +54,17 @@ SERVERS = [c for c in CONTAINERS if c.argv[0] in ("bridge", "enrich", "consume")
 
 @pytest.fixture
 def container_env(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Replace the process environment's BCX_* variables with a container's."""
+    """Replace the process environment's BCX_* variables with a container's; ``filled`` replaces the secret
+    templates' REPLACE_ME as an operator would (the process refuses the placeholder itself)."""
 
-    def apply(container: Container) -> None:
+    def apply(container: Container, *, filled: bool = True) -> None:
         import os
 
         for name in list(os.environ):
             if name.upper().startswith("BCX_"):
                 monkeypatch.delenv(name)
         for name, value in container.env.items():
-            monkeypatch.setenv(name, value)
+            monkeypatch.setenv(name, value.replace("REPLACE_ME", "filled0by0operator") if filled else value)
 
     return apply
 
@@ -166,6 +169,15 @@ class TestSettings:
         for model in settings_models(container.argv):
             load_settings(model)
 
+    def test_unfilled_secret_templates_are_refused(self, container_env: Any) -> None:
+        """A container started with the secret templates as shipped exits naming a REPLACE_ME variable."""
+        container = next(c for c in CONTAINERS if c.argv[:2] == ["consume", "order-documents"])
+        container_env(container, filled=False)
+        with pytest.raises(ConfigurationError, match="REPLACE_ME") as caught:
+            for model in settings_models(container.argv):
+                load_settings(model)
+        assert "BCX_EXSTREAM__CLIENT_SECRET" in str(caught.value)
+
     def test_the_walk_catches_mistakes(self) -> None:
         """A misspelt section or field is reported, so the variable test above has teeth."""
         models = settings_models(["consume", "order-documents"])
@@ -259,10 +271,10 @@ class TestScaling:
         trigger = scaled["spec"]["triggers"][0]
         assert trigger["type"] == "kafka"
         meta = trigger["metadata"]
-        expected_group = EnricherSettings().group if argv == ["enrich"] else f"bcx-{argv[1]}"
+        expected_group = ENRICHER_GROUP if argv == ["enrich"] else f"bcx-{argv[1]}"
         assert meta["consumerGroup"] == expected_group
         if argv == ["enrich"]:
-            assert meta["topic"] == EnricherSettings().input_topic
+            assert meta["topic"] == EnricherSettings.model_fields["input_topic"].default
         assert scaled["spec"]["maxReplicaCount"] <= PARTITIONS[meta["topic"]]
         assert meta["bootstrapServersFromEnv"] == "BCX_KAFKA__BOOTSTRAP_SERVERS"
         assert meta["allowIdleConsumers"] == "false"
