@@ -121,6 +121,8 @@ def _problem(model: type[BaseModel], error: ErrorDetails) -> str:
             variable(*fields, name) for name, info in section.model_fields.items() if info.is_required()
         ]
         return f"{', '.join(required)}: required, not set"
+    if error["type"] == "extra_forbidden" and section is not None and len(loc) == len(fields) + 1:
+        return f"{variable(*fields, str(loc[-1]))}: not a setting of this process (misspelt?)"
     message = message.removeprefix("Value error, ")
     if _FIELD_REF.search(message):  # only model validators write {field}: a field of the located section
         return _FIELD_REF.sub(lambda m: variable(*fields, m.group(1)), message)
