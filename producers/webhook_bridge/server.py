@@ -13,6 +13,7 @@ import uvicorn
 from bcx.logging import configure_logging, get_logger
 from bcx.metrics import serve_metrics
 from producers.webhook_bridge.app import Bridge, app_from_settings
+from producers.webhook_bridge.http_protocol import bounded_protocol
 from producers.webhook_bridge.settings import BridgeSettings
 
 log = get_logger(__name__)
@@ -32,6 +33,7 @@ def uvicorn_config(settings: BridgeSettings, bridge: Bridge | None = None) -> uv
         server_header=False,
         timeout_graceful_shutdown=int(settings.bridge.shutdown_timeout_s),
         ws="none",
+        http=bounded_protocol(settings.bridge.max_header_bytes),
     )
 
 

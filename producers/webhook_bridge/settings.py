@@ -94,6 +94,8 @@ class BridgeOptions(BaseModel):
     stores: dict[str, StoreAuth] = {}
     stores_file: Path | None = None
     max_body_bytes: int = Field(default=65536, ge=1024, le=16 * 1024 * 1024)
+    #: request line plus every header name and value; more gets 431 (BigCommerce sends well under 2 KiB)
+    max_header_bytes: int = Field(default=16384, ge=1024, le=1024 * 1024)
     produce_timeout_s: float = Field(default=2.0, gt=0, le=60)
     retry_after_s: int = Field(default=60, ge=1, le=86400)
     signature_tolerance_s: int = Field(default=300, ge=1, le=3600)
