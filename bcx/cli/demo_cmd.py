@@ -54,5 +54,5 @@ def _run(args: argparse.Namespace) -> int:
         rate_window_ms=args.rate_window_ms,
     )
     # the demo's own logs (webhook sender, clients) would drown the progress line; children log to files
-    configure_logging(LogSettings(level="ERROR", format="console"), stream=sys.stderr)
+    configure_logging(LogSettings(level="ERROR", format="console"), stream=sys.stderr, component="demo")
     return run_demo(options, say)

@@ -73,7 +73,7 @@ def _reconcile(args: argparse.Namespace) -> int:
     from bcx.settings import load_settings
 
     settings = load_settings(ReconcileSettings)
-    configure_logging(settings.log)
+    configure_logging(settings.log, component="reconcile")
     entities = frozenset(e.strip() for e in args.entities.split(",") if e.strip())
     unknown = entities - set(ENTITIES)
     if unknown:

@@ -154,7 +154,7 @@ class WebhookEndpoint:
             check_content_type(headers.get("content-type"))
             body = await read_body(receive, self._options.max_body_bytes, headers.get("content-length"))
             callback = parse_callback(body)
-            fields["store"] = callback.store_hash
+            fields["store_hash"] = callback.store_hash
             now = self._clock()
             verdict = authenticate(
                 self._stores.get(callback.store_hash),

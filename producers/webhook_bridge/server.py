@@ -39,7 +39,7 @@ def uvicorn_config(settings: BridgeSettings, bridge: Bridge | None = None) -> uv
 
 def serve(settings: BridgeSettings) -> None:
     """Run in the foreground until SIGTERM/SIGINT."""
-    configure_logging(settings.log, buffer_s=LOG_BUFFER_S)
+    configure_logging(settings.log, buffer_s=LOG_BUFFER_S, component="bridge")
     bridge = app_from_settings(settings)
     # /metrics is always on the listen port; BCX_METRICS__PORT adds a listener of its own, e.g. to keep
     # the metrics off the port the internet reaches
