@@ -234,6 +234,9 @@ class _ToStructlog(logging.Handler):
             if record.exc_info:
                 fields["exc_info"] = record.exc_info
             structlog.get_logger().log(record.levelno, record.getMessage(), **fields)
+            # rare lines (uvicorn's start and stop), some written after the last flush before uvicorn
+            # re-raises SIGTERM: write them at once rather than lose them with the buffer
+            flush_logs()
         except Exception:  # logging must never take the process down
             self.handleError(record)
 
@@ -288,7 +291,7 @@ def configure_logging(
     )
     logging.basicConfig(level=level, handlers=[_ToStructlog()], force=True)
     # uvicorn's and httpx's own loggers are chatty at INFO and would break the one-line-per-request rule.
-    for noisy in ("httpx", "httpcore", "uvicorn.access"):
+    for noisy in ("httpx", "httpx2", "httpcore", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
