@@ -34,10 +34,10 @@ class TestLogging:
         configure_logging(LogSettings(format="json"), stream=out, component="bridge")
         with structlog.contextvars.bound_contextvars(event_id="e-2"):
             get_logger("t").info("mine")
-            logging.getLogger("uvicorn.error").info("Started server process [%d]", 42)
+            logging.getLogger("tests.stdlib").info("Started server process [%d]", 42)
         first, second = (json.loads(line) for line in out.getvalue().splitlines())
         assert (first["component"], first["event_id"]) == ("bridge", "e-2")
-        assert second == {**second, "component": "bridge", "event_id": "e-2", "logger": "uvicorn.error"}
+        assert second == {**second, "component": "bridge", "event_id": "e-2", "logger": "tests.stdlib"}
         assert second["event"] == "Started server process [42]"
 
     async def test_bind_event_id_stays_in_its_task(self) -> None:
