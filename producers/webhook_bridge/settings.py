@@ -158,7 +158,7 @@ def load_stores(options: BridgeOptions) -> dict[str, StoreAuth]:
     """Every configured store: ``options.stores`` plus the stores file, which must not overlap."""
     stores = _validated(dict(options.stores), "BCX_BRIDGE__STORES")
     if options.stores_file is not None:
-        source = f"BCX_BRIDGE__STORES_FILE ({options.stores_file})"
+        source = "the file named by BCX_BRIDGE__STORES_FILE"
         try:
             raw = yaml.safe_load(options.stores_file.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
