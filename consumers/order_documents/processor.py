@@ -17,6 +17,7 @@ from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.document_result import Recipient
 from bcx.logging import get_logger
 from consumers.documents.due import attempt_all
+from consumers.documents.explain import explain
 from consumers.order_documents.context import OrderContext
 from consumers.order_documents.decide import decisions, due_documents
 from consumers.order_documents.driver_data import DocumentRequest as DriverRequest
@@ -27,7 +28,7 @@ from consumers.order_documents.snapshot import order_snapshot, trigger
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext
 from consumers.runtime.classify import classify
 from consumers.runtime.errors import PermanentError
-from routing import DocumentDecision, RuleSet
+from routing import DocumentDecision, RoutingDecision, RuleSet
 
 log = get_logger(__name__)
 
@@ -64,7 +65,7 @@ class OrderDocumentsProcessor:
         due = due_documents(decided)
 
         async def run(document: DocumentDecision) -> DocumentOutcome:
-            return await self._step.run(self._request(value, context, document), ctx)
+            return await self._step.run(self._request(value, context, document, decided), ctx)
 
         attempts = await attempt_all(due, run)
         log.info(
@@ -80,7 +81,11 @@ class OrderDocumentsProcessor:
         attempts.raise_first()
 
     def _request(
-        self, value: OrderSnapshotRecord, context: OrderContext, document: DocumentDecision
+        self,
+        value: OrderSnapshotRecord,
+        context: OrderContext,
+        document: DocumentDecision,
+        decided: list[RoutingDecision],
     ) -> DocumentRequest:
         try:
             driver_data = build_driver_data(
@@ -110,4 +115,5 @@ class OrderDocumentsProcessor:
             driver_data=driver_data,
             source_event_id=value.trigger.event_id,
             event_created_at=value.trigger.created_at,
+            explanation=explain(decided, document),
         )

@@ -105,6 +105,19 @@ class TestProcessor:
         assert receipt.source_event_id == "evt-1"
         assert receipt.event_created_at == NOW
 
+    def test_request_carries_the_decisions_explanation(self) -> None:
+        """Each request names the rule that asked for it, why, and the digest of the rules that decided."""
+        step = FakeStep()
+        run(hand_made(), step)
+        rules = load_rules(None)
+        for request in step.requests:
+            explanation = request.explanation
+            assert explanation is not None
+            assert explanation.rules == [request.decision.rule]
+            assert explanation.rules_digest == rules.digest
+            assert f"rule {request.decision.rule} matched" in explanation.reason
+            assert request.decision.communication_id in explanation.reason
+
     @pytest.mark.parametrize("order_id", [1, 2, 6, 7, 8])
     def test_incomplete_pending_cancelled_declined_orders_get_nothing(self, order_id: int) -> None:
         """Orders that are incomplete, pending, cancelled, declined or awaiting payment get no document."""
