@@ -1,4 +1,5 @@
-"""The local stack as operators use it: one broker and one registry on fixed ports under ``var/local``."""
+"""The local stack as operators use it: one broker, one registry and the index's PostgreSQL on fixed ports
+under ``var/local``."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from bcx.local.fetch import Versions, fetch_all
 from bcx.local.kafka_node import KafkaNode
 from bcx.local.paths import LocalPaths
+from bcx.local.postgres_node import DEFAULT_POSTGRES_PORT, PostgresNode
 from bcx.local.registry_node import RegistryNode
 
 DEFAULT_KAFKA_PORT = 19092
@@ -18,6 +20,8 @@ DEFAULT_REGISTRY_PORT = 18081
 class LocalStack:
     kafka: KafkaNode
     registry: RegistryNode
+    #: the document index's database (docs/document-index.md)
+    postgres: PostgresNode
 
     @classmethod
     def default(cls, paths: LocalPaths | None = None) -> LocalStack:
@@ -25,6 +29,7 @@ class LocalStack:
         return cls(
             kafka=KafkaNode(paths, paths.run / "kafka", DEFAULT_KAFKA_PORT, DEFAULT_CONTROLLER_PORT),
             registry=RegistryNode(paths, paths.run / "registry", DEFAULT_REGISTRY_PORT),
+            postgres=PostgresNode(paths.run / "postgres", DEFAULT_POSTGRES_PORT),
         )
 
     def fetch(self) -> Versions:
@@ -34,8 +39,10 @@ class LocalStack:
         self.fetch()
         self.kafka.start()
         self.registry.start()
+        self.postgres.start()
 
     def down(self) -> None:
         # registry first: it holds no Kafka state, but stopping Kafka first would leave its clients retrying
+        self.postgres.stop()
         self.registry.stop()
         self.kafka.stop()
