@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "demo": ("bcx_app.cli.demo_cmd",),
     "dlq": ("bcx_app.cli.dlq_cmd",),
     "enrich": ("bcx_app.cli.enrich_cmd",),
+    "erase": ("bcx_app.cli.erase_cmd",),
     "flows": ("bcx_app.cli.flows_cmd",),
     "hooks": ("bcx_app.cli.hooks_cmd",),
     "index": ("bcx_app.cli.index_cmd",),

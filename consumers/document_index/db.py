@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import psycopg
 
+from bcx.contracts.erasure import subject
 from consumers.document_index.errors import IndexUnavailable
+
+__all__ = ["connect", "pseudonym", "subject"]
 
 
 @contextmanager
@@ -22,11 +24,6 @@ def connect(dsn: str, *, autocommit: bool = False) -> Iterator[psycopg.Connectio
         raise IndexUnavailable(f"cannot connect to the document index ({type(exc).__name__})") from exc
     with conn:
         yield conn
-
-
-def subject(store_hash: str, customer_id: str) -> str:
-    """The erased customer's key in ``erasures``: a hash, so the clear customer id is not kept."""
-    return hashlib.sha256(f"{store_hash}:{customer_id}".encode()).hexdigest()
 
 
 def pseudonym(store_hash: str, customer_id: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from bcx.exstream.settings import OutputStorageSettings
 from bcx.settings import KafkaSettings, MetricsSettings, ProcessSettings, RegistrySettings
 from consumers.runtime.settings import RuntimeSettings
 
@@ -32,6 +33,8 @@ class IndexSettings(ProcessSettings):
     metrics: MetricsSettings = MetricsSettings(port=9420)
     consumer: RuntimeSettings = RuntimeSettings(max_in_flight=64)
     index: IndexSection = IndexSection()
+    #: where the flows store outputs: erasure deletes a customer's from here (``BCX_OUTPUT_STORAGE__*``)
+    output_storage: OutputStorageSettings = OutputStorageSettings()
 
     @property
     def group(self) -> str:

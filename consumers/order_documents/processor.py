@@ -47,8 +47,10 @@ class OrderDocumentsProcessor:
         step: DocumentRunner,
         lookups: Lookups,
         is_sent: Callable[[str], bool],
+        erased: Callable[[str, str | None], bool] = lambda _store, _customer: False,
     ) -> None:
         self._rules = rules
+        self._erased = erased
         self._step = step
         self._lookups = lookups
         self._is_sent = is_sent
@@ -58,6 +60,11 @@ class OrderDocumentsProcessor:
             log.info("order_documents.deleted", store_hash=value.store_hash, order_id=value.entity_id)
             return
         snapshot = order_snapshot(value)
+        customer_id = str(snapshot.order.customer_id) if snapshot.order.customer_id else None
+        if self._erased(value.store_hash, customer_id):
+            # the customer's data was erased (bcx erase, store/customer/deleted): nothing more is sent
+            log.info("order_documents.customer_erased", store_hash=value.store_hash, order_id=value.entity_id)
+            return
         store = await self._lookups.store(value.store_hash)
         customer = await self._lookups.customer(value.store_hash, snapshot.order.customer_id)
         context = OrderContext(snapshot=snapshot, store=store, customer=customer)

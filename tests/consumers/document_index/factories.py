@@ -70,12 +70,20 @@ class Clock:
         return self.at
 
 
-def order_results(order: str, customer: str, offset: int = 7) -> list[DocumentResult]:
-    """An order's confirmation (generated, emailed, archived), invoice (generated, email failed) and a
-    receipt whose generation failed permanently."""
-    builder = ResultBuilder("order_documents", "test", Clock())
+def order_results(
+    order: str,
+    customer: str,
+    offset: int = 7,
+    *,
+    uri: str | None = None,
+    use_case: str = "order_documents",
+    email: str = "someone@example.com",
+) -> list[DocumentResult]:
+    """An order's confirmation (generated, emailed, archived), invoice (generated, email failed, the
+    address in Exstream's message) and a receipt whose generation failed permanently."""
+    builder = ResultBuilder(use_case, "test", Clock())
     ctx = RecordContext(SourceRecord("commerce.orders.v1", 0, offset, b"k", b"v"), 1, "bcx-order-documents")
-    uri = f"file:///var/docs/{order}.pdf"
+    uri = uri or f"file:///var/docs/{order}.pdf"
     output = OutputRef(
         uri=uri, mime_type="application/pdf", size_bytes=10, sha256=hashlib.sha256(b"x").hexdigest()
     )
@@ -95,7 +103,7 @@ def order_results(order: str, customer: str, offset: int = 7) -> list[DocumentRe
         ctx,
         generated,
         output,
-        {"email": "mailbox unavailable"},
+        {"email": f"mailbox unavailable: {email}"},
         1,
         T0,
         40,

@@ -76,6 +76,7 @@ def run(context: OrderContext, step: FakeStep, value: OrderSnapshotRecord | None
         step=step,
         lookups=FakeLookups(context.store),
         is_sent=kw.get("is_sent", lambda _key: False),
+        erased=kw.get("erased", lambda _store, _customer: False),
     )
     asyncio.run(processor.process(value or record(context), CTX))
 
@@ -138,6 +139,19 @@ class TestProcessor:
         sent = {"order_documents:abc123:order:250:order_confirmation:1"}
         run(hand_made(), step, is_sent=lambda key: key in sent)
         assert step.types() == ["order_invoice", "payment_receipt"]
+
+    def test_an_erased_customer_gets_no_document(self) -> None:
+        """Once the customer was erased (bcx erase, store/customer/deleted), their order produces nothing;
+        another customer's would."""
+        base = hand_made()
+        order = base.snapshot.order.model_copy(update={"customer_id": 42})
+        context = base.model_copy(update={"snapshot": base.snapshot.model_copy(update={"order": order})})
+        customer = "42"
+        step = FakeStep()
+        run(context, step, erased=lambda store, c: (store, c) == ("abc123", customer))
+        assert step.requests == []
+        run(context, step, erased=lambda _store, c: c == "someone-else")
+        assert step.requests
 
     def test_deleted_orders_are_skipped(self) -> None:
         """A deleted order's snapshot is acknowledged without documents."""
