@@ -7,15 +7,21 @@ in ``run_dir``. Authentication is ``trust`` on 127.0.0.1 only (Unix sockets are 
 developer and test database, never a production one (production names its DSN in settings).
 
 PostgreSQL refuses to run as root; when we are root (CI containers), the server runs as ``nobody`` and
-its data directory is handed to that user.
+its data directory is handed to that user. When ``nobody`` cannot reach ``run_dir`` (a parent such as
+pytest's base temp folder or ``/root`` is private), the data lives in ``<tmp>/bcx-postgres-<hash of
+run_dir>`` instead, so the same ``run_dir`` always finds the same cluster.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 import pwd
+import shutil
+import stat
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +30,14 @@ from bcx.local.errors import MissingToolError, StartupError
 
 DEFAULT_POSTGRES_PORT = 15432
 _UNPRIVILEGED = "nobody"
+
+
+def _reachable_by_others(path: Path) -> bool:
+    """True when every existing parent of ``path`` lets other users through (o+x)."""
+    for parent in path.resolve().parents:
+        if parent.exists() and not parent.stat().st_mode & stat.S_IXOTH:
+            return False
+    return True
 
 
 def find_postgres_bin() -> Path:
@@ -54,12 +68,20 @@ class PostgresNode:
     user: str = "bcx"
 
     @property
+    def home(self) -> Path:
+        """Where data and log live: ``run_dir``, unless the unprivileged server user could not reach it."""
+        if os.geteuid() != 0 or _reachable_by_others(self.run_dir):
+            return self.run_dir
+        digest = hashlib.sha256(str(self.run_dir.resolve()).encode()).hexdigest()[:12]
+        return Path(tempfile.gettempdir()) / f"bcx-postgres-{digest}"
+
+    @property
     def data_dir(self) -> Path:
-        return self.run_dir / "data"
+        return self.home / "data"
 
     @property
     def log_file(self) -> Path:
-        return self.run_dir / "postgres.log"
+        return self.home / "postgres.log"
 
     @property
     def dsn(self) -> str:
@@ -93,9 +115,11 @@ class PostgresNode:
 
     def _prepare(self) -> None:
         self.run_dir.mkdir(parents=True, exist_ok=True)
+        home = self.home
+        home.mkdir(mode=0o700, parents=True, exist_ok=True)
         if os.geteuid() == 0:
             entry = pwd.getpwnam(_UNPRIVILEGED)
-            for path in (self.run_dir, *(p for p in self.run_dir.rglob("*"))):
+            for path in (home, *(p for p in home.rglob("*"))):
                 os.chown(path, entry.pw_uid, entry.pw_gid)
         if not (self.data_dir / "PG_VERSION").is_file():
             self._run(
@@ -138,6 +162,12 @@ class PostgresNode:
             return False
         self._run("pg_ctl", "stop", "-D", str(self.data_dir), "-m", "fast", "-w", "-t", "60")
         return True
+
+    def remove_data(self) -> None:
+        """Delete the cluster (data and log) of a stopped server, e.g. before a fresh demo."""
+        if self.pid() is not None:
+            raise StartupError("PostgreSQL is running; stop it before removing its data")
+        shutil.rmtree(self.home, ignore_errors=True)
 
     def pid(self) -> int | None:
         """The postmaster's pid when the server in ``data_dir`` is running."""
