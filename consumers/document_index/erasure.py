@@ -18,6 +18,7 @@ The report says what was purged where. Raw events on Kafka topics are bounded by
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -179,7 +180,10 @@ async def erase(
     processes: tuple[ConsumerProcess, ...],
 ) -> ErasureReport:
     """Erase the customer everywhere bcx keeps them; ``processes`` maps use cases to their ledger topics."""
-    purged = collect(conn, store_hash, customer_id, requested_by=requested_by, now=now)
+    # the database calls block: off the event loop, so a consumer process keeps serving while it erases
+    purged = await asyncio.to_thread(
+        collect, conn, store_hash, customer_id, requested_by=requested_by, now=now
+    )
     report = ErasureReport(store_hash, pseudonym(store_hash, customer_id), requested_by)
     # stopping every future document matters most: the record goes out before the slower purges
     publish(
@@ -212,5 +216,5 @@ async def erase(
         return report  # the rows keep their output locations, so running again retries exactly those
     keys = [d[0] for d in purged.documents]
     report.index_documents = len(keys)
-    report.index_events = pseudonymise(conn, store_hash, customer_id, keys, now)
+    report.index_events = await asyncio.to_thread(pseudonymise, conn, store_hash, customer_id, keys, now)
     return report

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
+from bcx.contracts.erasure import TOPIC as ERASURES_TOPIC
 from bcx.exstream.settings import OutputStorageSettings
 from bcx.settings import KafkaSettings, MetricsSettings, ProcessSettings, RegistrySettings
 from consumers.runtime.settings import RuntimeSettings
@@ -23,6 +24,8 @@ class IndexSection(BaseModel):
     api_port: int = Field(default=9430, ge=1, le=65535)
     #: the bearer token `bcx index serve` requires; the API refuses to start without one
     api_token: SecretStr | None = None
+    #: where erasures are published (document flows read it)
+    erasures_topic: str = ERASURES_TOPIC
 
 
 class IndexSettings(ProcessSettings):

@@ -5,11 +5,13 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import psycopg
 from pydantic import SecretStr
 
+from bcx.exstream.settings import OutputStorageSettings
 from bcx.kafka.admin import TopicAdmin
 from bcx.kafka.topics import TopicSpec
 from bcx.settings import KafkaSettings, MetricsSettings, RegistrySettings
@@ -27,7 +29,12 @@ def dlq_topic(kafka: KafkaSettings) -> str:
 
 
 def index_settings(
-    kafka: KafkaSettings, registry: RegistrySettings, dsn: str, topics: list[str], **index: Any
+    kafka: KafkaSettings,
+    registry: RegistrySettings,
+    dsn: str,
+    topics: list[str],
+    storage_root: Path | None = None,
+    **index: Any,
 ) -> IndexSettings:
     group = f"bcx-document-index-{uuid.uuid4().hex[:8]}"
     create_group_topics(kafka, group, partitions=1)
@@ -39,6 +46,7 @@ def index_settings(
             group_id=group, topics=topics, commit_interval_s=0.2, retry_initial_delay_s=0.05
         ),
         index=IndexSection(dsn=SecretStr(dsn), **index),
+        output_storage=OutputStorageSettings(root=storage_root or Path("var/test-documents")),
     )
 
 

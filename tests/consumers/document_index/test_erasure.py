@@ -8,25 +8,30 @@ import asyncio
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import psycopg
 import pytest
-from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
+from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
 
-from bcx.contracts.codecs import ledger_entry_codec
+from bcx.contracts.codecs import codec_for, ledger_entry_codec
+from bcx.contracts.commerce_common import Trigger
+from bcx.contracts.commerce_customers import TOPIC as CUSTOMERS_TOPIC
+from bcx.contracts.commerce_customers import CustomerSnapshotRecord
 from bcx.contracts.ledger_entry import LedgerEntry, LedgerState
 from bcx.exstream.storage import FilesystemStorage
 from bcx.kafka.admin import TopicAdmin
 from bcx.kafka.topics import TopicSpec, group_topic
 from bcx.manifest import ConsumerProcess
-from bcx.settings import KafkaSettings
+from bcx.settings import KafkaSettings, RegistrySettings
 from consumers.document_index.erasure import ErasureReport, erase
 from consumers.document_index.erasure_kafka import ErasureProducer
 from consumers.document_index.writer import Coordinates, write_result
 from consumers.documents.erasures import ErasedCustomers
+from producers.enricher.mapping import Envelope, customer_record
+from tests.conftest import NewTopic
 from tests.consumers.document_index.factories import STORE, order_results
-from tests.consumers.document_index.support import dump
+from tests.consumers.document_index.support import RunningIndex, dump, index_settings
 from tests.consumers.support import create_group_topics
 
 pytestmark = pytest.mark.integration
@@ -144,6 +149,20 @@ class World:
         }
 
 
+def deleted_customer(store: str, customer: str) -> CustomerSnapshotRecord:
+    """What the enricher publishes for store/customer/deleted."""
+    event = Trigger(
+        event_id="evt-del",
+        scope="store/customer/deleted",
+        resource_type="customer",
+        resource_id=customer,
+        created_at=NOW,
+        data_json="{}",
+    )
+    env = Envelope(store, "customer", customer, NOW, event, "test")
+    return cast(CustomerSnapshotRecord, customer_record(env, None))
+
+
 @pytest.fixture
 def world(kafka_settings: KafkaSettings, registry: Any, index_dsn: str, tmp_path: Path) -> World:
     return World(kafka_settings, registry, index_dsn, tmp_path / "documents")
@@ -198,3 +217,40 @@ class TestErasure:
         finally:
             erased.close()
         assert "ledgers" in "\n".join(first.lines())
+
+
+class TestCustomerDeletedWebhook:
+    def test_the_index_consumer_erases_a_deleted_customer(
+        self,
+        world: World,
+        registry_settings: RegistrySettings,
+        new_topic: NewTopic,
+    ) -> None:
+        """A deleted customer snapshot (store/customer/deleted) on the customers topic makes the running
+        document-index consumer erase that customer exactly as `bcx erase` does; live customers are kept."""
+        customers = new_topic("commerce.customers")
+        codec = codec_for(CustomerSnapshotRecord, CUSTOMERS_TOPIC, world.registry)
+        producer = Producer(world.kafka.client_config())
+        for record in (deleted_customer(STORE, "42"),):
+            producer.produce(customers, codec.encode(record), key=record.key.encode())
+        assert producer.flush(30) == 0
+        settings = index_settings(
+            world.kafka,
+            registry_settings,
+            world.dsn,
+            [customers],
+            storage_root=world.storage.root,
+            erasures_topic=world.erasures_topic,
+        )
+        running = RunningIndex(settings)
+        try:
+            running.wait_committed(world.kafka, customers, 1)
+        finally:
+            assert running.stop() == 0
+        assert EMAIL not in world.index_text()
+        assert NAME not in world.stored_text()
+        assert OTHER_NAME in world.stored_text()
+        with psycopg.connect(world.dsn) as conn:
+            assert conn.execute("SELECT requested_by FROM erasures").fetchall() == [
+                ("store/customer/deleted",)
+            ]
