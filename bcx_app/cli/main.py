@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "hooks": ("bcx_app.cli.hooks_cmd",),
     "index": ("bcx_app.cli.index_cmd",),
     "local": ("bcx_app.cli.local_cmd",),
+    "preview": ("bcx_app.cli.preview_cmd",),
     "reconcile": ("bcx_app.cli.reconcile_cmd",),
     "routing": ("bcx_app.cli.routing_cmd",),
     "schemas": ("bcx_app.cli.schemas_cmd",),
