@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "local": ("bcx_app.cli.local_cmd",),
     "preview": ("bcx_app.cli.preview_cmd",),
     "reconcile": ("bcx_app.cli.reconcile_cmd",),
+    "reissue": ("bcx_app.cli.reissue_cmd",),
     "routing": ("bcx_app.cli.routing_cmd",),
     "schemas": ("bcx_app.cli.schemas_cmd",),
     "sim": ("bcx_app.cli.sim_bigcommerce_cmd", "bcx_app.cli.sim_exstream_cmd"),

@@ -11,6 +11,7 @@ then the first retryable failure (else the first permanent one) is raised.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Protocol
 
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
@@ -18,6 +19,7 @@ from bcx.contracts.document_result import Recipient
 from bcx.logging import get_logger
 from consumers.documents.due import attempt_all
 from consumers.documents.explain import explain
+from consumers.documents.reissue import Reissue
 from consumers.order_documents.context import OrderContext
 from consumers.order_documents.decide import decisions, due_documents
 from consumers.order_documents.driver_data import DocumentRequest as DriverRequest
@@ -68,11 +70,22 @@ class OrderDocumentsProcessor:
         store = await self._lookups.store(value.store_hash)
         customer = await self._lookups.customer(value.store_hash, snapshot.order.customer_id)
         context = OrderContext(snapshot=snapshot, store=store, customer=customer)
-        decided = decisions(self._rules, context, trigger(value), is_sent=self._is_sent)
+        reissue = Reissue.of(ctx.record)
+        # a re-issue decides as if nothing was sent, then keeps the named documents under new keys
+        is_sent = self._is_sent if reissue is None else (lambda _key: False)
+        decided = decisions(self._rules, context, trigger(value), is_sent=is_sent)
         due = due_documents(decided)
+        chosen = reissue.select(due) if reissue is not None else {}
+        if reissue is not None:
+            due = [new for new, _original in chosen.values()]
 
         async def run(document: DocumentDecision) -> DocumentOutcome:
-            return await self._step.run(self._request(value, context, document, decided), ctx)
+            request = self._request(value, context, document, decided)
+            if reissue is not None and request.explanation is not None:
+                original = chosen[document.idempotency_key or ""][1]
+                why = explain(decided, original)
+                request = replace(request, explanation=reissue.explain(why, original.idempotency_key or ""))
+            return await self._step.run(request, ctx)
 
         attempts = await attempt_all(due, run)
         log.info(

@@ -11,6 +11,7 @@ import pytest
 from bcx.bigcommerce.models import CustomerSnapshot, OrderSnapshot, StoreInformation
 from bcx.contracts.commerce_common import Trigger
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
+from consumers.documents.reissue import Reissue, reissue_key
 from consumers.order_documents.context import OrderContext
 from consumers.order_documents.processor import OrderDocumentsProcessor
 from consumers.order_documents.snapshot import order_snapshot, trigger
@@ -71,6 +72,7 @@ class FakeLookups:
 
 
 def run(context: OrderContext, step: FakeStep, value: OrderSnapshotRecord | None = None, **kw: Any) -> None:
+    ctx = kw.get("ctx", CTX)
     processor = OrderDocumentsProcessor(
         rules=load_rules(None),
         step=step,
@@ -78,7 +80,7 @@ def run(context: OrderContext, step: FakeStep, value: OrderSnapshotRecord | None
         is_sent=kw.get("is_sent", lambda _key: False),
         erased=kw.get("erased", lambda _store, _customer: False),
     )
-    asyncio.run(processor.process(value or record(context), CTX))
+    asyncio.run(processor.process(value or record(context), ctx))
 
 
 class TestProcessor:
@@ -152,6 +154,24 @@ class TestProcessor:
         assert step.requests == []
         run(context, step, erased=lambda _store, c: c == "someone-else")
         assert step.requests
+
+    def test_a_reissue_request_produces_the_named_documents_under_new_keys(self) -> None:
+        """A snapshot carrying a re-issue request yields only the named documents, even though the ledger
+        knows them, under keys that name the re-issue, explained with who and why."""
+        invoice = "order_documents:abc123:order:250:order_invoice:1"
+        request = Reissue(frozenset({invoice}), "template fix", "alice")
+        ctx = RecordContext(
+            SourceRecord("commerce.orders.v1", 0, 8, b"k", b"v", tuple(request.headers())),
+            1,
+            "bcx-order-documents",
+        )
+        step = FakeStep()
+        run(hand_made(), step, ctx=ctx, is_sent=lambda _key: True)
+        assert [r.decision.idempotency_key for r in step.requests] == [reissue_key(invoice, "template fix")]
+        why = step.requests[0].explanation
+        assert why is not None
+        assert why.reissue_of == invoice
+        assert why.reason.startswith("re-issue by alice: template fix. rule ")
 
     def test_deleted_orders_are_skipped(self) -> None:
         """A deleted order's snapshot is acknowledged without documents."""
