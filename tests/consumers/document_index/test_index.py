@@ -3,6 +3,8 @@ an order through every outcome."""
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -10,10 +12,12 @@ import pytest
 
 from bcx.contracts.codecs import document_result_codec
 from bcx.settings import KafkaSettings, RegistrySettings
+from bcx_app.cli.main import main
 from consumers.document_index.queries import Selector, trace
+from consumers.document_index.retention import prune
 from tests.conftest import NewTopic
 from tests.consumers.document_index.factories import STORE, order_results, publish, publish_dead_letter
-from tests.consumers.document_index.support import RunningIndex, dlq_topic, dump, index_settings
+from tests.consumers.document_index.support import RunningIndex, counts, dlq_topic, dump, index_settings
 
 pytestmark = pytest.mark.integration
 
@@ -96,3 +100,38 @@ class TestTrace:
         keys = [d.idempotency_key for d in first.documents + second.documents]
         assert len(keys) == len(set(keys)) == 3
         assert second.next_cursor is None
+
+
+class TestTraceCommand:
+    def test_prints_the_timeline_and_json(
+        self,
+        indexed: tuple[str, list[str], int],
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """`bcx trace --order` prints each step with its reason; `--json` the API's trace; an unknown order
+        exits 1."""
+        dsn, _topics, _events = indexed
+        monkeypatch.setenv("BCX_INDEX__DSN", dsn)
+        assert main(["trace", "--order", "250", "--store", STORE]) == 0
+        text = capsys.readouterr().out
+        assert "decision" in text
+        assert "order_confirmation_rule" in text
+        assert "mailbox unavailable" in text
+        assert main(["trace", "--order", "250", "--json"]) == 0
+        assert len(json.loads(capsys.readouterr().out)["documents"]) == 3
+        assert main(["trace", "--order", "999"]) == 1
+
+
+class TestRetention:
+    def test_prune_drops_only_what_is_older_than_the_retention(
+        self, indexed: tuple[str, list[str], int]
+    ) -> None:
+        """Documents (with their events) and dead letters older than the retention go; younger ones stay."""
+        dsn, _topics, _events = indexed
+        with psycopg.connect(dsn) as conn:
+            kept = prune(conn, now=datetime(2026, 3, 4, tzinfo=UTC), retention_days=30)
+            assert (kept.documents, kept.dead_letters) == (0, 0)
+            gone = prune(conn, now=datetime(2027, 3, 4, tzinfo=UTC), retention_days=30)
+            assert (gone.documents, gone.dead_letters) == (3, 1)
+            assert counts(conn) == (0, 0)
