@@ -34,5 +34,6 @@ class TestExplanationField:
         codec = codec_for(DocumentResult, TOPIC, mock_registry)
         decoded = codec.decode(codec.encode(result))
         assert decoded.explanation == result.explanation
-        assert decoded.explanation is not None and decoded.explanation.rules_digest == "d1g3st"
+        assert decoded.explanation is not None
+        assert decoded.explanation.rules_digest == "d1g3st"
         assert decoded.occurred_at > datetime(2026, 1, 1, tzinfo=UTC)
