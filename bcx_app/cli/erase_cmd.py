@@ -41,7 +41,9 @@ def _erase(args: argparse.Namespace) -> int:
     settings = load_settings(IndexSettings)
     registry = registry_client(settings.registry)
     storage = build_storage(settings.output_storage)
-    kafka = ErasureProducer(settings.kafka.client_config(), registry)
+    kafka = ErasureProducer(
+        settings.kafka.client_config(), registry, erasures_topic=settings.index.erasures_topic
+    )
     try:
         with connect(settings.index.dsn.get_secret_value()) as conn:
             report = asyncio.run(

@@ -89,3 +89,15 @@ class TestOpenApi:
             body = client.get(path, params=params, headers=auth()).json()
             validator = OAS31Validator({"$ref": f"#/components/schemas/{name}", "components": components})
             validator.validate(body)
+
+
+class TestServe:
+    def test_refuses_to_run_without_a_token(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`bcx index serve` without BCX_INDEX__API_TOKEN exits 2 naming the variable (never serving open)."""
+        from bcx_app.cli.main import main
+
+        monkeypatch.delenv("BCX_INDEX__API_TOKEN", raising=False)
+        assert main(["index", "serve"]) == 2
+        assert "BCX_INDEX__API_TOKEN" in capsys.readouterr().err

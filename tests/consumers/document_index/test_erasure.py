@@ -24,6 +24,7 @@ from bcx.kafka.admin import TopicAdmin
 from bcx.kafka.topics import TopicSpec, group_topic
 from bcx.manifest import ConsumerProcess
 from bcx.settings import KafkaSettings, RegistrySettings
+from bcx_app.cli.main import main
 from consumers.document_index.erasure import ErasureReport, erase
 from consumers.document_index.erasure_kafka import ErasureProducer
 from consumers.document_index.writer import Coordinates, write_result
@@ -254,3 +255,30 @@ class TestCustomerDeletedWebhook:
             assert conn.execute("SELECT requested_by FROM erasures").fetchall() == [
                 ("store/customer/deleted",)
             ]
+
+
+class TestEraseCommand:
+    def test_bcx_erase_reports_what_was_purged_where(
+        self,
+        world: World,
+        registry_settings: RegistrySettings,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """`bcx erase` purges through the configured index, Kafka and storage and prints a report naming the
+        index, the ledger topic, the storage and the erasure record; exit 0."""
+        for name, value in {
+            "BCX_INDEX__DSN": world.dsn,
+            "BCX_INDEX__ERASURES_TOPIC": world.erasures_topic,
+            "BCX_KAFKA__BOOTSTRAP_SERVERS": world.kafka.bootstrap_servers,
+            "BCX_REGISTRY__URL": registry_settings.url,
+            "BCX_OUTPUT_STORAGE__ROOT": str(world.storage.root),
+        }.items():
+            monkeypatch.setenv(name, value)
+        assert main(["erase", "--customer", "42", "--store", STORE, "--requested-by", "dpo"]) == 0
+        report = capsys.readouterr().out
+        assert "3 documents" in report
+        assert f"{world.ledger_topic}: 3" in report
+        assert "1 outputs deleted" in report
+        assert "customers.erasures.v1" in report
+        assert NAME not in world.stored_text()
