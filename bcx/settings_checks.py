@@ -42,6 +42,7 @@ KNOWN_SECTIONS = frozenset(
         "exstream",
         "horizon_margin_s",
         "hooks",
+        "index",
         "input_topic",
         "kafka",
         "ledger_max_events",

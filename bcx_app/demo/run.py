@@ -24,14 +24,17 @@ from bcx.kafka.topics import expand, load_catalogue
 from bcx.local.fetch import fetch_all
 from bcx.local.kafka_node import KafkaNode, free_port
 from bcx.local.paths import LocalPaths
+from bcx.local.postgres_node import PostgresNode
 from bcx.local.registry_node import RegistryNode
 from bcx.settings import KafkaSettings, RegistrySettings
 from bcx_app.cli.processes import deployed
 from bcx_app.demo.plan import DemoPlan, Ports, build_plan
 from bcx_app.demo.processes import Supervisor
 from bcx_app.demo.tally import render_summary
+from bcx_app.demo.trace import print_one_trace
 from bcx_app.demo.traffic import TrafficReport, send_traffic
 from bcx_app.demo.watch import ResultsWatcher, group_lag
+from consumers.document_index.process import INDEX
 from consumers.registry import FLOWS
 from producers.enricher.process import ENRICHER
 
@@ -92,6 +95,7 @@ def _wait_for_results(
         tally, last = watcher.snapshot()
         enrich_lag = group_lag(kafka, ENRICHER.group, WEBHOOKS_TOPIC)
         docs_lag = sum(group_lag(kafka, f.group, t) for f in FLOWS for t in f.input_topics)
+        index_lag = sum(group_lag(kafka, INDEX.group, t) for t in INDEX.input_topics)
         sent = traffic.report.sent if traffic.report else "…"
         delivered, failed = tally.count(DocumentStatus.DELIVERED), tally.count(DocumentStatus.FAILED)
         line = (
@@ -103,7 +107,7 @@ def _wait_for_results(
             say(f"\r{line}   ")
         elif int(time.monotonic() - started) % 5 == 0:
             say(f"{line}\n")
-        done = traffic.report is not None and enrich_lag == 0 and docs_lag == 0
+        done = traffic.report is not None and enrich_lag == 0 and docs_lag == 0 and index_lag == 0
         if done and tally.total and time.monotonic() - last > QUIET_S:
             say("\n")
             return True
@@ -120,15 +124,19 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
     fetch_all(paths)
     kafka_node = KafkaNode(paths, workdir / "kafka", port=free_port(), controller_port=free_port())
     registry_node = RegistryNode(paths, workdir / "registry", port=free_port(), management_port=free_port())
+    postgres_node = PostgresNode(workdir / "postgres", port=free_port())
+    postgres_node.remove_data()  # a fresh index, like the fresh workdir
     supervisor = Supervisor(workdir / "logs")
     watcher: ResultsWatcher | None = None
     try:
         kafka_node.start()
         registry_node.start()
+        postgres_node.start()
         kafka = KafkaSettings(bootstrap_servers=kafka_node.bootstrap_servers, client_id="bcx-demo")
         registry = RegistrySettings(url=registry_node.url)
         say(
-            f"  Apache Kafka {kafka_node.version()} at {kafka.bootstrap_servers}, {registry_node.version()}\n"
+            f"  Apache Kafka {kafka_node.version()} at {kafka.bootstrap_servers}, {registry_node.version()}, "
+            f"{postgres_node.version()} at {postgres_node.dsn}\n"
         )
         _prepare(kafka, registry)
         consumers = deployed()
@@ -143,6 +151,7 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
             consumers=consumers,
             rate_limit=options.rate_limit,
             rate_window_ms=options.rate_window_ms,
+            index_dsn=postgres_node.dsn,
         )
         for spec in plan.processes:
             supervisor.start(spec)
@@ -172,6 +181,7 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
             "logs": str(plan.logs_dir),
         }
         say(render_summary(tally, elapsed_s=time.monotonic() - begun, where=where) + "\n")
+        print_one_trace(postgres_node.dsn, say)
         if not finished:
             say(f"bcx demo: gave up waiting after {options.timeout_s:.0f} s; see the logs above\n")
         if options.keep_running:
@@ -191,6 +201,7 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
         if watcher is not None:
             watcher.close()
         codes = supervisor.stop_all()
+        postgres_node.stop()
         registry_node.stop()
         kafka_node.stop()
         unclean = {name: code for name, code in codes.items() if code not in (0, -15)}

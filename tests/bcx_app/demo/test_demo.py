@@ -66,18 +66,27 @@ class TestPlan:
         """Every process gets the broker and registry; the bridge knows the store; the consumer, Exstream."""
         plan = build_plan(
             workdir=tmp_path,
-            ports=Ports(1, 2, 3, {"enricher": 4, "order-documents": 5}),
+            ports=Ports(1, 2, 3, {"enricher": 4, "order-documents": 5, "document-index": 6}),
             bootstrap_servers="127.0.0.1:9",
             registry_url="http://r",
             orders=10,
             seed=1,
             consumers=deployed(),
+            index_dsn="postgresql://bcx@127.0.0.1:7/bcx",
         )
         names = [p.name for p in plan.processes]
-        assert names == ["bigcommerce-sim", "exstream-sim", "bridge", "enricher", "order-documents"]
+        assert names == [
+            "bigcommerce-sim",
+            "exstream-sim",
+            "bridge",
+            "enricher",
+            "order-documents",
+            "document-index",
+        ]
         for spec in plan.processes:
             assert spec.env["BCX_KAFKA__BOOTSTRAP_SERVERS"] == "127.0.0.1:9"
-        consumer = plan.processes[-1].env
+        assert plan.processes[-1].env["BCX_INDEX__DSN"] == "postgresql://bcx@127.0.0.1:7/bcx"
+        consumer = plan.processes[-2].env
         assert consumer["BCX_EXSTREAM__BASE_URL"] == "http://127.0.0.1:2"
         assert "demostore" in plan.processes[2].env["BCX_BRIDGE__STORES"]
 
@@ -86,11 +95,14 @@ class TestPlan:
 @pytest.mark.slow
 class TestDemoCommand:
     def test_small_demo_runs_clean(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        """`bcx demo` on 30 orders delivers documents, generates none twice and shuts down cleanly."""
+        """`bcx demo` on 30 orders delivers documents, generates none twice, ends with the trace of one order
+        from the document index (decision with its rule, generated, delivered) and shuts down cleanly."""
         code = main(["demo", "--orders", "30", "--workdir", str(tmp_path / "demo"), "--timeout", "300"])
         out = capsys.readouterr().out
         assert code == 0, out
         assert "duplicate documents: 0" in out
         assert "order_confirmation" in out
         assert "stopped everything cleanly" in out
+        trace = out.split("$ bcx trace --order ", 1)[1]
+        assert all(kind in trace for kind in ("decision", "generated", "delivered")), trace
         assert list((tmp_path / "demo" / "documents").rglob("*.pdf"))
