@@ -29,6 +29,8 @@ class ExstreamSettings(_Section):
 
     base_url: str = "http://127.0.0.1:8300"
     orchestration_path: str = "/orchestration"
+    # the design-asset service (DAS): approval states of communications
+    design_path: str = "/design"
     token_url: str = "http://127.0.0.1:8300/otdsws/oauth2/token"  # noqa: S105 (a URL, not a secret)
     token_request_format: Literal["form", "json"] = "form"  # noqa: S105 (a format name)
     client_id: str = "bcx"
@@ -71,6 +73,9 @@ class ExstreamSettings(_Section):
 
     def orchestration_url(self, path: str) -> str:
         return self.base_url.rstrip("/") + self.orchestration_path.rstrip("/") + path
+
+    def design_url(self, path: str) -> str:
+        return self.base_url.rstrip("/") + self.design_path.rstrip("/") + path
 
 
 class S3StorageSettings(_Section):
