@@ -24,8 +24,15 @@ class PublicationAction(StrEnum):
     REFUSED = "REFUSED"
 
 
-#: actions after which the target serves the publication's version and hash
-WRITTEN = frozenset({PublicationAction.PUBLISHED, PublicationAction.ROLLED_BACK, PublicationAction.RESTORED})
+#: actions after which the target serves the publication's version and hash (UNCHANGED: it already did)
+SERVING = frozenset(
+    {
+        PublicationAction.PUBLISHED,
+        PublicationAction.UNCHANGED,
+        PublicationAction.ROLLED_BACK,
+        PublicationAction.RESTORED,
+    }
+)
 
 
 class TargetKind(StrEnum):
