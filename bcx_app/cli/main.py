@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "flows": ("bcx_app.cli.flows_cmd",),
     "hooks": ("bcx_app.cli.hooks_cmd",),
     "local": ("bcx_app.cli.local_cmd",),
+    "policies": ("bcx_app.cli.policies_cmd",),
     "reconcile": ("bcx_app.cli.reconcile_cmd",),
     "routing": ("bcx_app.cli.routing_cmd",),
     "schemas": ("bcx_app.cli.schemas_cmd",),

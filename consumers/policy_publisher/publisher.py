@@ -103,7 +103,7 @@ class Publisher:
 
     async def _apply_one(self, doc: PolicyDocument, ref: TargetRef, mode: Mode) -> PolicyPublication:
         obs = await self.observe(ref)
-        desired_hash = self._desired_hash(doc, ref)
+        desired_hash = self.desired_hash(doc, ref)
         page_id = obs.page.id if obs.page is not None else None
         if obs.served_hash == desired_hash:
             return await self._record(doc, ref, PublicationAction.UNCHANGED, desired_hash, obs, page_id)
@@ -125,7 +125,7 @@ class Publisher:
             await self._client.update_channel_checkout_settings(ref.store_hash, ref.channel, changes)
         return await self._record(doc, ref, _WRITE_ACTION[mode], desired_hash, obs, page_id)
 
-    def _desired_hash(self, doc: PolicyDocument, ref: TargetRef) -> str:
+    def desired_hash(self, doc: PolicyDocument, ref: TargetRef) -> str:
         if ref.kind is TargetKind.PAGE:
             return doc.content_hash
         return checkout_served_hash(ref, desired_checkout(ref, doc))

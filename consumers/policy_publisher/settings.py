@@ -8,7 +8,9 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from bcx.bigcommerce.settings import BigCommerceSettings
-from bcx.settings import ProcessSettings
+from bcx.contracts import policy_document, policy_publication
+from bcx.exstream.settings import ExstreamSettings
+from bcx.settings import KafkaSettings, ProcessSettings, RegistrySettings
 
 
 class PolicyPublisherConfig(BaseModel):
@@ -18,6 +20,9 @@ class PolicyPublisherConfig(BaseModel):
 
     catalogue_path: Path | None = Field(default=None, description="policy catalogue; None = the packaged one")
     history_timeout_s: float = Field(default=30.0, gt=0, description="reading the policy topics to their end")
+    # the topics' names (their schemas do not change with them): tests and staging use their own
+    documents_topic: str = policy_document.TOPIC
+    publications_topic: str = policy_publication.TOPIC
 
 
 class PolicyPublisherSettings(ProcessSettings):
@@ -25,3 +30,11 @@ class PolicyPublisherSettings(ProcessSettings):
 
     bigcommerce: BigCommerceSettings = BigCommerceSettings()
     policy_publisher: PolicyPublisherConfig = PolicyPublisherConfig()
+
+
+class PoliciesCommandSettings(PolicyPublisherSettings):
+    """``bcx policies``: also renders through Exstream and reads/writes the policy topics."""
+
+    kafka: KafkaSettings = KafkaSettings()
+    registry: RegistrySettings = RegistrySettings()
+    exstream: ExstreamSettings = ExstreamSettings()
