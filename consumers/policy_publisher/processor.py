@@ -75,29 +75,26 @@ class PolicyPublisherProcessor:
     ) -> None:
         self._catalogue = catalogue
         self._client_factory = client_factory
-        self._client: BigCommerceClient | None = None
         self._history = history
         self._catch_up = catch_up
         self._emit = emit
         self._actor = actor
         self._lock = asyncio.Lock()
 
-    def _publisher(self) -> Publisher:
-        if self._client is None:
-            self._client = self._client_factory()
-        return Publisher(self._client, self._history, self._emit, actor=self._actor)
-
     async def process(self, value: PolicyDocument | WebhookEvent, ctx: RecordContext) -> None:
         if isinstance(value, WebhookEvent) and SCOPE.match(value.scope) is None:
             return  # every other webhook: nothing to check, and no history read for it
         async with self._lock:
             apply_history(self._history, await asyncio.to_thread(self._catch_up))
-            if isinstance(value, PolicyDocument):
-                await self._publish(value)
-            else:
-                await self._check(value)
+            # a client per record: policy records are rare, and the runtime has no close hook for use cases
+            async with self._client_factory() as client:
+                publisher = Publisher(client, self._history, self._emit, actor=self._actor)
+                if isinstance(value, PolicyDocument):
+                    await self._publish(publisher, value)
+                else:
+                    await self._check(publisher, value)
 
-    async def _publish(self, doc: PolicyDocument) -> None:
+    async def _publish(self, publisher: Publisher, doc: PolicyDocument) -> None:
         policy = next((p for p in self._catalogue.policies if p.id == doc.policy), None)
         if policy is None:
             raise PermanentError(
@@ -106,7 +103,7 @@ class PolicyPublisherProcessor:
                 stage="publish",
             )
         self._history.add_document(doc)
-        publications = await self._publisher().apply(doc, targets_of(policy, doc.store_hash))
+        publications = await publisher.apply(doc, targets_of(policy, doc.store_hash))
         for publication in publications:
             target = publication.target
             log.info(
@@ -118,12 +115,8 @@ class PolicyPublisherProcessor:
                 url=target.url if target else None,
             )
 
-    async def _check(self, event: WebhookEvent) -> None:
+    async def _check(self, publisher: Publisher, event: WebhookEvent) -> None:
         for ref in touched(self._catalogue, self._history, event):
-            _, drift = await self._publisher().check(ref)
+            _, drift = await publisher.check(ref)
             if drift is not None:
                 log.warning("policy.drift", policy=ref.policy.id, target=ref.describe())
-
-    async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
