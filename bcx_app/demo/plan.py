@@ -168,6 +168,8 @@ def build_plan(
     for process in consumers:
         port = ports.health[process.name]
         extra = documents if isinstance(process, Flow) else {}
+        if process.name == "policy-publisher":  # the demo store's catalogue (bcx_app.demo.policies)
+            extra = {**extra, "BCX_POLICY_PUBLISHER__CATALOGUE_PATH": str(workdir / "policies.yaml")}
         processes.append(
             ProcessSpec(
                 process.name,

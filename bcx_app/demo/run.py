@@ -1,5 +1,6 @@
 """The demo, start to finish: its own Kafka and registry, both simulators, the bridge, the enricher and the
-order-documents consumer as separate processes; real webhooks in; a summary of the results out."""
+flows' consumers as separate processes; real webhooks in; a summary of the results out; then the store's
+policies published into BigCommerce and listed with where they are."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from bcx.local.registry_node import RegistryNode
 from bcx.settings import KafkaSettings, RegistrySettings
 from bcx_app.cli.processes import deployed
 from bcx_app.demo.plan import DemoPlan, Ports, build_plan
+from bcx_app.demo.policies import POLICY_CATALOGUE, publish_policies, write_demo_catalogue
 from bcx_app.demo.processes import Supervisor
 from bcx_app.demo.tally import render_summary
 from bcx_app.demo.traffic import TrafficReport, send_traffic
@@ -144,6 +146,8 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
             rate_limit=options.rate_limit,
             rate_window_ms=options.rate_window_ms,
         )
+        workdir.mkdir(parents=True, exist_ok=True)
+        write_demo_catalogue(workdir / POLICY_CATALOGUE)
         for spec in plan.processes:
             supervisor.start(spec)
             say(f"  started {spec.name:16} ({spec.ready_url.rsplit('/', 1)[0]})\n")
@@ -174,6 +178,7 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
         say(render_summary(tally, elapsed_s=time.monotonic() - begun, where=where) + "\n")
         if not finished:
             say(f"bcx demo: gave up waiting after {options.timeout_s:.0f} s; see the logs above\n")
+        policies_ok = publish_policies(plan, kafka, registry, say, timeout_s=120.0)
         if options.keep_running:
             say(
                 f"\nkeeping everything running (Ctrl-C stops it): bridge {plan.bridge_url}, "
@@ -185,7 +190,12 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
                     time.sleep(1)
             except KeyboardInterrupt:
                 pass
-        ok = finished and tally.duplicate_documents == 0 and tally.count(DocumentStatus.DELIVERED) > 0
+        ok = (
+            finished
+            and policies_ok
+            and tally.duplicate_documents == 0
+            and tally.count(DocumentStatus.DELIVERED) > 0
+        )
         return 0 if ok else 1
     finally:
         if watcher is not None:

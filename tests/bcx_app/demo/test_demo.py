@@ -66,7 +66,7 @@ class TestPlan:
         """Every process gets the broker and registry; the bridge knows the store; the consumer, Exstream."""
         plan = build_plan(
             workdir=tmp_path,
-            ports=Ports(1, 2, 3, {"enricher": 4, "order-documents": 5}),
+            ports=Ports(1, 2, 3, {"enricher": 4, "order-documents": 5, "policy-publisher": 6}),
             bootstrap_servers="127.0.0.1:9",
             registry_url="http://r",
             orders=10,
@@ -74,11 +74,20 @@ class TestPlan:
             consumers=deployed(),
         )
         names = [p.name for p in plan.processes]
-        assert names == ["bigcommerce-sim", "exstream-sim", "bridge", "enricher", "order-documents"]
+        assert names == [
+            "bigcommerce-sim",
+            "exstream-sim",
+            "bridge",
+            "enricher",
+            "order-documents",
+            "policy-publisher",
+        ]
         for spec in plan.processes:
             assert spec.env["BCX_KAFKA__BOOTSTRAP_SERVERS"] == "127.0.0.1:9"
-        consumer = plan.processes[-1].env
+        consumer = plan.processes[-2].env
         assert consumer["BCX_EXSTREAM__BASE_URL"] == "http://127.0.0.1:2"
+        publisher = plan.processes[-1].env
+        assert publisher["BCX_POLICY_PUBLISHER__CATALOGUE_PATH"] == str(tmp_path / "policies.yaml")
         assert "demostore" in plan.processes[2].env["BCX_BRIDGE__STORES"]
 
 
@@ -94,3 +103,5 @@ class TestDemoCommand:
         assert "order_confirmation" in out
         assert "stopped everything cleanly" in out
         assert list((tmp_path / "demo" / "documents").rglob("*.pdf"))
+        assert "terms-us     v1 en-US  page /terms-and-conditions/ on channel 1" in out
+        assert "NOT PUBLISHED" not in out
