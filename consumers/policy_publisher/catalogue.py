@@ -135,8 +135,10 @@ def parse_catalogue(text: str, source: str = "<catalogue>") -> Catalogue:
         catalogue = Catalogue.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
-            line, column, where = locate(root, tuple(error["loc"]))
-            issues.append(RuleIssue(source, line, column, where, error["msg"]))
+            loc = tuple(error["loc"])
+            line, column, where = locate(root, loc)
+            message = f"{loc[-1]}: {error['msg']}" if error["type"] == "missing" and loc else error["msg"]
+            issues.append(RuleIssue(source, line, column, where, message))
         raise CatalogueError(source, issues) from exc
     for loc, message in reference_problems(catalogue):
         line, column, where = locate(root, loc)
