@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 from pydantic import SecretStr
@@ -54,14 +55,20 @@ class Sims:
 
     def writes(self) -> int:
         """Page and checkout-settings writes the store received (the simulator's request counters)."""
-        stats = httpx.get(f"{self.bigcommerce.base_url}/_sim/stats").json()
-        routes = stats["stores"].get(STORE, {}).get("by_route", {})
+        routes = self.stats().get("by_route", {})
         return sum(
             count
             for route, count in routes.items()
             if route.split(" ")[0] in ("POST", "PUT", "DELETE")
             and ("/content/pages" in route or "/checkouts/settings" in route)
         )
+
+    def stats(self) -> dict[str, Any]:
+        """The store's request counters (``requests``, ``rate_limited``, ``by_route``)."""
+        stats: dict[str, Any] = (
+            httpx.get(f"{self.bigcommerce.base_url}/_sim/stats").json()["stores"].get(STORE, {})
+        )
+        return stats
 
     def set_state(self, communication_id: str, state: str) -> None:
         headers = {"Authorization": f"Bearer {self._token()}"}
@@ -81,8 +88,8 @@ class Sims:
 
 
 @contextmanager
-def simulators(tmp_path: Path) -> Iterator[Sims]:
-    bigcommerce = start_simulator(BcConfig(orders=5, customers=5, companies=1))
+def simulators(tmp_path: Path, config: BcConfig | None = None) -> Iterator[Sims]:
+    bigcommerce = start_simulator(config or BcConfig(orders=5, customers=5, companies=1))
     try:
         with running_simulator(ExConfig(port=0, outbox=tmp_path / "outbox")) as exstream:
             yield Sims(bigcommerce, exstream)

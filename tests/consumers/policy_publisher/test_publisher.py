@@ -15,6 +15,8 @@ from consumers.policy_publisher.history import History
 from consumers.policy_publisher.publisher import Publisher
 from consumers.policy_publisher.render import Refusal, Renderer
 from consumers.policy_publisher.targets import TargetRef, targets_of
+from simulators.bigcommerce.config import RateLimitConfig
+from simulators.bigcommerce.config import SimulatorConfig as BcConfig
 from tests.consumers.policy_publisher.support import STORE, Collector, Sims, simulators
 
 TERMS_COMM = "5f0c2d0e-7a43-4c55-9b1e-2a6f3f5d7c01"
@@ -130,6 +132,20 @@ class TestVersions:
         assert await harness.publish(second) == ["SUPERSEDED", "UNCHANGED"]
         assert sims.writes() == writes
         assert harness.history.rollback_source(page_ref.key) is None
+
+
+class TestRateLimits:
+    async def test_publishing_within_a_tiny_rate_budget_still_completes(self, tmp_path: Path) -> None:
+        """With two requests per window, every write still lands: the client waits and never fails."""
+        tight = BcConfig(
+            orders=5, customers=5, companies=1, rate_limit=RateLimitConfig(quota=2, window_ms=300)
+        )
+        with simulators(tmp_path, tight) as sims:
+            harness = Harness(sims)
+            doc = await harness.document("terms-us")
+            assert await harness.publish(doc) == ["PUBLISHED", "PUBLISHED"]
+            assert await harness.page_body("/terms-and-conditions/") == doc.html
+            assert sims.stats()["requests"] >= 4
 
 
 class TestGovernance:
