@@ -3,8 +3,8 @@
 Per target (:mod:`consumers.policy_publisher.targets`), in this order:
 
 1. BigCommerce already serves the document's text (same served hash) → ``UNCHANGED``, no write;
-2. a normal publication of a document that is not newer than what the target served since (a replay, or a
-   version older than a rollback's starting point) → ``SUPERSEDED``, no write;
+2. a normal publication of text the target served before and has replaced since (a replay, or a
+   re-rendering of a version a rollback retired), or of a version older than one served → ``SUPERSEDED``;
 3. BigCommerce serves other text than bcx's last publication (edited by hand) → ``REFUSED`` with the
    observed hash: a hand edit is restored only when asked (``bcx policies status --restore``);
 4. otherwise write: create or update the page (found by the last publication's page id, else by URL), or
@@ -107,7 +107,7 @@ class Publisher:
         page_id = obs.page.id if obs.page is not None else None
         if obs.served_hash == desired_hash:
             return await self._record(doc, ref, PublicationAction.UNCHANGED, desired_hash, obs, page_id)
-        if mode == "publish" and self._superseded(doc, ref):
+        if mode == "publish" and self._superseded(doc, ref, desired_hash):
             detail = "a newer or later-rendered version was published on this target"
             return await self._record(
                 doc, ref, PublicationAction.SUPERSEDED, desired_hash, obs, page_id, detail
@@ -130,16 +130,15 @@ class Publisher:
             return doc.content_hash
         return checkout_served_hash(ref, desired_checkout(ref, doc))
 
-    def _superseded(self, doc: PolicyDocument, ref: TargetRef) -> bool:
-        """Served before (a replay), or something at least as new was served since."""
-        for served in self._history.serving(ref.key):
-            if served.document_id == doc.document_id:
-                return True
-            source = self._history.document(served.document_id)
-            rendered = source.rendered_at if source is not None else served.occurred_at
-            if (served.version or 0, rendered) >= (doc.version, doc.rendered_at):
-                return True
-        return False
+    def _superseded(self, doc: PolicyDocument, ref: TargetRef, desired_hash: str) -> bool:
+        """Its text was served here before and has been replaced since (a replay, or a re-rendering of a
+        version a rollback retired), or a newer version was served since."""
+        return any(
+            served.document_id == doc.document_id
+            or served.content_hash == desired_hash
+            or (served.version or 0) > doc.version
+            for served in self._history.serving(ref.key)
+        )
 
     async def _write_page(self, doc: PolicyDocument, ref: TargetRef, page: Page | None) -> int:
         assert ref.page is not None

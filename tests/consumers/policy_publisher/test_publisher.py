@@ -108,7 +108,7 @@ class TestPublish:
 
 class TestVersions:
     async def test_a_new_approved_version_replaces_the_old_and_rollback_restores_it(self, sims: Sims) -> None:
-        """v2 replaces v1 on the page; rollback writes v1 back; a replay of v2 afterwards is SUPERSEDED."""
+        """v2 replaces v1; rollback writes v1 back; replaying or re-rendering v2 afterwards is SUPERSEDED."""
         harness = Harness(sims)
         first = await harness.document("terms-us")
         await harness.publish(first)
@@ -130,6 +130,8 @@ class TestVersions:
         assert await harness.page_body("/terms-and-conditions/") == first.html
         writes = sims.writes()
         assert await harness.publish(second) == ["SUPERSEDED", "UNCHANGED"]
+        # re-rendering the retired version (same text, new document) does not undo the rollback either
+        assert await harness.publish(await harness.document("terms-us")) == ["SUPERSEDED", "UNCHANGED"]
         assert sims.writes() == writes
         assert harness.history.rollback_source(page_ref.key) is None
 
