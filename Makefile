@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install fetch lint fmt typecheck check unit test demo local-up local-down clean
+.PHONY: install fetch lint fmt typecheck check unit test demo local-up local-down lock sbom image clean schemas
 
 install: $(STAMP)
 
@@ -35,6 +35,10 @@ typecheck: $(STAMP)
 
 check: lint typecheck
 
+# schemas/commerce.*.avsc are generated from the pydantic models in bcx/contracts/commerce_*.py
+schemas: $(STAMP)
+	$(BIN)/python -m bcx.contracts.generate
+
 unit: $(STAMP)
 	$(BIN)/pytest -m "not integration" -q
 
@@ -50,6 +54,32 @@ local-up: $(STAMP)
 
 local-down: $(STAMP)
 	$(BIN)/bcx local down
+
+# requirements.lock: the image's runtime dependencies, hash-pinned for linux/amd64 CPython 3.11 (the base
+# image); requirements-sim.lock adds the sim extra for the image's `sim` target, with the same pins. Rerun
+# after changing [project].dependencies or the sim extra (a test says when). Needs PyPI.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml --quiet --python-version 3.11 \
+		--python-platform x86_64-manylinux_2_28 --generate-hashes --custom-compile-command "make lock" \
+		-o requirements.lock
+	$(BIN)/python -m tests.support.lockfile >> requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --quiet --python-version 3.11 --extra sim -c requirements.lock \
+		--python-platform x86_64-manylinux_2_28 --generate-hashes --custom-compile-command "make lock" \
+		-o requirements-sim.lock
+	$(BIN)/python -m tests.support.lockfile >> requirements-sim.lock
+
+# CycloneDX SBOMs, offline: the image's dependencies (requirements.lock), its sim target's, and this venv
+# (what CI tested)
+sbom: $(STAMP)
+	mkdir -p var/sbom
+	$(BIN)/cyclonedx-py requirements --of JSON -o var/sbom/bcx-image.cdx.json requirements.lock
+	$(BIN)/cyclonedx-py requirements --of JSON -o var/sbom/bcx-sim-image.cdx.json requirements-sim.lock
+	$(BIN)/cyclonedx-py environment --of JSON -o var/sbom/bcx-venv.cdx.json $(VENV)
+
+# the image from exactly the committed tree (uncommitted files are not in it), labelled with the commit
+image:
+	git archive --format=tar HEAD | docker build --build-arg REVISION=$$(git rev-parse HEAD) \
+		--build-arg CREATED=$$(date -u +%Y-%m-%dT%H:%M:%SZ) -t bcx:local -
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache $(STAMP)

@@ -7,10 +7,15 @@ would), for at most ``--seconds`` each. Events come as BigCommerce sends them: a
 customers, products and carts follow. Snapshots go to an in-memory publisher, so the figures are the
 BigCommerce side's cost (Kafka adds milliseconds per acknowledged batch, not requests).
 
+Each setting runs twice: ``before`` without the store/customer profiles and categories in the snapshots
+(order documents then made its own look-ups, a store read and three calls per customer per TTL, which the
+``+lookups`` column adds) and ``after`` with them (the enricher caches them per store for the TTL, so a
+customer seen again costs nothing). Short runs see mostly new customers: the cold-cache worst case.
+
 Windows are scaled down (default: BigCommerce's quotas per 3 s instead of per 30 s) so a run takes a minute;
 events/s at the real window is the measured rate times ``window_ms / 30000``, printed alongside.
 
-    .venv/bin/python benchmarks/enricher.py --seconds 20
+    .venv/bin/python benchmarks/enricher.py --seconds 20 [--unlimited]
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from pydantic import SecretStr
 from bcx.bigcommerce.client import BigCommerceClient
 from bcx.bigcommerce.settings import BigCommerceSettings, StoreCredentials
 from bcx.contracts.commerce_common import SnapshotEnvelope
+from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.webhook_event import WebhookAuthentication, WebhookEvent
 from bcx.logging import configure_logging
 from bcx.metrics import new_registry
@@ -43,11 +49,16 @@ STORE = "simstore1"
 
 
 class NullPublisher:
+    """Counts snapshots, and the registered customers of order snapshots (order documents' look-ups)."""
+
     def __init__(self) -> None:
         self.count = 0
+        self.customers: set[int] = set()
 
     async def publish(self, record: SnapshotEnvelope) -> None:
         self.count += 1
+        if isinstance(record, OrderSnapshotRecord) and record.order and record.order.customer_id:
+            self.customers.add(record.order.customer_id)
 
 
 def _event(n: int, scope: str, data: dict[str, Any], now: datetime) -> WebhookEvent:
@@ -103,18 +114,24 @@ class Result:
     rate_limited: int
     seconds: float
     window_ms: int
+    #: calls order documents made itself for these snapshots (before: store + 3 per customer, one TTL)
+    lookups: int = 0
 
     def row(self) -> str:
         rate = self.events / self.seconds if self.seconds else 0.0
         real = rate * self.window_ms / 30_000 if self.window_ms else rate
+        per_event = self.api_calls / max(1, self.events)
+        system = (self.api_calls + self.lookups) / max(1, self.events)
         return (
             f"{self.label:<24} {self.events:>7} {self.snapshots:>9}"
-            f" {self.api_calls / max(1, self.events):>9.2f} {rate:>10.1f} {real:>12.2f}"
+            f" {per_event:>9.2f} {system:>10.2f} {rate:>10.1f} {real:>12.2f}"
             f" {self.rate_limited:>6}"
         )
 
 
-async def run_one(label: str, limit: RateLimitConfig, seconds: float, window: int, orders: int) -> Result:
+async def run_one(
+    label: str, limit: RateLimitConfig, seconds: float, window: int, orders: int, *, profiles: bool
+) -> Result:
     config = SimulatorConfig(orders=max(orders, 200), seed=5, rate_limit=limit)
     with start_simulator(config) as sim:
         registry = new_registry()
@@ -129,7 +146,7 @@ async def run_one(label: str, limit: RateLimitConfig, seconds: float, window: in
         calls = 0
         done = 0
         async with BigCommerceClient(settings, transport=transport) as client:
-            enricher = Enricher(client, publisher, metrics)
+            enricher = Enricher(client, publisher, metrics, profile_ttl_s=600.0 if profiles else None)
             events = event_stream(orders, datetime.now(UTC))
             gate = asyncio.Semaphore(window)
             deadline = time.monotonic() + seconds
@@ -159,9 +176,9 @@ async def run_one(label: str, limit: RateLimitConfig, seconds: float, window: in
             await asyncio.gather(*last.values())
             elapsed = time.monotonic() - started
         limited = int(metrics.rate_limited._value.get())
-    return Result(
-        label, done, publisher.count, calls, limited, elapsed, limit.window_ms if limit.quota else 0
-    )
+    lookups = 0 if profiles else 1 + 3 * len(publisher.customers)
+    window_ms = limit.window_ms if limit.quota else 0
+    return Result(label, done, publisher.count, calls, limited, elapsed, window_ms, lookups)
 
 
 async def main() -> None:
@@ -172,19 +189,23 @@ async def main() -> None:
     parser.add_argument("--window-ms", type=int, default=3000, help="rate-limit window (BigCommerce: 30000)")
     parser.add_argument("--in-flight", type=int, default=64, help="events in flight (runtime window)")
     parser.add_argument("--orders", type=int, default=600)
+    parser.add_argument("--unlimited", action="store_true", help="also run without a rate limit")
     args = parser.parse_args()
     configure_logging(LogSettings(level="WARNING", format="console"))
     settings = [
         ("150 req/window", RateLimitConfig(quota=150, window_ms=args.window_ms)),
         ("450 req/window", RateLimitConfig(quota=450, window_ms=args.window_ms)),
-        ("unlimited", RateLimitConfig(quota=0)),
     ]
+    if args.unlimited:
+        settings.append(("unlimited", RateLimitConfig(quota=0)))
     print(f"window {args.window_ms} ms, {args.in_flight} events in flight, ≤{args.seconds:.0f} s per setting")
-    header = ("setting", "events", "snapshots", "calls/ev", "events/s", "ev/s @30s", "429s")
-    print("{:<24} {:>7} {:>9} {:>9} {:>10} {:>12} {:>6}".format(*header))
+    header = ("setting", "events", "snapshots", "calls/ev", "+lookups", "events/s", "ev/s @30s", "429s")
+    print("{:<24} {:>7} {:>9} {:>9} {:>10} {:>10} {:>12} {:>6}".format(*header))
     for label, limit in settings:
-        result = await run_one(label, limit, args.seconds, args.in_flight, args.orders)
-        print(result.row(), flush=True)
+        for profiles in (False, True):
+            name = f"{label} {'after' if profiles else 'before'}"
+            result = await run_one(name, limit, args.seconds, args.in_flight, args.orders, profiles=profiles)
+            print(result.row(), flush=True)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from routing.decision import ConditionResult, DocumentDecision, RoutingDecision, RuleOutcome, Step
+from routing.webhook_facts import is_unknown
 
 _RULE_MARK = {RuleOutcome.MATCHED: "✔", RuleOutcome.NOT_MATCHED: "✘", RuleOutcome.SKIPPED: "–"}
 
@@ -33,7 +36,7 @@ def _document(doc: DocumentDecision) -> list[str]:
 
 
 def _condition(result: ConditionResult, depth: int) -> list[str]:
-    mark = "✔" if result.passed else "✘"
+    mark = "?" if is_unknown(result) else "✔" if result.passed else "✘"
     detail = f"  [{result.detail}]" if result.detail else ""
     lines = [f"{'  ' * depth}{mark} {result.text}{detail}"]
     for child in result.children:
@@ -41,14 +44,20 @@ def _condition(result: ConditionResult, depth: int) -> list[str]:
     return lines
 
 
-def render_decision(decision: RoutingDecision, rules_source: str) -> str:
-    """The decision and its explanation as plain text."""
+def render_decision(decision: RoutingDecision, rules_source: str, unknown: Collection[str] = ()) -> str:
+    """The decision and its explanation as plain text; ``unknown`` names facts the input did not give."""
     entity = f"{decision.entity_type} {decision.entity_id}"
     lines = [
         f"Routing {decision.use_case} · store {decision.store_hash} · {entity}",
         f"Rules: {rules_source} (sha256 {decision.rules_digest[:12]})",
-        "",
     ]
+    if unknown:
+        lines.append(
+            f"Facts: a webhook body carries ids only; {len(unknown)} facts (customer, payment, amounts, …) "
+            "are unknown, marked ? below and taken as their defaults, so the decision is provisional: "
+            "the consumer decides on the enriched snapshot"
+        )
+    lines.append("")
     due = len(decision.due)
     lines.append(f"Documents: {due} due, {len(decision.documents) - due} suppressed")
     if not decision.documents:

@@ -109,7 +109,9 @@ class TestLayerTable:
     def test_every_row_names_something_that_exists(self) -> None:
         """A row for a path that no longer exists is stale."""
         for row in ROWS:
-            if "<" not in row.path:
+            if "*" in row.path:
+                assert any(ROOT.glob(row.path)), row.path
+            elif "<" not in row.path:
                 assert (ROOT / row.path).exists(), row.path
 
     def test_every_import_is_allowed(self) -> None:

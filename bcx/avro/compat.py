@@ -13,7 +13,10 @@ from bcx.avro.errors import SchemaRegistryError
 from bcx.avro.schemas import AvroSchema
 
 COMPATIBILITY = "BACKWARD"
-_SUBJECT_NOT_FOUND = 40401
+# The registry's own "not found" answers carry an error code 404xx (40401 subject, 40403 schema). A bare
+# HTTP 404 without one is a URL that is not a registry API at all (for Apicurio, one missing
+# /apis/ccompat/v7): reading it as "subject not found" would call every schema new and compatible.
+_NOT_FOUND_CODES = range(40400, 40500)
 
 
 class Outcome(StrEnum):
@@ -45,6 +48,23 @@ def _call(what: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
         raise SchemaRegistryError(f"schema registry unreachable during {what}: {exc}") from exc
 
 
+def probe_registry(registry: Any) -> None:
+    """Fail unless ``registry`` answers the Confluent API (``GET /subjects`` gives a JSON list)."""
+    hint = "BCX_REGISTRY__URL must point at the Confluent-compatible API (Apicurio: …/apis/ccompat/v7)"
+    try:
+        subjects = _call("probe", registry.get_subjects)
+    except _ForeignRegistryError as exc:
+        raise SchemaRegistryError(
+            f"the schema registry did not answer GET /subjects (HTTP {exc.http_status_code}); {hint}"
+        ) from exc
+    if not isinstance(subjects, list):
+        raise SchemaRegistryError(f"the schema registry answered GET /subjects with no subject list; {hint}")
+
+
+def _not_found(exc: Any) -> bool:
+    return exc.http_status_code == 404 and exc.error_code in _NOT_FOUND_CODES
+
+
 def check_schema(registry: Any, schema: AvroSchema, *, register: bool = True) -> CheckResult:
     candidate = Schema(schema.text, "AVRO")
     subject = schema.subject
@@ -52,12 +72,12 @@ def check_schema(registry: Any, schema: AvroSchema, *, register: bool = True) ->
         existing = _call("lookup", registry.lookup_schema, subject, candidate)
         return CheckResult(subject, Outcome.UNCHANGED, int(existing.schema_id))
     except _ForeignRegistryError as exc:
-        if exc.http_status_code != 404:
+        if not _not_found(exc):
             raise SchemaRegistryError(f"lookup of {subject} failed: {exc}") from exc
     try:
         versions = _call("list versions", registry.get_versions, subject)
     except _ForeignRegistryError as exc:
-        if exc.error_code != _SUBJECT_NOT_FOUND and exc.http_status_code != 404:
+        if not _not_found(exc):
             raise SchemaRegistryError(f"listing versions of {subject} failed: {exc}") from exc
         versions = []
     try:

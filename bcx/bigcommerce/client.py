@@ -13,6 +13,8 @@ the high-level reads the enricher needs, each returning typed snapshots:
 
 A resource that does not exist raises :class:`bcx.bigcommerce.errors.NotFound` with ``resource`` and
 ``resource_id`` set; rate limits, retries and concurrency are handled below, in :mod:`bcx.bigcommerce.http`.
+Responses are parsed field by field under :mod:`bcx.bigcommerce.tolerant`: ``on_coercion(entity, field)``
+hears of every optional field whose value had to be dropped.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from bcx.bigcommerce.api.customers import CustomersApi
 from bcx.bigcommerce.api.orders import OrdersApi
 from bcx.bigcommerce.http import BigCommerceHttp
 from bcx.bigcommerce.settings import BigCommerceSettings
+from bcx.bigcommerce.tolerant import CoercionSink
 
 
 class BigCommerceClient(OrdersApi, CustomersApi, CatalogApi, B2bApi, AdminApi, CheckoutApi):
@@ -45,8 +48,10 @@ class BigCommerceClient(OrdersApi, CustomersApi, CatalogApi, B2bApi, AdminApi, C
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         jitter: Callable[[], float] = random.random,
+        on_coercion: CoercionSink | None = None,
     ) -> None:
         self.http = BigCommerceHttp(settings, transport=transport, clock=clock, sleep=sleep, jitter=jitter)
+        self.on_coercion = on_coercion
 
     async def aclose(self) -> None:
         await self.http.aclose()

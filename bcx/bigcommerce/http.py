@@ -112,6 +112,8 @@ class BigCommerceHttp:
         creds = self._settings.credentials(store_hash)
         headers = {"X-Auth-Token": creds.access_token.get_secret_value()}
         if api in ("v2", "v3"):
+            # the REST specs require it even on some reads (GET /v2/orders/{id}/products); harmless elsewhere
+            headers["Content-Type"] = "application/json"
             return self._settings.rest_base(store_hash, api) + path, headers
         headers["X-Store-Hash"] = store_hash
         return self._settings.b2b_base(invoice_portal=api == "b2b_ip") + path, headers

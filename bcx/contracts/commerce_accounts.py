@@ -8,6 +8,7 @@ paid ones (status 0/1); ``customer_id`` of an invoice is the company id. Company
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from pydantic import Field
 
@@ -82,6 +83,8 @@ class Invoice(Record):
 
 class AccountSnapshotRecord(SnapshotEnvelope):
     """One company's full state; ``company`` is null when ``deleted``."""
+
+    VERSION_DOC: ClassVar[str] = "Snapshot version: the company's updatedAt."
 
     company: Company | None = None
     credit: CompanyCredit | None = None

@@ -2,17 +2,19 @@
 
 A converted cart (it became an order) or an expired one no longer exists: it is published as ``deleted``.
 ``abandoned`` is true when the triggering event was ``store/cart/abandoned``; the event's recovery token is
-in ``trigger.data_json``.
+in ``trigger.data_json``. A registered customer's profile and consent come with the cart.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from pydantic import Field
 
 from bcx.contracts.base import Record, UtcMillis
 from bcx.contracts.commerce_common import DecimalText, SnapshotEnvelope
+from bcx.contracts.commerce_profiles import CustomerProfile
 
 TOPIC = "commerce.carts.v1"
 ENTITY_TYPE = "cart"
@@ -72,5 +74,15 @@ class Cart(Record):
 class CartSnapshotRecord(SnapshotEnvelope):
     """One cart's full state; ``cart`` is null when ``deleted``."""
 
+    VERSION_DOC: ClassVar[str] = "Snapshot version: the cart's updated_time."
+
     abandoned: bool = False
     cart: Cart | None = None
+    customer: CustomerProfile | None = Field(
+        default=None, description="The cart's registered customer (null for a guest cart)."
+    )
+    accepts_abandoned_cart_emails: bool | None = Field(
+        default=None,
+        description="The customer accepts abandoned-cart emails "
+        "(accepts_product_review_abandoned_cart_emails); null when unknown (a guest cart).",
+    )

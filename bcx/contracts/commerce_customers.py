@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from pydantic import Field
 
@@ -79,6 +80,8 @@ class CustomerGroup(Record):
 
 class CustomerSnapshotRecord(SnapshotEnvelope):
     """One customer's full state; ``customer`` is null when ``deleted``."""
+
+    VERSION_DOC: ClassVar[str] = "Snapshot version: the customer's date_modified."
 
     customer: Customer | None = None
     group: CustomerGroup | None = None

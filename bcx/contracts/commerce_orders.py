@@ -5,16 +5,21 @@ Currency as BigCommerce documents it: ``currency_code`` is the display currency 
 ``currency_exchange_rate``), ``default_currency_code`` the transactional currency the shopper paid in,
 ``store_default_currency_code`` the store's base currency. ``refunded_amount`` and line
 ``quantity_refunded`` come from v2 and may lag; ``refunds`` (v3) is authoritative.
+
+Documents need more than the order: the snapshot also carries the store's profile, the customer's profile
+(with the B2B company) and each line's catalogue categories (:mod:`bcx.contracts.commerce_profiles`).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from pydantic import Field
 
 from bcx.contracts.base import Record, UtcMillis
 from bcx.contracts.commerce_common import DecimalText, SnapshotEnvelope
+from bcx.contracts.commerce_profiles import CustomerProfile, StoreProfile
 
 TOPIC = "commerce.orders.v1"
 ENTITY_TYPE = "order"
@@ -120,6 +125,8 @@ class OrderProduct(Record):
     quantity_refunded: int = 0
     is_refunded: bool = False
     product_options: list[ProductOption] = Field(default_factory=list)
+    #: the catalogue product's category ids (empty for a product deleted since, or a custom line)
+    categories: list[int] = Field(default_factory=list)
 
 
 class ShippingAddress(Address):
@@ -233,6 +240,8 @@ class Refund(Record):
 class OrderSnapshotRecord(SnapshotEnvelope):
     """One order's full state; ``order`` is null and the lists empty when ``deleted``."""
 
+    VERSION_DOC: ClassVar[str] = "Snapshot version: the order's date_modified."
+
     order: Order | None = None
     products: list[OrderProduct] = Field(default_factory=list)
     shipping_addresses: list[ShippingAddress] = Field(default_factory=list)
@@ -241,3 +250,13 @@ class OrderSnapshotRecord(SnapshotEnvelope):
     taxes: list[OrderTax] = Field(default_factory=list)
     transactions: list[Transaction] = Field(default_factory=list)
     refunds: list[Refund] = Field(default_factory=list)
+    store: StoreProfile | None = Field(
+        default=None,
+        description="The store's profile (GET /v2/store: name, address, timezone, currency, language), read "
+        "by the enricher and cached per store; null in snapshots written before it was carried.",
+    )
+    customer: CustomerProfile | None = Field(
+        default=None,
+        description="The registered customer's profile (contact, group, preference attributes and form "
+        "fields, B2B company); null for guests, a customer deleted since, or older snapshots.",
+    )

@@ -7,6 +7,7 @@ that is null inherits the product's.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from pydantic import Field
 
@@ -95,6 +96,8 @@ class PriceListRecord(Record):
 
 class ProductSnapshotRecord(SnapshotEnvelope):
     """One product's full state; ``product`` is null when ``deleted``."""
+
+    VERSION_DOC: ClassVar[str] = "Snapshot version: the product's date_modified."
 
     product: Product | None = None
     price_records: list[PriceListRecord] = Field(default_factory=list)

@@ -103,6 +103,7 @@ class KafkaNode:
                     str(self.config_file),
                 ],
                 ready=lambda: port_open(self.port) and metadata_answers(self.bootstrap_servers),
+                ports=(self.port, self.controller_port),
             )
         return self._process
 
@@ -152,7 +153,7 @@ class KafkaNode:
         return self.process().stop()
 
     def running(self) -> bool:
-        return self.process().pid() is not None and metadata_answers(self.bootstrap_servers)
+        return self.process().running()
 
     def version(self) -> str:
         """The broker's own version string, from ``kafka.Kafka --version``."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bcx.local.errors import StartupError
+from bcx.local.ports import can_inspect, foreign_ports, owns_port, port_free
 
 
 def _alive(pid: int) -> bool:
@@ -38,6 +39,9 @@ class ManagedProcess:
     argv: Sequence[str]
     ready: Callable[[], bool]
     start_timeout: float = 120.0
+    # the ports the service listens on: free before it starts, and served by it (not by whoever else holds
+    # them) before it counts as ready or running
+    ports: tuple[int, ...] = ()
     # the child we spawned, kept so it is reaped (and not reported as leaked) when stopped in-process
     _popen: subprocess.Popen[bytes] | None = field(default=None, init=False, repr=False)
 
@@ -68,6 +72,12 @@ class ManagedProcess:
         if existing is not None:
             self._wait_ready(existing)
             return existing
+        taken = [port for port in self.ports if not port_free(port)]
+        if taken:
+            raise StartupError(
+                f"{self.name} cannot start: port {', '.join(map(str, taken))} is already in use by another "
+                "process (stop it or choose other ports)"
+            )
         self.run_dir.mkdir(parents=True, exist_ok=True)
         with self.log_file.open("ab") as log:
             # own session: `bcx local up` returns while the service keeps running, and a Ctrl-C in the
@@ -85,21 +95,36 @@ class ManagedProcess:
         self._wait_ready(proc.pid, proc)
         return proc.pid
 
+    def serves_its_ports(self, pid: int) -> bool:
+        """True when ``pid`` holds every port of the service (always true where /proc cannot tell)."""
+        return not can_inspect() or all(owns_port(pid, port) for port in self.ports)
+
     def _wait_ready(self, pid: int, proc: subprocess.Popen[bytes] | None = None) -> None:
         deadline = time.monotonic() + self.start_timeout
         while True:
             exited = proc.poll() is not None if proc is not None else not _alive(pid)
             if exited:
                 self.pid_file.unlink(missing_ok=True)
-                raise StartupError(f"{self.name} exited during start-up; log tail:\n{self.log_tail()}")
-            if self.ready():
+                taken = foreign_ports(pid, self.ports)
+                clash = f" (port {', '.join(map(str, taken))} is held by another process)" if taken else ""
+                raise StartupError(f"{self.name} exited during start-up{clash}; log tail:\n{self.log_tail()}")
+            # an answer from another process on our port is not our readiness
+            if self.ready() and self.serves_its_ports(pid):
                 return
             if time.monotonic() > deadline:
+                taken = foreign_ports(pid, self.ports)
                 self.stop()
+                clash = f"; port {', '.join(map(str, taken))} is held by another process" if taken else ""
                 raise StartupError(
-                    f"{self.name} not ready after {self.start_timeout:.0f}s; log tail:\n{self.log_tail()}"
+                    f"{self.name} not ready after {self.start_timeout:.0f}s{clash}; log tail:\n"
+                    f"{self.log_tail()}"
                 )
             time.sleep(0.25)
+
+    def running(self) -> bool:
+        """Its process is alive, holds its ports and answers the readiness probe."""
+        pid = self.pid()
+        return pid is not None and self.serves_its_ports(pid) and self.ready()
 
     def stop(self, timeout: float = 30.0) -> bool:
         """SIGTERM (the JVM's clean shutdown hook), then SIGKILL after ``timeout``. False if not running."""

@@ -71,6 +71,7 @@ class RegistryNode:
                     str(jar),
                 ],
                 ready=lambda: registry_answers(self.base_url),
+                ports=(self.port, self.management_port),
             )
         return self._process
 
@@ -81,7 +82,7 @@ class RegistryNode:
         return self.process().stop()
 
     def running(self) -> bool:
-        return self.process().pid() is not None and registry_answers(self.base_url)
+        return self.process().running()
 
     def version(self) -> str:
         try:

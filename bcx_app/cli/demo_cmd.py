@@ -19,12 +19,18 @@ def register(subparsers: Any) -> None:
         help="run the local end-to-end demo",
         description="Start Kafka, the schema registry, both simulators, the bridge, the enricher and the "
         "order-documents consumer; replay a store's orders as real webhooks (duplicates, reordering, live "
-        "status changes); wait for the documents; print a summary; shut everything down.",
+        "status changes); wait for the documents; print a summary; shut everything down (also on Ctrl-C, "
+        "SIGTERM and SIGHUP).",
     )
     parser.add_argument("--orders", type=int, default=300, help="orders in the simulated store")
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=7, help="seed of the generated store and traffic")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for the pipeline")
-    parser.add_argument("--workdir", type=Path, default=PROJECT_ROOT / "var" / "demo")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=PROJECT_ROOT / "var" / "demo",
+        help="where data, logs, PDFs and outboxes go; emptied first (default: var/demo/)",
+    )
     parser.add_argument("--keep-running", action="store_true", help="leave everything up for exploration")
     parser.add_argument(
         "--rate-limit", type=int, default=450, help="BigCommerce simulator: API requests per window per store"
@@ -41,6 +47,7 @@ def register(subparsers: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     require_simulators("demo")
     from bcx_app.demo.run import DemoOptions, run_demo
+    from bcx_app.demo.signals import Terminated, terminate_on_signals
 
     def say(text: str) -> None:
         sys.stdout.write(text)
@@ -57,5 +64,10 @@ def _run(args: argparse.Namespace) -> int:
         rate_window_ms=args.rate_window_ms,
     )
     # the demo's own logs (webhook sender, clients) would drown the progress line; children log to files
-    configure_logging(LogSettings(level="ERROR", format="console"), stream=sys.stderr)
-    return run_demo(options, say)
+    configure_logging(LogSettings(level="ERROR", format="console"), stream=sys.stderr, component="demo")
+    try:
+        with terminate_on_signals():
+            return run_demo(options, say)
+    except Terminated as stopped:
+        say(f"bcx demo: stopped by {stopped}\n")
+        return stopped.exit_code

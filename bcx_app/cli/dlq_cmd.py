@@ -25,11 +25,15 @@ def register(subparsers: Any) -> None:
         sub = actions.add_parser(name, help=help_text)
         sub.add_argument("use_case", help="use case (group bcx-<use-case>), or a group with --group")
         sub.add_argument("--group", action="store_true", help="the positional argument is the group id")
-        sub.add_argument("--partition", type=int, default=None)
-        sub.add_argument("--from-offset", type=int, default=None)
-        sub.add_argument("--to-offset", type=int, default=None)
-        sub.add_argument("--key", default=None)
-        sub.add_argument("--error-class", default=None)
+        sub.add_argument("--partition", type=int, default=None, help="only this DLQ partition")
+        sub.add_argument("--from-offset", type=int, default=None, help="first DLQ offset to select")
+        sub.add_argument("--to-offset", type=int, default=None, help="last DLQ offset to select")
+        sub.add_argument("--key", default=None, help="only dead letters with this record key")
+        sub.add_argument(
+            "--error-class",
+            default=None,
+            help="only this error class (e.g. exstream.auth), as alerts name it",
+        )
         if name == "inspect":
             sub.add_argument("--show-value", action="store_true", help="decode and print record values")
             sub.add_argument("--json", action="store_true", help="one JSON object per line")

@@ -17,7 +17,7 @@ from routing.facts import RoutingFacts
 from routing.fieldpaths import field_registry
 from routing.loader import load_rules
 from routing.render import render_decision
-from routing.webhook_facts import facts_from_webhook, looks_like_webhook
+from routing.webhook_facts import facts_from_webhook, looks_like_webhook, mark_unknown, unknown_fields
 
 
 def register(subparsers: Any) -> None:
@@ -58,7 +58,8 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_facts(path: Path, use_case: str | None) -> RoutingFacts:
+def _read_facts(path: Path, use_case: str | None) -> tuple[RoutingFacts, frozenset[str]]:
+    """The facts in ``path`` and the facts paths it does not give (a webhook body gives ids only)."""
     try:
         body = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -69,20 +70,23 @@ def _read_facts(path: Path, use_case: str | None) -> RoutingFacts:
         use_case = use_case or use_case_for_scope(str(body.get("scope", "")))
         if use_case is None:
             raise RoutingError(f"no flow subscribes scope {body.get('scope')!r}; pass --use-case")
-        return facts_from_webhook(body, use_case)
+        return facts_from_webhook(body, use_case), unknown_fields()
     try:
-        return RoutingFacts.model_validate(body)
+        return RoutingFacts.model_validate(body), frozenset()
     except ValidationError as exc:
         raise RoutingError(f"{path}: not valid routing facts:\n{exc}") from exc
 
 
 def _explain(args: argparse.Namespace) -> int:
     ruleset = load_rules(args.rules, use_cases=use_case_names())
-    decision = evaluate(ruleset, _read_facts(args.file, args.use_case))
+    facts, unknown = _read_facts(args.file, args.use_case)
+    decision = mark_unknown(evaluate(ruleset, facts), unknown)
     if args.json:
-        print(json.dumps(decision.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        document = decision.model_dump(mode="json")
+        document["unknown_facts"] = sorted(unknown)
+        print(json.dumps(document, indent=2, ensure_ascii=False))
     else:
-        sys.stdout.write(render_decision(decision, ruleset.source))
+        sys.stdout.write(render_decision(decision, ruleset.source, unknown))
     return 0
 
 

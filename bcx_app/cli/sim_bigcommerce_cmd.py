@@ -27,22 +27,26 @@ def register(subparsers: Any) -> None:
         description="A generated, deterministic store behind BigCommerce's REST v2/v3 and B2B Edition paths, "
         "with X-Rate-Limit headers, 429s and fault injection. Admin endpoints under /_sim.",
     )
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8200)
-    serve.add_argument("--seed", type=int, default=42)
-    serve.add_argument("--orders", type=int, default=500)
-    serve.add_argument("--customers", type=int, default=None)
-    serve.add_argument("--products", type=int, default=60)
-    serve.add_argument("--companies", type=int, default=None)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8200, help="port to listen on")
+    serve.add_argument(
+        "--seed", type=int, default=42, help="seed of the generated store (same seed, same data)"
+    )
+    serve.add_argument("--orders", type=int, default=500, help="orders in the generated store")
+    serve.add_argument("--customers", type=int, default=None, help="customers (default: from --orders)")
+    serve.add_argument("--products", type=int, default=60, help="products in the catalogue")
+    serve.add_argument("--companies", type=int, default=None, help="B2B companies (default: from --orders)")
     serve.add_argument("--store-hash", action="append", default=[], help="repeat for several stores")
-    serve.add_argument("--access-token", default="sim-access-token")
+    serve.add_argument("--access-token", default="sim-access-token", help="X-Auth-Token the API accepts")
     serve.add_argument("--rate-limit", type=int, default=450, help="requests per window per store; 0 = off")
-    serve.add_argument("--rate-window-ms", type=int, default=30_000)
+    serve.add_argument(
+        "--rate-window-ms", type=int, default=30_000, help="rate-limit window (BigCommerce: 30 s)"
+    )
     serve.add_argument("--b2b-rate-limit", type=int, default=150, help="B2B requests per minute; 0 = off")
-    serve.add_argument("--latency-ms", type=int, default=0)
+    serve.add_argument("--latency-ms", type=int, default=0, help="added to every API answer")
     serve.add_argument("--error-rate", type=float, default=0.0, help="share of calls answered 500")
     serve.add_argument("--timeout-rate", type=float, default=0.0, help="share of calls that hang, then 504")
-    serve.add_argument("--timeout-s", type=float, default=30.0)
+    serve.add_argument("--timeout-s", type=float, default=30.0, help="how long a --timeout-rate call hangs")
     serve.set_defaults(handler=_serve)
 
     send = actions.add_parser(
@@ -52,10 +56,10 @@ def register(subparsers: Any) -> None:
         "new-customer, price-change, policy-hand-edit (or 'all').",
     )
     send.add_argument("--target", required=True, help="URL the callbacks are POSTed to")
-    send.add_argument("--scenario", action="append", required=True)
+    send.add_argument("--scenario", action="append", required=True, help="scenario to run (repeat), or all")
     send.add_argument("--simulator", default=None, help="base URL of a running simulator (else in-process)")
-    send.add_argument("--store-hash", default="simstore1")
-    send.add_argument("--access-token", default="sim-access-token")
+    send.add_argument("--store-hash", default="simstore1", help="store the callbacks come from")
+    send.add_argument("--access-token", default="sim-access-token", help="token for the simulator's API")
     send.add_argument(
         "--client-secret", default=None, help="app client secret for the Standard Webhooks signature"
     )
@@ -65,8 +69,8 @@ def register(subparsers: Any) -> None:
     send.add_argument("--duplicates", type=float, default=0.0, help="chance a callback is sent twice")
     send.add_argument("--reorder", action="store_true", help="shuffle all callbacks before sending")
     send.add_argument("--burst", type=int, default=1, help="concurrent runs of each scenario")
-    send.add_argument("--concurrency", type=int, default=8)
-    send.add_argument("--seed", type=int, default=7)
+    send.add_argument("--concurrency", type=int, default=8, help="callbacks in flight at once")
+    send.add_argument("--seed", type=int, default=7, help="seed for duplicates, reordering and scenario data")
     send.set_defaults(handler=_send)
 
 
@@ -75,7 +79,7 @@ def _serve(args: argparse.Namespace) -> int:
     from simulators.bigcommerce.config import FaultConfig, RateLimitConfig, SimulatorConfig
     from simulators.bigcommerce.server import serve_forever
 
-    configure_logging(LogSettings())
+    configure_logging(LogSettings(), component="bigcommerce-sim")
     config = SimulatorConfig(
         store_hashes=tuple(args.store_hash) or ("simstore1",),
         access_token=args.access_token,
@@ -104,7 +108,7 @@ def _send(args: argparse.Namespace) -> int:
     from simulators.bigcommerce.server import start_simulator
     from simulators.bigcommerce.webhooks.scenarios import SCENARIOS
 
-    configure_logging(LogSettings())
+    configure_logging(LogSettings(), component="bigcommerce-sim")
     names = sorted(SCENARIOS) if "all" in args.scenario else list(args.scenario)
     running = None
     base_url = args.simulator

@@ -35,22 +35,31 @@ def register(subparsers: Any) -> None:
         "simulated e-mail/print/portal delivery, fault and latency injection. Simulator-only "
         "endpoints live under /_sim (documents per reference, faults at runtime).",
     )
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8300)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=8300, help="port to listen on")
     parser.add_argument("--seed", type=int, default=None, help="seed for latency and fault draws")
-    parser.add_argument("--outbox", type=Path, default=Path("var/exstream-sim/outbox"))
+    parser.add_argument(
+        "--outbox", type=Path, default=Path("var/exstream-sim/outbox"), help="where delivered documents land"
+    )
     parser.add_argument("--templates", type=Path, action="append", default=[], help="extra template folder")
-    parser.add_argument("--latency", choices=["none", "fixed", "uniform", "lognormal"], default="none")
+    parser.add_argument(
+        "--latency",
+        choices=["none", "fixed", "uniform", "lognormal"],
+        default="none",
+        help="distribution of added response latency",
+    )
     parser.add_argument("--latency-ms", type=float, default=0.0, help="fixed ms, or lognormal median")
     parser.add_argument("--latency-max-ms", type=float, default=0.0, help="uniform upper bound")
-    parser.add_argument("--latency-sigma", type=float, default=0.5)
+    parser.add_argument("--latency-sigma", type=float, default=0.5, help="lognormal spread")
     parser.add_argument("--fail-rate", type=float, default=0.0, help="share of calls answered 503")
     parser.add_argument("--rate-limit-rate", type=float, default=0.0, help="share of calls answered 429")
     parser.add_argument("--hang-rate", type=float, default=0.0, help="share of replies withheld")
-    parser.add_argument("--hang-s", type=float, default=30.0)
-    parser.add_argument("--malformed-rate", type=float, default=0.0)
-    parser.add_argument("--token-ttl-s", type=float, default=900.0)
-    parser.add_argument("--batch-duration-s", type=float, default=0.5)
+    parser.add_argument("--hang-s", type=float, default=30.0, help="how long a withheld reply hangs")
+    parser.add_argument("--malformed-rate", type=float, default=0.0, help="share of 2xx replies corrupted")
+    parser.add_argument("--token-ttl-s", type=float, default=900.0, help="how long an OTDS token is accepted")
+    parser.add_argument(
+        "--batch-duration-s", type=float, default=0.5, help="how long a batch job stays started"
+    )
     parser.add_argument("--client", action="append", default=[], metavar="ID:SECRET", help="OTDS client")
     parser.add_argument("--benchmark", action="store_true", help="answer a fixed small PDF, no rendering")
     parser.set_defaults(handler=_serve)
@@ -61,7 +70,7 @@ def _serve(args: argparse.Namespace) -> int:
     from simulators.exstream.config import FaultConfig, LatencyConfig, SimulatorConfig
     from simulators.exstream.server import serve
 
-    configure_logging(LogSettings())
+    configure_logging(LogSettings(), component="exstream-sim")
     latency = LatencyConfig(
         kind=args.latency,
         ms=args.latency_ms,

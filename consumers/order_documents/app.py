@@ -3,18 +3,17 @@
 Input ``commerce.orders.v1`` (the enricher's order snapshots); group ``bcx-order-documents``; documents
 through the runtime's document step; rules from ``BCX_ORDER_DOCUMENTS__RULES_PATH`` (default: routing's
 ``default.yaml``), validated here at start-up so a bad rule file stops the process before it consumes.
+It needs no BigCommerce credentials: the order snapshots carry the store and the customer.
 """
 
 from __future__ import annotations
 
-from bcx.bigcommerce.client import BigCommerceClient
 from bcx.contracts import commerce_orders
 from bcx.contracts.codecs import codec_for
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.ledger_entry import LedgerState
 from bcx.settings import load_settings
 from consumers.order_documents.flow import FLOW
-from consumers.order_documents.lookups import BigCommerceLookups
 from consumers.order_documents.processor import OrderDocumentsProcessor
 from consumers.order_documents.settings import OrderDocumentsSettings
 from consumers.registry import use_case_names
@@ -33,11 +32,6 @@ def build(services: Services, settings: OrderDocumentsSettings | None = None) ->
     settings = settings or load_settings(OrderDocumentsSettings)
     rules = load_rules(settings.order_documents.rules_path, use_cases=use_case_names())
     codec = codec_for(OrderSnapshotRecord, commerce_orders.TOPIC, services.registry, auto_register=False)
-    lookups = BigCommerceLookups(
-        lambda: BigCommerceClient(settings.bigcommerce),
-        ttl_s=settings.order_documents.lookup_ttl_s,
-        customers=settings.order_documents.customer_lookups,
-    )
 
     def decode(record: SourceRecord) -> OrderSnapshotRecord:
         if record.value is None:
@@ -48,7 +42,5 @@ def build(services: Services, settings: OrderDocumentsSettings | None = None) ->
         entry = services.ledger.get(key)
         return entry is not None and entry.state in _SENT
 
-    processor = OrderDocumentsProcessor(
-        rules=rules, step=services.document_step(USE_CASE), lookups=lookups, is_sent=is_sent
-    )
+    processor = OrderDocumentsProcessor(rules=rules, step=services.document_step(USE_CASE), is_sent=is_sent)
     return UseCase(name=NAME, topics=FLOW.input_topics, decoder=decode, processor=processor)

@@ -1,7 +1,8 @@
 """The order-documents processor: one ``commerce.orders.v1`` snapshot → its due documents via the runtime.
 
-Per record: skip deleted orders; read the store (and registered customer) through cached look-ups; build
-routing facts and decide (:mod:`.decide`); for each due document build its driver data and hand it to the
+Per record: skip deleted orders; take the order, the store and the customer from the snapshot (the
+enricher carries them: this use case calls no BigCommerce API); build routing facts and decide
+(:mod:`.decide`); for each due document build its driver data and hand it to the
 runtime's :class:`~consumers.runtime.DocumentStep`, which makes it effectively once per idempotency key
 (confirmation and invoice once per order, a receipt once per payment transaction). Every due document is
 attempted even when an earlier one fails (the documents kit's :func:`~consumers.documents.due.attempt_all`),
@@ -22,8 +23,7 @@ from consumers.order_documents.decide import decisions, due_documents
 from consumers.order_documents.driver_data import DocumentRequest as DriverRequest
 from consumers.order_documents.driver_data import build_driver_data
 from consumers.order_documents.errors import DriverDataError
-from consumers.order_documents.lookups import Lookups
-from consumers.order_documents.snapshot import order_snapshot, trigger
+from consumers.order_documents.snapshot import order_context, trigger
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext
 from consumers.runtime.classify import classify
 from consumers.runtime.errors import PermanentError
@@ -44,22 +44,18 @@ class OrderDocumentsProcessor:
         *,
         rules: RuleSet,
         step: DocumentRunner,
-        lookups: Lookups,
         is_sent: Callable[[str], bool],
     ) -> None:
         self._rules = rules
         self._step = step
-        self._lookups = lookups
         self._is_sent = is_sent
 
     async def process(self, value: OrderSnapshotRecord, ctx: RecordContext) -> None:
         if value.deleted or value.order is None:
             log.info("order_documents.deleted", store_hash=value.store_hash, order_id=value.entity_id)
             return
-        snapshot = order_snapshot(value)
-        store = await self._lookups.store(value.store_hash)
-        customer = await self._lookups.customer(value.store_hash, snapshot.order.customer_id)
-        context = OrderContext(snapshot=snapshot, store=store, customer=customer)
+        context = order_context(value)
+        snapshot = context.snapshot
         decided = decisions(self._rules, context, trigger(value), is_sent=self._is_sent)
         due = due_documents(decided)
 

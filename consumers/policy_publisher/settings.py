@@ -37,4 +37,4 @@ class PoliciesCommandSettings(PolicyPublisherSettings):
 
     kafka: KafkaSettings = KafkaSettings()
     registry: RegistrySettings = RegistrySettings()
-    exstream: ExstreamSettings = ExstreamSettings()
+    exstream: ExstreamSettings

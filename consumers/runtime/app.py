@@ -148,14 +148,16 @@ def run_use_case(
         producer = KafkaProducer(producer_config(settings.kafka))
         stack.callback(producer.close)
         ledger_topic = group_topic(group, "ledger")
-        ledger = KafkaLedger(
-            settings.kafka, ledger_topic, ledger_entry_codec(ledger_topic, registry), producer
-        )
+        auto_register = settings.registry.auto_register
+        ledger_codec = ledger_entry_codec(ledger_topic, registry, auto_register=auto_register)
+        ledger = KafkaLedger(settings.kafka, ledger_topic, ledger_codec, producer)
         ledger.start()
         stack.callback(ledger.close)
         metrics_registry = new_registry()
         metrics = RuntimeMetrics(metrics_registry, group)
-        results = ResultPublisher(producer, document_result_codec(registry), metrics=metrics)
+        results = ResultPublisher(
+            producer, document_result_codec(registry, auto_register=auto_register), metrics=metrics
+        )
         exstream = ExstreamClient(settings.exstream, metrics=ExstreamMetrics(metrics_registry))
         services = Services(
             settings=settings,

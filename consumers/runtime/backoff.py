@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Exponential backoff with full jitter, within an attempt count and an elapsed-time budget.
+    """Exponential backoff with equal jitter, within an attempt count and an elapsed-time budget.
 
     ``delay(n)`` for the n-th retry (1-based) is uniform in ``[base/2, base]`` where
     ``base = min(max_delay_s, initial_delay_s * multiplier**(n-1))``: jitter spreads a burst of failing

@@ -32,6 +32,7 @@ from producers.enricher.errors import EnrichmentRetryable, UnenrichableEvent
 from producers.enricher.fetch import EventReads, SubResourceMissing
 from producers.enricher.metrics import EnricherMetrics
 from producers.enricher.plan import Target, metric_scope, plan
+from producers.enricher.profiles import Profiles
 from producers.enricher.reconcile import RECONCILE_PREFIX
 from producers.enricher.versions import Published, VersionLedger
 
@@ -75,6 +76,7 @@ class Enricher:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         shutdown: asyncio.Event | None = None,
         horizon_margin: timedelta | None = timedelta(seconds=5),
+        profile_ttl_s: float | None = 600.0,
     ) -> None:
         self._client = client
         self._publisher = publisher
@@ -85,6 +87,8 @@ class Enricher:
         self._sleep = sleep
         self._shutdown = shutdown or asyncio.Event()
         self._margin = horizon_margin
+        #: store/customer profiles and categories carried in snapshots; None = not carried
+        self.profiles = Profiles(client, ttl_s=profile_ttl_s) if profile_ttl_s is not None else None
         self._locks: dict[str, asyncio.Lock] = {}
         self._lock_users: dict[str, int] = {}
 
@@ -127,6 +131,8 @@ class Enricher:
         return result
 
     async def _enrich(self, event: WebhookEvent, source: Source) -> EventOutcome:
+        if self.profiles is not None:
+            self.profiles.invalidate(event)
         if self.ledger.handled(event.event_id):
             return EventOutcome("duplicate")
         planned = plan(event)
@@ -240,22 +246,41 @@ class Enricher:
             producer_version=self._version,
         )
         kind = target.entity_type
+        store = event.store_hash
         if kind == "order":
-            return mapping.order_record(env, await reads.order(int(target.entity_id)))
+            order = await reads.order(int(target.entity_id))
+            products = [p.product_id for p in order.products] if order else []
+            context = await self._context(store, order.order.customer_id if order else 0, products)
+            return mapping.order_record(env, order, context)
         if kind == "refund":
             assert target.order_id is not None
-            refund, currency = await reads.refund(int(target.entity_id), target.order_id)
-            return mapping.refund_record(env, refund, order_id=target.order_id, currency_code=currency)
+            refund, owner = await reads.refund(int(target.entity_id), target.order_id)
+            context = await self._context(store, owner.order.customer_id if owner else 0, None)
+            return mapping.refund_record(env, refund, order_id=target.order_id, order=owner, context=context)
         if kind == "customer":
             return mapping.customer_record(env, await reads.customer(int(target.entity_id)))
         if kind == "cart":
             abandoned = event.scope.rstrip("/").endswith("/cart/abandoned")
-            return mapping.cart_record(env, await reads.cart(target.entity_id), abandoned=abandoned)
+            cart = await reads.cart(target.entity_id)
+            context = await self._context(store, cart.customer_id if cart else 0, None, with_store=False)
+            return mapping.cart_record(env, cart, abandoned=abandoned, context=context)
         if kind == "product":
             return mapping.product_record(env, await reads.product(int(target.entity_id)))
         if kind == "company":
             return mapping.account_record(env, await reads.company(int(target.entity_id)))
         raise UnenrichableEvent(f"no reader for {kind}", error_class="event.unsupported", stage="read")
+
+    async def _context(
+        self, store: str, customer_id: int, products: list[int] | None, *, with_store: bool = True
+    ) -> mapping.Context:
+        """The profiles a snapshot carries (cached; see :mod:`.profiles`); empty when they are off."""
+        if self.profiles is None:
+            return mapping.Context()
+        return mapping.Context(
+            store=await self.profiles.store(store) if with_store else None,
+            customer=await self.profiles.customer(store, customer_id),
+            categories=await self.profiles.categories(store, products) if products else None,
+        )
 
     def _key_lock(self, key: str) -> _KeyLock:
         return _KeyLock(self, key)

@@ -55,21 +55,20 @@ class EventReads:
         )
         return found
 
-    async def refund(self, refund_id: int, order_id: int) -> tuple[ApiRefund | None, str]:
-        """The refund (from its order's refunds, else read directly) and the order's paid currency."""
+    async def refund(self, refund_id: int, order_id: int) -> tuple[ApiRefund | None, OrderSnapshot | None]:
+        """The refund (from its order's refunds, else read directly) and its order."""
         order = await self.order(order_id)
         if order is None:
-            return None, ""
-        currency = order.order.default_currency_code or order.order.currency_code
+            return None, None
         for refund in order.refunds:
             if refund.id == refund_id:
-                return refund, currency
+                return refund, order
         found: ApiRefund | None = await self._once(
             "refund", str(refund_id), lambda: self._client.get_refund(self._store, refund_id)
         )
         if found is not None and found.order_id != order_id:
-            return None, currency
-        return found, currency
+            return None, order
+        return found, order
 
     async def customer(self, customer_id: int) -> CustomerSnapshot | None:
         found: CustomerSnapshot | None = await self._once(

@@ -24,14 +24,28 @@ from bcx.contracts import commerce_orders as orders
 from bcx.contracts import commerce_products as prod
 from bcx.contracts import commerce_refunds as refunds
 from bcx.contracts.commerce_common import SnapshotEnvelope, Trigger
+from bcx.contracts.commerce_profiles import CustomerProfile, StoreProfile
 from bcx.contracts.webhook_event import WebhookEvent
-from producers.enricher.convert import convert, convert_fields
 from producers.enricher.plan import status_transition
+from producers.enricher.profile_mapping import refunded_lines
+from producers.enricher.to_contract import accounts as to_acc
+from producers.enricher.to_contract import carts as to_carts
+from producers.enricher.to_contract import customers as to_cust
+from producers.enricher.to_contract import orders as to_orders
+from producers.enricher.to_contract import products as to_prod
 
 _SNAPSHOT_NAMESPACE = uuid.UUID("5b0e3c52-7f4d-4d8e-9a7e-0d6f3e1c2b44")
 _ENVELOPE_FIELDS = frozenset(SnapshotEnvelope.model_fields)
-_ORDER_BODY = [n for n in orders.OrderSnapshotRecord.model_fields if n not in _ENVELOPE_FIELDS]
-_ACCOUNT_BODY = [n for n in acc.AccountSnapshotRecord.model_fields if n not in _ENVELOPE_FIELDS]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a snapshot carries besides its entity: the store's and the customer's profiles, and (orders)
+    the catalogue categories of each product id."""
+
+    store: StoreProfile | None = None
+    customer: CustomerProfile | None = None
+    categories: dict[int, list[int]] | None = None
 
 
 @dataclass(frozen=True)
@@ -99,11 +113,25 @@ def _finish(
     return record.model_copy(update={"content_digest": digest, "snapshot_id": str(snapshot_id)})
 
 
-def order_record(env: Envelope, snapshot: OrderSnapshot | None) -> SnapshotEnvelope:
+def order_record(
+    env: Envelope, snapshot: OrderSnapshot | None, context: Context = Context()
+) -> SnapshotEnvelope:
     """An order snapshot; ``None`` (not found) or an archived order (``is_deleted``) is ``deleted``."""
     if snapshot is None:
         return _finish(orders.OrderSnapshotRecord, env, date_modified=None, deleted=True, body={})
-    body = convert_fields(snapshot, orders.OrderSnapshotRecord, _ORDER_BODY)
+    categories = context.categories or {}
+    body = {
+        "order": to_orders.order(snapshot.order),
+        "products": [to_orders.order_product(p, categories.get(p.product_id, [])) for p in snapshot.products],
+        "shipping_addresses": [to_orders.shipping_address(a) for a in snapshot.shipping_addresses],
+        "shipments": [to_orders.shipment(s) for s in snapshot.shipments],
+        "coupons": [to_orders.order_coupon(c) for c in snapshot.coupons],
+        "taxes": [to_orders.order_tax(t) for t in snapshot.taxes],
+        "transactions": [to_orders.transaction(t) for t in snapshot.transactions],
+        "refunds": [to_orders.refund(r) for r in snapshot.refunds],
+        "store": context.store,
+        "customer": context.customer,
+    }
     return _finish(
         orders.OrderSnapshotRecord,
         env,
@@ -114,13 +142,24 @@ def order_record(env: Envelope, snapshot: OrderSnapshot | None) -> SnapshotEnvel
 
 
 def refund_record(
-    env: Envelope, refund: ApiRefund | None, *, order_id: int, currency_code: str
+    env: Envelope,
+    refund: ApiRefund | None,
+    *,
+    order_id: int,
+    order: OrderSnapshot | None = None,
+    context: Context = Context(),
 ) -> SnapshotEnvelope:
-    """A refund; immutable, so its version is its creation time."""
-    body: dict[str, Any] = {"order_id": order_id, "currency_code": currency_code}
+    """A refund with the lines it refunds, the order's payment method, customer and currency; immutable, so
+    its version is its creation time."""
+    currency = (order.order.default_currency_code or order.order.currency_code) if order else ""
+    body: dict[str, Any] = {"order_id": order_id, "currency_code": currency}
     if refund is None:
         return _finish(refunds.RefundSnapshotRecord, env, date_modified=None, deleted=True, body=body)
-    body["refund"] = convert(refund, orders.Refund)
+    body["refund"] = to_orders.refund(refund)
+    body["lines"] = refunded_lines(refund, order.products if order else [])
+    body["payment_method"] = order.order.payment_method if order else ""
+    body["customer"] = context.customer
+    body["store"] = context.store
     return _finish(refunds.RefundSnapshotRecord, env, date_modified=refund.created, deleted=False, body=body)
 
 
@@ -128,8 +167,8 @@ def customer_record(env: Envelope, snapshot: CustomerSnapshot | None) -> Snapsho
     if snapshot is None:
         return _finish(cust.CustomerSnapshotRecord, env, date_modified=None, deleted=True, body={})
     body = {
-        "customer": convert(snapshot.customer, cust.Customer),
-        "group": convert(snapshot.group, cust.CustomerGroup) if snapshot.group else None,
+        "customer": to_cust.customer(snapshot.customer),
+        "group": to_cust.customer_group(snapshot.group) if snapshot.group else None,
         "attributes": dict(snapshot.attributes),
     }
     return _finish(
@@ -141,13 +180,24 @@ def customer_record(env: Envelope, snapshot: CustomerSnapshot | None) -> Snapsho
     )
 
 
-def cart_record(env: Envelope, cart: ApiCart | None, *, abandoned: bool) -> SnapshotEnvelope:
-    """A cart; converted and expired carts no longer exist and are ``deleted``."""
+def cart_record(
+    env: Envelope, cart: ApiCart | None, *, abandoned: bool, context: Context = Context()
+) -> SnapshotEnvelope:
+    """A cart with its customer's profile and consent; converted and expired carts no longer exist and are
+    ``deleted``."""
     if cart is None:
         return _finish(
             carts.CartSnapshotRecord, env, date_modified=None, deleted=True, body={"abandoned": abandoned}
         )
-    body = {"abandoned": abandoned, "cart": convert(cart, carts.Cart)}
+    customer = context.customer
+    body = {
+        "abandoned": abandoned,
+        "cart": to_carts.cart(cart),
+        "customer": customer,
+        "accepts_abandoned_cart_emails": (
+            customer.accepts_product_review_abandoned_cart_emails if customer is not None else None
+        ),
+    }
     return _finish(carts.CartSnapshotRecord, env, date_modified=cart.updated_time, deleted=False, body=body)
 
 
@@ -155,10 +205,9 @@ def product_record(env: Envelope, snapshot: ProductSnapshot | None) -> SnapshotE
     if snapshot is None:
         return _finish(prod.ProductSnapshotRecord, env, date_modified=None, deleted=True, body={})
     product = snapshot.product
-    custom_url = product.custom_url.url if product.custom_url is not None else ""
     body = {
-        "product": convert(product, prod.Product, custom_url=custom_url),
-        "price_records": [convert(r, prod.PriceListRecord) for r in snapshot.price_records],
+        "product": to_prod.product(product),
+        "price_records": [to_prod.price_list_record(r) for r in snapshot.price_records],
     }
     return _finish(
         prod.ProductSnapshotRecord, env, date_modified=product.date_modified, deleted=False, body=body
@@ -168,7 +217,12 @@ def product_record(env: Envelope, snapshot: ProductSnapshot | None) -> SnapshotE
 def account_record(env: Envelope, snapshot: CompanySnapshot | None) -> SnapshotEnvelope:
     if snapshot is None:
         return _finish(acc.AccountSnapshotRecord, env, date_modified=None, deleted=True, body={})
-    body = convert_fields(snapshot, acc.AccountSnapshotRecord, _ACCOUNT_BODY)
+    body = {
+        "company": to_acc.company(snapshot.company),
+        "credit": to_acc.company_credit(snapshot.credit) if snapshot.credit else None,
+        "payment_terms": to_acc.payment_terms(snapshot.payment_terms) if snapshot.payment_terms else None,
+        "invoices": [to_acc.invoice(i) for i in snapshot.invoices],
+    }
     return _finish(
         acc.AccountSnapshotRecord,
         env,

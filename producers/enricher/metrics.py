@@ -24,7 +24,8 @@ class EnricherMetrics:
         self.api_calls = Histogram(
             "bcx_enricher_api_calls_per_event",
             "BigCommerce API requests spent per event (retries included). Orders cost 8, customers 3, "
-            "products 2 plus one per price list, companies 5; more means retries or 429s.",
+            "products 2 plus one per price list, companies 5; a cold profile cache adds up to 6 (store, "
+            "customer 3, B2B company, categories); more means retries or 429s.",
             buckets=(0, 1, 2, 3, 4, 6, 8, 10, 12, 16, 24, 32, 64),
             registry=registry,
         )
@@ -59,3 +60,15 @@ class EnricherMetrics:
             "these should be rare; many mean another app is spending the same store's quota.",
             registry=registry,
         )
+        self.field_coercions = Counter(
+            "bcx_field_coercions_total",
+            "Optional fields of a BigCommerce answer whose value did not fit and was replaced by its default "
+            "(null, empty, zero), by API model and field; the snapshot was published without it. A steady "
+            "rate for one field means BigCommerce sends a shape the model does not expect: widen the model.",
+            ["entity", "field"],
+            registry=registry,
+        )
+
+    def coerced(self, entity: str, field: str) -> None:
+        """The client's ``on_coercion`` callback."""
+        self.field_coercions.labels(entity, field).inc()

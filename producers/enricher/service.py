@@ -93,6 +93,7 @@ def run_enricher(
             settings.bigcommerce,
             transport=CountingTransport(on_rate_limited=metrics.rate_limited.inc),
             sleep=observed_sleep(asyncio.sleep, lambda s: _count_wait(metrics, s)),
+            on_coercion=metrics.coerced,
         )
         enricher = Enricher(
             client,
@@ -104,6 +105,7 @@ def run_enricher(
             horizon_margin=timedelta(seconds=settings.horizon_margin_s)
             if settings.horizon_margin_s
             else None,
+            profile_ttl_s=settings.profile_ttl_s or None,
         )
         executor = start_executor(
             stack,

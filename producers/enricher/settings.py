@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Self
+
+from pydantic import Field, model_validator
 
 from bcx.bigcommerce.settings import BigCommerceSettings
 from bcx.contracts.webhook_event import TOPIC as WEBHOOKS_TOPIC
@@ -30,6 +32,14 @@ class EnricherSettings(ProcessSettings):
     #: an event created this long before an earlier read of its entity is superseded by that read;
     #: covers BigCommerce's one-second timestamps and clock skew (0 disables the read-time bound)
     horizon_margin_s: float = Field(default=5.0, ge=0)
+    #: how long store/customer profiles and product categories carried in snapshots are cached per store
+    #: (webhooks announcing a change drop them earlier); 0 stops carrying them
+    profile_ttl_s: float = Field(default=600.0, ge=0)
+
+    @model_validator(mode="after")
+    def _has_stores(self) -> Self:
+        self.bigcommerce.require_stores()
+        return self
 
     @property
     def group(self) -> str:

@@ -58,12 +58,14 @@ def ids_param(request: Request, name: str) -> list[int] | None:
         raise HTTPException(400, f"{name} must be a list of integers") from None
 
 
-def v2_list(request: Request, items: list[Any]) -> Response:
-    """A v2 page (``page``/``limit``, default 50, max 250); an empty page is ``204 No Content``."""
+def v2_list(request: Request, items: list[Any], *, empty_204: bool = False) -> Response:
+    """A v2 page (``page``/``limit``, default 50, max 250). An empty page is ``204 No Content`` only where
+    the orders spec documents it (``empty_204``: order shipments); elsewhere the spec defines 200 only, so
+    an empty page is ``200 []``. The client reads both as "no more items"."""
     page = int_param(request, "page", 1)
     limit = int_param(request, "limit", 50, maximum=250)
     chunk = items[(page - 1) * limit : page * limit]
-    if not chunk:
+    if not chunk and empty_204:
         return Response(status_code=204)
     return JSONResponse(chunk)
 

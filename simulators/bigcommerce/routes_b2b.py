@@ -16,8 +16,16 @@ def _missing(what: str) -> JSONResponse:
 
 async def companies(request: Request) -> Response:
     store = store_of(request)
+    ids = range(1, store.company_count + 1)
+    customer = request.query_params.get("customerId")
+    if customer is not None:
+        # company N's users are customers 2N-1 and 2N (see gen_people.customer's is_b2b)
+        first = (int(customer) + 1) // 2 if customer.isdigit() else 0
+        ids = range(first, first + 1)
     with store.lock:
-        found = [c for cid in range(1, store.company_count + 1) if (c := store.company(cid)) is not None]
+        found = [
+            c for cid in ids if 1 <= cid <= store.company_count and (c := store.company(cid)) is not None
+        ]
     # The list schema types bcGroupId as an integer while the single-company schema types it as a string.
     found = [dict(c, bcGroupId=int(c["bcGroupId"])) for c in found]
     return b2b_list(request, found)

@@ -62,7 +62,7 @@ async def list_orders(request: Request) -> Response:
             # Only the requested page is generated, so listing a 100k-order store stays cheap.
             window = ids[(page - 1) * limit : page * limit]
             orders = [record["order"] for oid in window if (record := store.order_record(oid)) is not None]
-            return JSONResponse(orders) if orders else Response(status_code=204)
+            return JSONResponse(orders)  # the spec defines only 200 for GET /v2/orders
         matching = []
         for oid in ids:
             record = store.order_record(oid)
@@ -126,7 +126,7 @@ def _sub(name: str) -> Any:
             record = store.order_record(request.path_params["order_id"])
         if record is None:
             return not_found("order")
-        return v2_list(request, record[name])
+        return v2_list(request, record[name], empty_204=name == "shipments")
 
     return endpoint
 

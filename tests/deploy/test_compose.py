@@ -17,9 +17,14 @@ from bcx.local.paths import LocalPaths
 from bcx.settings import KafkaSettings, RegistrySettings, load_settings
 from bcx_app.cli.main import build_parser, command_names
 from tests.deploy.support import bcx_variables, env_var_maps_to_field, settings_models
+from tests.support.required import reference
 
 ROOT = Path(__file__).resolve().parents[2]
-COMPOSE_SCHEMA = ROOT.parent / "shared" / "reference" / "compose" / "compose-spec.json"
+
+
+def compose_schema() -> Any:
+    """The Compose specification's JSON schema from the reference specs (skips without them, not in CI)."""
+    return json.loads(reference("compose", "compose-spec.json").read_text())
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +43,9 @@ def host_ports(service: dict[str, Any]) -> dict[int, int]:
 
 
 class TestComposeFile:
-    @pytest.mark.skipif(not COMPOSE_SCHEMA.is_file(), reason="the Compose spec is in ../shared/reference")
     def test_valid_against_the_compose_spec(self, compose: dict[str, Any]) -> None:
         """The file validates against compose-spec/compose-spec's JSON schema."""
-        schema = json.loads(COMPOSE_SCHEMA.read_text())
+        schema = compose_schema()
         # the spec declares draft-07 by a URL jsonschema does not recognise; name the validator explicitly
         validator = jsonschema.Draft7Validator(schema)
         errors = sorted(validator.iter_errors(compose), key=lambda e: list(e.path))
@@ -81,22 +85,25 @@ class TestComposeFile:
         """Services built from the Dockerfile run `bcx` commands that exist in the CLI."""
         commands = command_names(build_parser())
         for name, service in compose["services"].items():
-            if service.get("image", "").startswith("bcx:"):
+            if service.get("image", "").startswith(BCX_IMAGES):
                 command = service["command"]
                 words = command[-1].split() if command[0] == "sh" else command
                 invoked = [words[i + 1] for i, w in enumerate(words[:-1]) if w == "bcx"] or [words[0]]
                 assert set(invoked) <= commands, f"{name} runs an unknown bcx command: {invoked}"
 
-    @pytest.mark.skipif(not COMPOSE_SCHEMA.is_file(), reason="the Compose spec is in ../shared/reference")
     def test_the_spec_check_catches_mistakes(self) -> None:
         """A misspelt service key is reported, so the validity test above has teeth."""
-        schema = json.loads(COMPOSE_SCHEMA.read_text())
+        schema = compose_schema()
         broken = {"services": {"kafka": {"imagee": "apache/kafka:4.1.1"}}}
         assert list(jsonschema.Draft7Validator(schema).iter_errors(broken))
 
 
+#: the Dockerfile's production image and its `sim` target (the simulators)
+BCX_IMAGES = ("bcx:", "bcx-sim:")
+
+
 def bcx_services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {n: s for n, s in compose["services"].items() if str(s.get("image", "")).startswith("bcx:")}
+    return {n: s for n, s in compose["services"].items() if str(s.get("image", "")).startswith(BCX_IMAGES)}
 
 
 def command_lines(service: dict[str, Any]) -> list[list[str]]:
@@ -119,13 +126,41 @@ class TestBcxServices:
         assert wanted <= runs
 
     def test_services_are_built_under_the_profile_after_init(self, compose: dict[str, Any]) -> None:
-        """Each bcx service uses the Dockerfile's image, runs only with --profile bcx, starts after init."""
+        """Each bcx service uses the Dockerfile's production image, simulators its `sim` target (the
+        production image has no simulators); all but init run only with --profile bcx, after init."""
         for name, service in bcx_services(compose).items():
-            assert service["image"] == "bcx:local"
-            assert service["build"] == "."
-            assert service["profiles"] == ["bcx"]
+            if command_lines(service)[0][0] == "sim":
+                assert service["image"] == "bcx-sim:local"
+                assert service["build"] == {"context": ".", "target": "sim"}
+            else:
+                assert service["image"] == "bcx:local"
+                assert service["build"] == "."
             if name != "init":
+                assert service["profiles"] == ["bcx"]
                 assert service["depends_on"]["init"] == {"condition": "service_completed_successfully"}
+
+    def test_plain_up_creates_topics_and_schemas(self, compose: dict[str, Any]) -> None:
+        """`docker compose up -d` (no profile) starts Kafka, the registry and init, which waits for both to
+        be healthy, applies the topics with the single-broker profile and registers the schemas."""
+        default = {name for name, service in compose["services"].items() if not service.get("profiles")}
+        assert default == {"kafka", "registry", "init"}
+        init = compose["services"]["init"]
+        assert init["depends_on"] == {
+            "kafka": {"condition": "service_healthy"},
+            "registry": {"condition": "service_healthy"},
+        }
+        assert init.get("restart") == "no"
+        lines = command_lines(init)
+        assert [argv[:2] for argv in lines] == [["topics", "apply"], ["schemas", "check"]]
+        topics = build_parser().parse_args(lines[0])
+        assert topics.local, "one broker: the topics need the --local profile (replication factor 1)"
+        assert topics.catalogue.as_posix() == "/app/deploy/topics.yaml"
+
+    def test_header_describes_what_plain_up_does(self) -> None:
+        """The file's header says plain `up` applies topics and schemas, which the test above holds it to."""
+        header = (ROOT / "docker-compose.yml").read_text().split("\nname:", 1)[0]
+        assert "docker compose up -d" in header
+        assert "creates the topics and registers the schemas" in " ".join(header.replace("#", " ").split())
 
     def test_every_command_parses(self, compose: dict[str, Any]) -> None:
         """Every `bcx` command line in the file is accepted by the CLI's parser."""
@@ -176,9 +211,10 @@ class TestBcxServices:
             name: int(command_lines(services[name])[0][command_lines(services[name])[0].index("--port") + 1])
             for name in ("bigcommerce-sim", "exstream-sim")
         }
-        for name in ("enricher", "order-documents"):
-            api = urlparse(services[name]["environment"]["BCX_BIGCOMMERCE__API_BASE_URL"])
-            assert (api.hostname, api.port) == ("bigcommerce-sim", sim_ports["bigcommerce-sim"])
+        api = urlparse(services["enricher"]["environment"]["BCX_BIGCOMMERCE__API_BASE_URL"])
+        assert (api.hostname, api.port) == ("bigcommerce-sim", sim_ports["bigcommerce-sim"])
+        # order documents read the store and customer from the snapshots, never BigCommerce
+        assert not any(k.startswith("BCX_BIGCOMMERCE__") for k in services["order-documents"]["environment"])
         exstream = urlparse(services["order-documents"]["environment"]["BCX_EXSTREAM__BASE_URL"])
         assert (exstream.hostname, exstream.port) == ("exstream-sim", sim_ports["exstream-sim"])
         client = services["order-documents"]["environment"]["BCX_EXSTREAM__CLIENT_ID"]

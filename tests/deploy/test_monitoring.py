@@ -40,6 +40,8 @@ TARGET_LABELS = {
 EXTERNAL: dict[str, set[str]] = {
     "up": set(),
     "kube_cronjob_status_last_successful_time": {"cronjob"},
+    "kube_deployment_spec_replicas": {"deployment"},
+    "kube_deployment_status_replicas_available": {"deployment"},
 }
 SUFFIXES = {"counter": ("_total", "_created"), "histogram": ("_bucket", "_sum", "_count", "_created")}
 _BY = promql_parser.AggModifierType.By

@@ -10,8 +10,7 @@ import pytest
 from bcx_app.cli.main import main
 from routing import default_rules_path
 from tests.routing.factories import MINIMAL, captured_payment, customer, order_facts
-
-WEBHOOKS = Path(__file__).resolve().parents[3] / "shared" / "reference" / "bigcommerce" / "webhook-callbacks"
+from tests.support.required import reference
 
 
 @pytest.fixture
@@ -72,10 +71,9 @@ class TestExplain:
         decision = json.loads(capsys.readouterr().out)
         assert [d["document_type"] for d in decision["documents"]] == ["order_confirmation"]
 
-    @pytest.mark.skipif(not WEBHOOKS.is_dir(), reason="shared reference webhooks not available")
     def test_webhook_body(self, capsys: pytest.CaptureFixture[str]) -> None:
         """A bare BigCommerce statusUpdated webhook (0 → 11) is explained as a due confirmation."""
-        path = WEBHOOKS / "store_order_statusUpdated.json"
+        path = reference("bigcommerce", "webhook-callbacks", "store_order_statusUpdated.json")
         assert main(["routing", "explain", str(path), "--json"]) == 0
         decision = json.loads(capsys.readouterr().out)
         assert [d["document_type"] for d in decision["documents"]] == ["order_confirmation"]

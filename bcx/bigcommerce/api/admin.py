@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bcx.bigcommerce.api.base import ApiGroup, collect, data_of, parse
+from bcx.bigcommerce.api.base import ApiGroup, data_of
 from bcx.bigcommerce.models.content import Page, PageInput
 from bcx.bigcommerce.models.store import StoreInformation
 from bcx.bigcommerce.models.webhooks import HooksAdmin, Webhook, WebhookInput
@@ -18,22 +18,22 @@ def _body(model: WebhookInput | PageInput) -> dict[str, Any]:
 class AdminApi(ApiGroup):
     async def get_store_information(self, store_hash: str) -> StoreInformation:
         response = await self.http.request(store_hash, "v2", "GET", "/store", resource="store")
-        return parse(StoreInformation, response.body, "store information")
+        return self._parse(StoreInformation, response.body, "store information")
 
     # --- webhooks -------------------------------------------------------------------------------------
     async def list_hooks(self, store_hash: str, *, scope: str | None = None) -> list[Webhook]:
         params = {"scope": scope} if scope else None
-        return await collect(Webhook, iter_v3(self.http, store_hash, "/hooks", params=params), "hooks")
+        return await self._collect(Webhook, iter_v3(self.http, store_hash, "/hooks", params=params), "hooks")
 
     async def get_hook(self, store_hash: str, hook_id: int) -> Webhook:
         response = await self.http.request(
             store_hash, "v3", "GET", f"/hooks/{hook_id}", resource="webhook", resource_id=hook_id
         )
-        return parse(Webhook, data_of(response.body, "hook"), "hook")
+        return self._parse(Webhook, data_of(response.body, "hook"), "hook")
 
     async def create_hook(self, store_hash: str, hook: WebhookInput) -> Webhook:
         response = await self.http.request(store_hash, "v3", "POST", "/hooks", json=_body(hook))
-        return parse(Webhook, data_of(response.body, "hook"), "hook")
+        return self._parse(Webhook, data_of(response.body, "hook"), "hook")
 
     async def update_hook(self, store_hash: str, hook_id: int, hook: WebhookInput) -> Webhook:
         response = await self.http.request(
@@ -45,19 +45,19 @@ class AdminApi(ApiGroup):
             resource="webhook",
             resource_id=hook_id,
         )
-        return parse(Webhook, data_of(response.body, "hook"), "hook")
+        return self._parse(Webhook, data_of(response.body, "hook"), "hook")
 
     async def delete_hook(self, store_hash: str, hook_id: int) -> Webhook:
         response = await self.http.request(
             store_hash, "v3", "DELETE", f"/hooks/{hook_id}", resource="webhook", resource_id=hook_id
         )
-        return parse(Webhook, data_of(response.body, "hook"), "hook")
+        return self._parse(Webhook, data_of(response.body, "hook"), "hook")
 
     async def get_hooks_admin(self, store_hash: str, *, is_active: bool | None = None) -> HooksAdmin:
         """``GET /v3/hooks/admin``: hook statuses (``deactivated``), blocked domains, notification emails."""
         params = None if is_active is None else {"is_active": str(is_active).lower()}
         response = await self.http.request(store_hash, "v3", "GET", "/hooks/admin", params=params)
-        return parse(HooksAdmin, data_of(response.body, "hooks admin"), "hooks admin")
+        return self._parse(HooksAdmin, data_of(response.body, "hooks admin"), "hooks admin")
 
     async def set_hooks_admin_emails(self, store_hash: str, emails: list[str]) -> None:
         """``PUT /v3/hooks/admin``: who BigCommerce emails about blocklisting and deactivation."""
@@ -68,7 +68,9 @@ class AdminApi(ApiGroup):
         params: dict[str, Any] = {"include": "body"}
         if channel_id is not None:
             params["channel_id"] = channel_id
-        return await collect(Page, iter_v3(self.http, store_hash, "/content/pages", params=params), "pages")
+        return await self._collect(
+            Page, iter_v3(self.http, store_hash, "/content/pages", params=params), "pages"
+        )
 
     async def get_page(self, store_hash: str, page_id: int) -> Page:
         response = await self.http.request(
@@ -80,13 +82,13 @@ class AdminApi(ApiGroup):
             resource="page",
             resource_id=page_id,
         )
-        return parse(Page, data_of(response.body, "page"), "page")
+        return self._parse(Page, data_of(response.body, "page"), "page")
 
     async def create_page(self, store_hash: str, page: PageInput) -> Page:
         response = await self.http.request(
             store_hash, "v3", "POST", "/content/pages", params={"include": "body"}, json=_body(page)
         )
-        return parse(Page, _single(data_of(response.body, "page")), "page")
+        return self._parse(Page, _single(data_of(response.body, "page")), "page")
 
     async def update_page(self, store_hash: str, page_id: int, page: PageInput) -> Page:
         response = await self.http.request(
@@ -99,7 +101,7 @@ class AdminApi(ApiGroup):
             resource="page",
             resource_id=page_id,
         )
-        return parse(Page, _single(data_of(response.body, "page")), "page")
+        return self._parse(Page, _single(data_of(response.body, "page")), "page")
 
     async def delete_page(self, store_hash: str, page_id: int) -> None:
         await self.http.request(

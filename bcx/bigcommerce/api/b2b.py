@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bcx.bigcommerce.api.base import ApiGroup, collect, data_of, parse
+from bcx.bigcommerce.api.base import ApiGroup, data_of
 from bcx.bigcommerce.errors import ClientError
 from bcx.bigcommerce.models.b2b import Company, CompanyCredit, CompanySnapshot, Invoice, PaymentTerms
 from bcx.bigcommerce.pagination import iter_b2b
@@ -18,7 +18,7 @@ class B2bApi(ApiGroup):
         response = await self.http.request(
             store_hash, "b2b", "GET", f"/companies/{company_id}", resource="company", resource_id=company_id
         )
-        return parse(Company, data_of(response.body, "company"), "company")
+        return self._parse(Company, data_of(response.body, "company"), "company")
 
     async def get_company_credit(self, store_hash: str, company_id: int) -> CompanyCredit | None:
         """``None`` when the store's credit feature is disabled (B2B answers 4xx then)."""
@@ -33,7 +33,7 @@ class B2bApi(ApiGroup):
             )
         except ClientError:
             return None
-        return parse(CompanyCredit, data_of(response.body, "company credit"), "company credit")
+        return self._parse(CompanyCredit, data_of(response.body, "company credit"), "company credit")
 
     async def get_payment_terms(self, store_hash: str, company_id: int) -> PaymentTerms:
         response = await self.http.request(
@@ -44,7 +44,7 @@ class B2bApi(ApiGroup):
             resource="company",
             resource_id=company_id,
         )
-        return parse(PaymentTerms, data_of(response.body, "payment terms"), "payment terms")
+        return self._parse(PaymentTerms, data_of(response.body, "payment terms"), "payment terms")
 
     async def list_invoices(
         self, store_hash: str, company_id: int, *, statuses: tuple[int, ...] = OPEN_INVOICE_STATUSES
@@ -52,7 +52,7 @@ class B2bApi(ApiGroup):
         """The company's invoices with the given statuses (invoice portal ``GET /invoices``)."""
         invoices: list[Invoice] = []
         for status in statuses:
-            invoices += await collect(
+            invoices += await self._collect(
                 Invoice,
                 iter_b2b(
                     self.http,
@@ -64,6 +64,23 @@ class B2bApi(ApiGroup):
                 "invoices",
             )
         return sorted(invoices, key=lambda invoice: invoice.id)
+
+    async def find_customer_company(self, store_hash: str, customer_id: int) -> Company | None:
+        """The company the BigCommerce customer is a Company user of (``GET /companies?customerId=``),
+        ``None`` when the customer buys for no company."""
+        response = await self.http.request(
+            store_hash,
+            "b2b",
+            "GET",
+            "/companies",
+            params={"customerId": customer_id, "limit": 1},
+            resource="company",
+            resource_id=customer_id,
+        )
+        found = data_of(response.body, "companies")
+        if not isinstance(found, list) or not found:
+            return None
+        return self._parse(Company, found[0], "companies")
 
     async def get_company(self, store_hash: str, company_id: int) -> CompanySnapshot:
         """The company with credit, payment terms and open invoices (``1 + 2 + 2`` calls)."""

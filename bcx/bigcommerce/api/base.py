@@ -1,37 +1,35 @@
-"""What every resource group shares: the HTTP layer and parsing into models at the boundary."""
+"""What every resource group shares: the HTTP layer and parsing into models at the boundary.
+
+Parsing follows :mod:`bcx.bigcommerce.tolerant`: a required field that is missing or unreadable fails the
+response (:class:`InvalidResponse` naming it); an optional one that does not fit is dropped to its default and
+reported to the client's ``on_coercion`` callback, so one odd field never loses the whole entity.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from bcx.bigcommerce.errors import InvalidResponse
 from bcx.bigcommerce.http import BigCommerceHttp
+from bcx.bigcommerce.tolerant import CoercionSink, parse_tolerant
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def parse(model: type[M], data: Any, where: str) -> M:
-    """``data`` as ``model``; a body that does not fit becomes :class:`InvalidResponse`."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        fields = sorted({".".join(str(p) for p in e["loc"]) for e in exc.errors()})[:5]
-        raise InvalidResponse(f"{where}: unexpected {model.__name__} shape (fields {fields})") from exc
+def parse(model: type[M], data: Any, where: str, on_coercion: CoercionSink | None = None) -> M:
+    """``data`` as ``model``; a body whose required fields do not fit becomes :class:`InvalidResponse`."""
+    return parse_tolerant(model, data, where, on_coercion)
 
 
-def parse_list(model: type[M], data: Any, where: str) -> list[M]:
+def parse_list(model: type[M], data: Any, where: str, on_coercion: CoercionSink | None = None) -> list[M]:
     if data is None:
         return []
     if not isinstance(data, list):
         raise InvalidResponse(f"{where}: expected a list")
-    return [parse(model, item, where) for item in data]
-
-
-async def collect(model: type[M], items: AsyncIterator[Any], where: str) -> list[M]:
-    return [parse(model, item, where) async for item in items]
+    return [parse(model, item, where, on_coercion) for item in data]
 
 
 def data_of(body: Any, where: str) -> Any:
@@ -42,6 +40,17 @@ def data_of(body: Any, where: str) -> Any:
 
 
 class ApiGroup:
-    """Base of the resource mixins: they all reach BigCommerce through ``self.http``."""
+    """Base of the resource mixins: they all reach BigCommerce through ``self.http`` and parse with the
+    client's coercion callback."""
 
     http: BigCommerceHttp
+    on_coercion: CoercionSink | None = None
+
+    def _parse(self, model: type[M], data: Any, where: str) -> M:
+        return parse(model, data, where, self.on_coercion)
+
+    def _parse_list(self, model: type[M], data: Any, where: str) -> list[M]:
+        return parse_list(model, data, where, self.on_coercion)
+
+    async def _collect(self, model: type[M], items: AsyncIterator[Any], where: str) -> list[M]:
+        return [parse(model, item, where, self.on_coercion) async for item in items]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-from bcx.bigcommerce.api.base import ApiGroup, collect, data_of, parse, parse_list
+from bcx.bigcommerce.api.base import ApiGroup, data_of
 from bcx.bigcommerce.errors import NotFound
 from bcx.bigcommerce.models.customers import Attribute, Customer, CustomerGroup, CustomerSnapshot
 from bcx.bigcommerce.pagination import iter_v3, iter_v3_cursor
@@ -28,7 +28,7 @@ class CustomersApi(ApiGroup):
             resource="customer",
             resource_id=customer_id,
         )
-        found = parse_list(Customer, data_of(response.body, "customers"), "customers")
+        found = self._parse_list(Customer, data_of(response.body, "customers"), "customers")
         if not found:
             raise NotFound(
                 f"customer {customer_id} not found on store {store_hash}",
@@ -40,7 +40,7 @@ class CustomersApi(ApiGroup):
         customer = found[0]
         names: dict[int, str] = {}
         if customer.attributes:
-            definitions = await collect(
+            definitions = await self._collect(
                 Attribute, iter_v3(self.http, store_hash, "/customers/attributes"), "customer attributes"
             )
             names = {a.id: a.name for a in definitions}
@@ -67,7 +67,7 @@ class CustomersApi(ApiGroup):
             resource="customer_group",
             resource_id=group_id,
         )
-        return parse(CustomerGroup, response.body, "customer group")
+        return self._parse(CustomerGroup, response.body, "customer group")
 
     async def list_customers(
         self, store_hash: str, *, since: datetime | None = None
@@ -77,4 +77,4 @@ class CustomersApi(ApiGroup):
         if since is not None:
             params["date_modified:min"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
         async for item in iter_v3_cursor(self.http, store_hash, "/customers", params=params):
-            yield parse(Customer, item, "customers")
+            yield self._parse(Customer, item, "customers")

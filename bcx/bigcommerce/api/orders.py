@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime
 
-from bcx.bigcommerce.api.base import ApiGroup, collect, data_of, parse, parse_list
+from bcx.bigcommerce.api.base import ApiGroup, data_of
 from bcx.bigcommerce.models.common import format_rfc2822
 from bcx.bigcommerce.models.orders import (
     Order,
@@ -28,7 +28,7 @@ class OrdersApi(ApiGroup):
         response = await self.http.request(
             store_hash, "v2", "GET", f"/orders/{order_id}", resource="order", resource_id=order_id
         )
-        return parse(Order, response.body, "order")
+        return self._parse(Order, response.body, "order")
 
     async def get_order(self, store_hash: str, order_id: int) -> OrderSnapshot:
         """The order with products, shipping addresses, shipments, coupons, taxes, transactions, refunds.
@@ -48,13 +48,13 @@ class OrdersApi(ApiGroup):
             )
 
         products, addresses, shipments, coupons, taxes, transactions, refunds = await asyncio.gather(
-            collect(OrderProduct, v2("products"), "order products"),
-            collect(ShippingAddress, v2("shipping_addresses"), "order shipping addresses"),
-            collect(Shipment, v2("shipments"), "order shipments"),
-            collect(OrderCoupon, v2("coupons"), "order coupons"),
-            collect(OrderTax, v2("taxes"), "order taxes"),
-            collect(Transaction, v3("transactions"), "order transactions"),
-            collect(Refund, v3("payment_actions/refunds"), "order refunds"),
+            self._collect(OrderProduct, v2("products"), "order products"),
+            self._collect(ShippingAddress, v2("shipping_addresses"), "order shipping addresses"),
+            self._collect(Shipment, v2("shipments"), "order shipments"),
+            self._collect(OrderCoupon, v2("coupons"), "order coupons"),
+            self._collect(OrderTax, v2("taxes"), "order taxes"),
+            self._collect(Transaction, v3("transactions"), "order transactions"),
+            self._collect(Refund, v3("payment_actions/refunds"), "order refunds"),
         )
         return OrderSnapshot(
             order=order,
@@ -77,7 +77,7 @@ class OrdersApi(ApiGroup):
         if status_id is not None:
             params["status_id"] = status_id
         async for item in iter_v2(self.http, store_hash, "/orders", params=params):
-            yield parse(Order, item, "orders")
+            yield self._parse(Order, item, "orders")
 
     async def get_shipment(self, store_hash: str, order_id: int, shipment_id: int) -> Shipment:
         response = await self.http.request(
@@ -88,7 +88,7 @@ class OrdersApi(ApiGroup):
             resource="shipment",
             resource_id=shipment_id,
         )
-        return parse(Shipment, response.body, "shipment")
+        return self._parse(Shipment, response.body, "shipment")
 
     async def get_refund(self, store_hash: str, refund_id: int) -> Refund:
         """``GET /v3/orders/payment_actions/refunds/{refund_id}`` (the id a refund webhook carries)."""
@@ -100,7 +100,7 @@ class OrdersApi(ApiGroup):
             resource="refund",
             resource_id=refund_id,
         )
-        return parse(Refund, data_of(response.body, "refund"), "refund")
+        return self._parse(Refund, data_of(response.body, "refund"), "refund")
 
     async def update_order_status(self, store_hash: str, order_id: int, status_id: int) -> Order:
         """``PUT /v2/orders/{id}`` with ``{"status_id": …}``."""
@@ -113,7 +113,7 @@ class OrdersApi(ApiGroup):
             resource="order",
             resource_id=order_id,
         )
-        return parse(Order, response.body, "order")
+        return self._parse(Order, response.body, "order")
 
     async def list_order_refunds(self, store_hash: str, order_id: int) -> list[Refund]:
         response = await self.http.request(
@@ -124,4 +124,4 @@ class OrdersApi(ApiGroup):
             resource="order",
             resource_id=order_id,
         )
-        return parse_list(Refund, data_of(response.body, "refunds"), "refunds")
+        return self._parse_list(Refund, data_of(response.body, "refunds"), "refunds")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from pydantic import Field
 
@@ -43,6 +42,17 @@ class CustomUrl(BcModel):
     is_customized: bool = False
 
 
+class ProductImage(BcModel):
+    """An ``include=images`` entry of a product."""
+
+    id: int | None = None
+    is_thumbnail: bool = False
+    sort_order: int = 0
+    description: str = ""
+    url_standard: str = ""
+    url_thumbnail: str = ""
+
+
 class Product(BcModel):
     """``GET /v3/catalog/products/{id}``."""
 
@@ -70,7 +80,15 @@ class Product(BcModel):
     base_variant_id: int | None = None
     variants: list[Variant] = Field(default_factory=list)
     custom_fields: list[CustomField] = Field(default_factory=list)
-    images: list[dict[str, Any]] = Field(default_factory=list)
+    images: list[ProductImage] = Field(default_factory=list)
+
+
+class ProductCategories(BcModel):
+    """``GET /v3/catalog/products?id:in=…&include_fields=categories,type`` entry: what routing needs."""
+
+    id: int
+    categories: list[int] = Field(default_factory=list)
+    type: str = "physical"
 
 
 class PriceListRecord(BcModel):

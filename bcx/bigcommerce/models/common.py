@@ -18,7 +18,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict
 class BcModel(BaseModel):
     """Base of every BigCommerce model: immutable, tolerant of fields it does not declare."""
 
-    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True)
+    # a number where text is declared (a B2B companyPhone sent as 5551234567) is unambiguous: keep it as text
+    model_config = ConfigDict(extra="allow", frozen=True, populate_by_name=True, coerce_numbers_to_str=True)
 
 
 def to_decimal(value: Any) -> Any:

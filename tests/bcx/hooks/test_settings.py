@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bcx.errors import ConfigurationError
@@ -11,8 +9,8 @@ from bcx.hooks.scopes import wanted_scopes
 from bcx.hooks.settings import HookOptions, HooksSettings
 from bcx.settings import load_settings
 from consumers.registry import scopes_by_flow
+from tests.support.required import reference
 
-CALLBACKS = Path(__file__).resolve().parents[4] / "shared/reference/bigcommerce/webhook-callbacks/list.txt"
 #: documented on BigCommerce's events page but without an example body in the reference set
 DOCUMENTED_ELSEWHERE = {
     "store/order/transaction/created",
@@ -28,10 +26,10 @@ DOCUMENTED_ELSEWHERE = {
 
 
 class TestScopes:
-    @pytest.mark.skipif(not CALLBACKS.is_file(), reason="the callback list is in ../shared/reference")
     def test_every_scope_is_an_official_callback(self) -> None:
         """Each scope in the table has an official example callback or is a documented exception."""
-        names = CALLBACKS.read_text(encoding="utf-8").split()
+        callbacks = reference("bigcommerce", "webhook-callbacks", "list.txt")
+        names = callbacks.read_text(encoding="utf-8").split()
         official = {name.removesuffix(".json").replace("_", "/") for name in names}
         used = {scope for scopes in scopes_by_flow().values() for scope in scopes}
         assert used - DOCUMENTED_ELSEWHERE <= official
@@ -50,6 +48,11 @@ class TestScopes:
 
 
 class TestSettings:
+    @pytest.fixture(autouse=True)
+    def _a_store(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """``bcx hooks`` refuses to start without BigCommerce credentials."""
+        monkeypatch.setenv("BCX_BIGCOMMERCE__STORES", '[{"store_hash": "s1", "access_token": "t"}]')
+
     def test_environment_configures_hooks(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """BCX_HOOKS__* set destination, secrets and comma-separated use cases; per-store secrets win."""
         monkeypatch.setenv("BCX_HOOKS__DESTINATION", "https://hooks.example.com/webhooks/bigcommerce")

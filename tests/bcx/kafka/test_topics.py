@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from confluent_kafka.admin import AdminClient
 
 from bcx.errors import ConfigurationError
 from bcx.kafka.admin import TopicAdmin
 from bcx.kafka.topics import ActualTopic, TopicSpec, diff, expand, group_topic, load_catalogue
 from bcx.settings import KafkaSettings
+from bcx_app.cli.main import main
 
 
 class TestCatalogue:
@@ -83,3 +85,55 @@ class TestApply:
         actual = admin.describe([name])[name]
         assert actual.partitions == 4
         assert actual.configs["retention.ms"] == "3600000"
+
+
+def one_topic_catalogue(folder: Path) -> tuple[Path, str]:
+    name = f"local-{uuid.uuid4().hex[:8]}.v1"
+    path = folder / "topics.yaml"
+    path.write_text(yaml.safe_dump({"defaults": {"partitions": 1}, "topics": [{"name": name}]}))
+    return path, name
+
+
+@pytest.mark.integration
+class TestApplyOnASingleBroker:
+    """The shared test broker and `bcx local up` are single-node clusters."""
+
+    def test_production_defaults_are_refused_with_the_local_profile_named(
+        self,
+        kafka_settings: KafkaSettings,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """Replication factor 3 on a one-broker cluster exits 2 before creating anything, saying how many
+        brokers there are and that `--local` is the single-broker profile."""
+        monkeypatch.setenv("BCX_KAFKA__BOOTSTRAP_SERVERS", kafka_settings.bootstrap_servers)
+        catalogue, name = one_topic_catalogue(tmp_path)
+        admin = TopicAdmin(kafka_settings.client_config())
+        assert admin.broker_count() == 1
+        assert main(["topics", "apply", "--catalogue", str(catalogue)]) == 2
+        err = capsys.readouterr().err
+        assert "the cluster has 1 broker; replication factor 3 needs at least 3" in err
+        assert "bcx topics apply --local" in err
+        assert name not in admin.existing()
+
+    def test_local_profile_creates_single_replica_topics(
+        self,
+        kafka_settings: KafkaSettings,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
+    ) -> None:
+        """`--local` creates the topics with replication factor 1 and min.insync.replicas 1, then is clean."""
+        monkeypatch.setenv("BCX_KAFKA__BOOTSTRAP_SERVERS", kafka_settings.bootstrap_servers)
+        catalogue, name = one_topic_catalogue(tmp_path)
+        admin = TopicAdmin(kafka_settings.client_config())
+        try:
+            assert main(["topics", "apply", "--local", "--catalogue", str(catalogue)]) == 0
+            assert f"created    {name}" in capsys.readouterr().out
+            actual = admin.describe([name])[name]
+            assert (actual.replication_factor, actual.configs["min.insync.replicas"]) == (1, "1")
+            assert main(["topics", "apply", "--local", "--catalogue", str(catalogue)]) == 0
+        finally:
+            cleaner = AdminClient(kafka_settings.client_config())
+            cleaner.delete_topics([name])[name].result(30)

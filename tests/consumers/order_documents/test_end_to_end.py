@@ -5,7 +5,9 @@ webhook events go onto the enricher's input topic (as the bridge publishes them)
 event delivered twice — in two halves; the order-documents consumer is stopped after the first half and a
 new one started with the same group, and the first half is delivered again as fresh events. Every eligible
 order must end with exactly one confirmation, invoice and receipt, incomplete/declined ones with none, and
-the stored PDFs must hold each order's real data.
+the stored PDFs must hold each order's real data. The first consumer starts only once the enricher is done,
+and the BigCommerce simulator must count no request while it makes its documents: the snapshots carry
+the store and the customer.
 It runs the shipped default rules, unmodified.
 """
 
@@ -22,6 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from confluent_kafka import Consumer, TopicPartition
 from pypdf import PdfReader
@@ -50,7 +53,7 @@ from tests.consumers.support import (
 )
 from tests.producers.enricher.events import event
 from tests.producers.enricher.running import Running, running_enricher
-from tests.producers.enricher.support import STORE, client_settings
+from tests.producers.enricher.support import STORE
 
 pytestmark = pytest.mark.integration
 
@@ -146,8 +149,8 @@ class Pipeline:
             storage_root=self.storage_root,
             retry_topic_rounds=0,
         )
+        self.bigcommerce = bigcommerce
         self.use_case_settings = OrderDocumentsSettings(
-            bigcommerce=client_settings(bigcommerce.base_url),
             order_documents=OrderDocumentsConfig(rules_path=default_rules_path()),
         )
 
@@ -157,10 +160,21 @@ class Pipeline:
     def start(self) -> RunningConsumer:
         return RunningConsumer("order-documents", self.factory, self.settings)
 
-    def deliver(self, events: list[Any]) -> None:
+    def enrich(self, events: list[Any]) -> None:
         self.enricher.send(events)
         wait_drained(self.enricher.kafka, self.enricher.settings.group, self.enricher.input_topic)
+
+    def documents_done(self) -> None:
         wait_drained(self.enricher.kafka, self.group, self.orders_topic)
+
+    def deliver(self, events: list[Any]) -> None:
+        self.enrich(events)
+        self.documents_done()
+
+    def bigcommerce_requests(self) -> int:
+        """Every request the BigCommerce simulator answered so far (its own counters)."""
+        stats = httpx.get(f"{self.bigcommerce.base_url}/_sim/stats", timeout=10).json()
+        return sum(int(store["requests"]) + int(store["rate_limited"]) for store in stats["stores"].values())
 
     def pdf_text(self, key: str) -> str:
         folder = FilesystemStorage(self.storage_root).path_for(key, "x").parent
@@ -193,8 +207,12 @@ class TestOrderDocumentsEndToEnd:
         order_ids = list(range(1, ORDERS + 1))
         first, second = order_ids[: ORDERS // 2], order_ids[ORDERS // 2 :]
 
+        pipeline.enrich(webhook_events(first, rng))
+        requests = pipeline.bigcommerce_requests()
+        assert requests > 0  # the enricher's reads are counted
         consumer = pipeline.start()
-        pipeline.deliver(webhook_events(first, rng))
+        pipeline.documents_done()
+        assert pipeline.bigcommerce_requests() == requests  # order documents called no BigCommerce API
         assert consumer.stop() == 0  # a restart in the middle
         consumer = pipeline.start()
         pipeline.deliver(webhook_events(second, rng) + webhook_events(first, rng))  # replays as new events

@@ -8,15 +8,16 @@ from typing import Any, cast
 
 import pytest
 
-from bcx.bigcommerce.models import CustomerSnapshot, OrderSnapshot, StoreInformation
+from bcx.bigcommerce.models import OrderSnapshot
 from bcx.contracts.commerce_common import Trigger
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from consumers.order_documents.context import OrderContext
 from consumers.order_documents.processor import OrderDocumentsProcessor
-from consumers.order_documents.snapshot import order_snapshot, trigger
+from consumers.order_documents.snapshot import order_context, order_snapshot, trigger
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext, SourceRecord
 from consumers.runtime.errors import PermanentError, RetryableError
-from producers.enricher.mapping import Envelope, order_record
+from producers.enricher.mapping import Context, Envelope, order_record
+from producers.enricher.profile_mapping import customer_profile, store_profile
 from routing import load_rules
 from tests.consumers.order_documents.factories import hand_made, simulated
 
@@ -38,7 +39,9 @@ def record(
         data_json=data_json,
     )
     env = Envelope(context.store.id, "order", str(context.snapshot.order.id), NOW, event, "test")
-    return cast(OrderSnapshotRecord, order_record(env, context.snapshot))
+    customer = customer_profile(context.customer, None) if context.customer is not None else None
+    profiles = Context(store=store_profile(context.store), customer=customer)
+    return cast(OrderSnapshotRecord, order_record(env, context.snapshot, profiles))
 
 
 class FakeStep:
@@ -59,22 +62,10 @@ class FakeStep:
         return [r.decision.document_type for r in self.requests]
 
 
-class FakeLookups:
-    def __init__(self, store: StoreInformation) -> None:
-        self._store = store
-
-    async def store(self, store_hash: str) -> StoreInformation:
-        return self._store
-
-    async def customer(self, store_hash: str, customer_id: int) -> CustomerSnapshot | None:
-        return None
-
-
 def run(context: OrderContext, step: FakeStep, value: OrderSnapshotRecord | None = None, **kw: Any) -> None:
     processor = OrderDocumentsProcessor(
         rules=load_rules(None),
         step=step,
-        lookups=FakeLookups(context.store),
         is_sent=kw.get("is_sent", lambda _key: False),
     )
     asyncio.run(processor.process(value or record(context), CTX))
@@ -163,6 +154,28 @@ class TestSnapshotConversion:
         assert converted.order.date_created == context.snapshot.order.date_created
         assert [p.sku for p in converted.products] == [p.sku for p in context.snapshot.products]
         assert [t.id for t in converted.transactions] == [t.id for t in context.snapshot.transactions]
+
+    def test_store_and_customer_come_from_the_snapshot(self) -> None:
+        """The store and the customer documents use are the ones the enricher carried in the record."""
+        context = simulated(12)
+        converted = order_context(record(context))
+        assert converted.store.name == context.store.name
+        assert converted.store.timezone.name == context.store.timezone.name
+        assert converted.store.currency == context.store.currency
+        if context.customer is not None:
+            assert converted.customer is not None
+            assert converted.customer.customer.email == context.customer.customer.email
+            assert converted.customer.attributes == context.customer.attributes
+
+    def test_older_snapshot_without_profiles_still_converts(self) -> None:
+        """A record written before profiles were carried gets a default store (its hash) and no customer."""
+        context = simulated(12)
+        env = Envelope(
+            context.store.id, "order", str(context.snapshot.order.id), NOW, record(context).trigger, "t"
+        )
+        bare = cast(OrderSnapshotRecord, order_record(env, context.snapshot))
+        converted = order_context(bare)
+        assert (converted.store.id, converted.customer, converted.company) == (context.store.id, None, None)
 
     def test_transaction_events_name_their_transaction(self) -> None:
         """A ``store/order/transaction/created`` trigger carries the transaction id from the webhook data."""

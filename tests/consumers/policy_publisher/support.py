@@ -46,6 +46,7 @@ class Sims:
         return ExstreamSettings(
             base_url=self.exstream.base_url,
             token_url=f"{self.exstream.base_url}/otdsws/oauth2/token",
+            client_id="bcx",
             client_secret=SecretStr("bcx-secret"),
             generate_timeout_s=10,
         )

@@ -37,6 +37,7 @@ def env(
             "BCX_REGISTRY__URL": registry_settings.url,
             "BCX_EXSTREAM__BASE_URL": sims.exstream.base_url,
             "BCX_EXSTREAM__TOKEN_URL": f"{sims.exstream.base_url}/otdsws/oauth2/token",
+            "BCX_EXSTREAM__CLIENT_ID": "bcx",
             "BCX_EXSTREAM__CLIENT_SECRET": "bcx-secret",
             "BCX_BIGCOMMERCE__API_BASE_URL": sims.bigcommerce.base_url,
             "BCX_BIGCOMMERCE__B2B_BASE_URL": sims.bigcommerce.base_url,

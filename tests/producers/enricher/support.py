@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import json
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,6 +52,27 @@ async def no_sleep(_seconds: float) -> None:
     return None
 
 
+#: rewrites a JSON response body: ``(request path, body) → body``
+BodyEdit = Callable[[str, Any], Any]
+
+
+class EditingTransport(httpx.AsyncBaseTransport):
+    """The simulator's answers with their JSON bodies passed through ``edit`` (what BigCommerce may send)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, edit: BodyEdit) -> None:
+        self._inner = inner
+        self._edit = edit
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self._inner.handle_async_request(request)
+        if not response.headers.get("content-type", "").startswith("application/json"):
+            return response
+        body = json.loads(await response.aread())
+        edited = json.dumps(self._edit(request.url.path, body)).encode()
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() != "content-length"]
+        return httpx.Response(response.status_code, headers=headers, content=edited)
+
+
 @dataclass
 class Rig:
     app: Starlette
@@ -66,11 +88,15 @@ async def rig(
     *,
     token: str = DEV_TOKEN,
     inner: httpx.AsyncBaseTransport | None = None,
+    edit: BodyEdit | None = None,
 ) -> AsyncIterator[Rig]:
     app = create_app(config or SimulatorConfig(orders=60))
     metrics = EnricherMetrics(new_registry())
-    transport = CountingTransport(inner or httpx.ASGITransport(app=app))
-    client = BigCommerceClient(client_settings(token=token), transport=transport, sleep=no_sleep)
+    simulator = inner or httpx.ASGITransport(app=app)
+    transport = CountingTransport(EditingTransport(simulator, edit) if edit else simulator)
+    client = BigCommerceClient(
+        client_settings(token=token), transport=transport, sleep=no_sleep, on_coercion=metrics.coerced
+    )
     sleeps: list[float] = []
 
     async def record_sleep(seconds: float) -> None:

@@ -30,10 +30,11 @@ def _order_event(order_id: int, *, at: datetime | None = None, event_id: str | N
 
 class TestOrders:
     async def test_order_snapshot(self, r: Rig) -> None:
-        """An order event publishes the full order read with eight API calls."""
+        """An order event publishes the full order: eight calls, plus six for the profiles on a cold cache."""
         outcome = await r.enricher.enrich(event("store/order/created", {"type": "order", "id": 5}))
         assert outcome.outcome == "published"
-        assert outcome.api_calls == 8
+        # store 1 + customer 3 (customer, attribute names, group) + B2B company 1 + categories 1
+        assert outcome.api_calls == 8 + 6
         (record,) = r.publisher.records
         assert isinstance(record, OrderSnapshotRecord)
         assert record.key == f"{STORE}:order:5"
@@ -126,7 +127,7 @@ class TestRefunds:
         refund_id = int(created.json()["data"]["id"])
         data = {"type": "order", "id": 12, "refund": {"refund_id": refund_id}}
         outcome = await r.enricher.enrich(event("store/order/refund/created", data))
-        assert outcome.api_calls == 8
+        assert outcome.api_calls == 8 + 6  # the order once for both snapshots, profiles on a cold cache
         kinds = {rec.entity_type: rec for rec in r.publisher.records}
         refund = kinds["refund"]
         assert isinstance(refund, RefundSnapshotRecord)
@@ -135,6 +136,14 @@ class TestRefunds:
         assert refund.order_id == 12
         assert refund.currency_code
         assert kinds["order"].entity_id == "12"
+        assert [line.order_product_id for line in refund.lines] == [order.id]
+        assert refund.lines[0].name == order.name
+        assert refund.lines[0].amount == order.price_inc_tax
+        owner = kinds["order"]
+        assert isinstance(owner, OrderSnapshotRecord)
+        assert owner.order is not None
+        assert refund.payment_method == owner.order.payment_method
+        assert refund.customer == owner.customer
 
 
 class TestOtherEntities:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,8 +17,8 @@ from simulators.bigcommerce.config import SimulatorConfig
 from simulators.bigcommerce.server import start_simulator
 from simulators.bigcommerce.webhooks.scenarios import SCENARIOS, ScenarioContext
 from simulators.bigcommerce.webhooks.sender import SendOptions, WebhookSender, run_scenarios
-from tests.simulators.bigcommerce.openapi import REFERENCE
 from tests.simulators.bigcommerce.support import STORE, admin_for, client_for
+from tests.support.required import reference
 
 SECRET = "app-client-secret"
 
@@ -65,7 +64,9 @@ class TestDeliveries:
         """Each delivery has the official example keys, the custom header and a verifiable signature."""
         receiver = Receiver()
         run_with(["order-lifecycle"], SendOptions(), receiver)
-        official = json.loads((REFERENCE / "webhook-callbacks" / "store_order_created.json").read_text())
+        official = json.loads(
+            reference("bigcommerce", "webhook-callbacks", "store_order_created.json").read_text()
+        )
         for body, headers in receiver.deliveries:
             payload = json.loads(body)
             assert set(payload) == set(official)
@@ -204,4 +205,4 @@ class TestDeterminism:
 
 def test_reference_callbacks_exist() -> None:
     """The official callback examples the shape test relies on are present."""
-    assert Path(REFERENCE / "webhook-callbacks" / "store_order_created.json").is_file()
+    assert reference("bigcommerce", "webhook-callbacks", "store_order_created.json").is_file()

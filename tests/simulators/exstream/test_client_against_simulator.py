@@ -7,7 +7,6 @@ import io
 import json
 from email.message import EmailMessage
 from email.policy import default as default_policy
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,9 +22,8 @@ from bcx.exstream.errors import (
     RetryableExstreamError,
 )
 from simulators.exstream import FaultConfig, RunningSimulator
+from tests.support.required import reference
 
-REFERENCE = Path(__file__).resolve().parents[3].parent / "shared" / "reference" / "exstream"
-SAMPLE = json.loads((REFERENCE / "sample-driver-data.json").read_text())
 CLAIM_COMM = "e0421aa8-c1ce-41d9-a10a-cb830ebd4beb"
 
 
@@ -62,7 +60,8 @@ class TestOnDemand:
     async def test_template_for_a_known_communication(self, client_settings: ExstreamSettings) -> None:
         """OpenText's sample claim communication renders through its own template."""
         async with ExstreamClient(client_settings) as client:
-            result = await _generate(client, SAMPLE, communication_id=CLAIM_COMM, accept="pdf")
+            sample = json.loads(reference("exstream", "sample-driver-data.json").read_text())
+            result = await _generate(client, sample, communication_id=CLAIM_COMM, accept="pdf")
         (pdf,) = result.documents
         text = pdf_text(pdf.content)
         assert "Claim acknowledgement" in text

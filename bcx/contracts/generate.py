@@ -1,0 +1,49 @@
+"""Writes ``schemas/commerce.*.v1.avsc`` from the pydantic snapshot models (the one definition).
+
+    python -m bcx.contracts.generate           # (re)write the files; ``make schemas`` runs this
+    python -m bcx.contracts.generate --check   # exit 1 naming every file that differs (CI, tests)
+
+Edit the models in ``bcx/contracts/commerce_*.py``, never the ``.avsc`` files; then run ``bcx schemas check``
+against a registry: evolution must stay BACKWARD compatible (new fields need defaults).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bcx.avro.schemas import schemas_dir
+from bcx.contracts.avro_gen import schema_text, snapshot_schema
+from bcx.contracts.commerce import SNAPSHOT_TOPICS
+
+
+def generated() -> dict[str, str]:
+    """File name → the text the models generate, for every snapshot topic."""
+    return {
+        f"{spec.topic}.avsc": schema_text(snapshot_schema(spec.model, spec.topic, spec.entity_type))
+        for spec in SNAPSHOT_TOPICS.values()
+    }
+
+
+def main(argv: list[str] | None = None, *, directory: Path | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bcx.contracts.generate", description=__doc__)
+    parser.add_argument("--check", action="store_true", help="only compare; exit 1 when a file differs")
+    args = parser.parse_args(argv)
+    folder = directory or schemas_dir()
+    stale = []
+    for name, text in generated().items():
+        path = folder / name
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            continue
+        stale.append(name)
+        if not args.check:
+            path.write_text(text, encoding="utf-8")
+    verb = "differs from its models" if args.check else "written"
+    for name in stale:
+        print(f"{name}: {verb}")
+    return 1 if args.check and stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

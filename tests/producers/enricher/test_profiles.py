@@ -1,0 +1,152 @@
+"""Snapshots carry what documents need: store and customer profiles (with the B2B company), product
+categories and consent, read once per TTL and dropped by the webhooks that announce a change."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bcx.contracts.commerce_carts import CartSnapshotRecord
+from bcx.contracts.commerce_orders import OrderSnapshotRecord
+from bcx.contracts.webhook_event import WebhookEvent
+from tests.producers.enricher.events import event
+from tests.producers.enricher.support import STORE, Rig, rig, sim_request
+
+#: order read (8) + store (1) + customer, attribute names, group (3) + B2B company (1) + categories (1)
+COLD = 8 + 6
+
+
+@pytest.fixture
+async def r() -> AsyncIterator[Rig]:
+    async for made in rig():
+        yield made
+
+
+def _later(scope: str, data: dict[str, object], minutes: int) -> WebhookEvent:
+    return event(scope, data, created_at=datetime.now(UTC) + timedelta(minutes=minutes))
+
+
+async def _new_order(r: Rig, customer_id: int) -> int:
+    body = {"customer_id": customer_id, "status_id": 11}
+    created = await sim_request(r.app, "POST", f"/stores/{STORE}/v2/orders", json=body)
+    assert created.status_code in (200, 201)
+    return int(created.json()["id"])
+
+
+def _last_order(r: Rig) -> OrderSnapshotRecord:
+    record = r.publisher.records[-1]
+    assert isinstance(record, OrderSnapshotRecord)
+    return record
+
+
+class TestOrderProfiles:
+    async def test_order_carries_store_customer_company_and_categories(self, r: Rig) -> None:
+        """A B2B buyer's order carries the store profile, the customer with group, preferences and company,
+        and each line's catalogue categories."""
+        order_id = await _new_order(r, customer_id=1)
+        await r.enricher.enrich(event("store/order/created", {"type": "order", "id": order_id}))
+        record = _last_order(r)
+        info = await r.client.get_store_information(STORE)
+        assert record.store is not None
+        assert (record.store.id, record.store.name, record.store.currency) == (
+            info.id,
+            info.name,
+            info.currency,
+        )
+        assert record.store.timezone.name == info.timezone.name
+        customer = record.customer
+        assert customer is not None
+        assert customer.id == 1
+        assert customer.email
+        assert customer.group is not None
+        assert "document_delivery" in customer.attributes
+        assert customer.b2b_company is not None
+        assert customer.b2b_company.company_id == 1
+        products = await r.client.get_product_categories(STORE, [p.product_id for p in record.products])
+        expected = {p.id: p.categories for p in products}
+        assert [line.categories for line in record.products] == [
+            expected.get(line.product_id, []) for line in record.products
+        ]
+        assert any(line.categories for line in record.products)
+
+    async def test_guest_order_has_no_customer(self, r: Rig) -> None:
+        """A guest order carries the store but no customer profile, and no customer or B2B call is made."""
+        order_id = await _new_order(r, customer_id=0)
+        outcome = await r.enricher.enrich(event("store/order/created", {"type": "order", "id": order_id}))
+        assert outcome.api_calls == 8 + 1 + 1  # the order, the store, the categories
+        record = _last_order(r)
+        assert record.store is not None
+        assert record.customer is None
+
+    async def test_profiles_are_read_once_per_ttl(self, r: Rig) -> None:
+        """A second order of the same customer costs only the order read and its new products' categories."""
+        first = await _new_order(r, customer_id=7)
+        second = await _new_order(r, customer_id=7)
+        cold = await r.enricher.enrich(event("store/order/created", {"type": "order", "id": first}))
+        warm = await r.enricher.enrich(event("store/order/created", {"type": "order", "id": second}))
+        assert cold.api_calls == COLD
+        assert warm.api_calls in (8, 9)  # 9 when the second order has a product the first did not
+
+    async def test_webhooks_invalidate_what_they_announce(self, r: Rig) -> None:
+        """store/customer/*, store/information/updated and store/product/* drop the matching cache entry."""
+        order_id = await _new_order(r, customer_id=9)
+        order = {"type": "order", "id": order_id}
+        await r.enricher.enrich(event("store/order/created", order))
+        product_id = _last_order(r).products[0].product_id
+        await r.enricher.enrich(_later("store/customer/updated", {"type": "customer", "id": 9}, 1))
+        again = await r.enricher.enrich(_later("store/order/updated", order, 2))
+        assert again.api_calls == 8 + 4  # customer, attribute names, group, B2B company
+        await r.enricher.enrich(_later("store/information/updated", {"type": "store"}, 3))
+        again = await r.enricher.enrich(_later("store/order/updated", order, 4))
+        assert again.api_calls == 8 + 1
+        await r.enricher.enrich(_later("store/product/updated", {"type": "product", "id": product_id}, 5))
+        again = await r.enricher.enrich(_later("store/order/updated", order, 6))
+        assert again.api_calls == 8 + 1
+
+    async def test_company_event_drops_its_customers(self, r: Rig) -> None:
+        """A store/company/* event re-reads the profiles of that company's customers on their next order."""
+        order_id = await _new_order(r, customer_id=3)
+        order = {"type": "order", "id": order_id}
+        await r.enricher.enrich(event("store/order/created", order))
+        company = _last_order(r).customer
+        assert company is not None
+        assert company.b2b_company is not None
+        await r.enricher.enrich(
+            _later("store/company/updated", {"company_id": company.b2b_company.company_id}, 1)
+        )
+        again = await r.enricher.enrich(_later("store/order/updated", order, 2))
+        assert again.api_calls == 8 + 4
+
+    async def test_profiles_off_carry_nothing(self) -> None:
+        """With profiles off (TTL 0) the order read is the only cost and nothing extra is carried."""
+        async for made in rig():
+            made.enricher.profiles = None
+            outcome = await made.enricher.enrich(event("store/order/created", {"type": "order", "id": 5}))
+            assert outcome.api_calls == 8
+            record = _last_order(made)
+            assert (record.store, record.customer) == (None, None)
+
+
+class TestCartProfiles:
+    async def test_cart_carries_customer_and_consent(self, r: Rig) -> None:
+        """A registered customer's cart carries the profile and the abandoned-cart email consent; a guest
+        cart carries neither."""
+        ids = []
+        for customer_id in (5, 0):
+            body = {"customer_id": customer_id, "line_items": [{"product_id": 3, "quantity": 1}]}
+            created = await sim_request(r.app, "POST", f"/stores/{STORE}/v3/carts", json=body)
+            ids.append(created.json()["data"]["id"])
+        for cart_id in ids:
+            await r.enricher.enrich(event("store/cart/created", {"type": "cart", "id": cart_id}))
+        registered, guest = r.publisher.records
+        assert isinstance(registered, CartSnapshotRecord)
+        assert isinstance(guest, CartSnapshotRecord)
+        assert registered.customer is not None
+        assert registered.customer.id == 5
+        expected = (
+            await r.client.get_customer(STORE, 5)
+        ).customer.accepts_product_review_abandoned_cart_emails
+        assert registered.accepts_abandoned_cart_emails is expected
+        assert (guest.customer, guest.accepts_abandoned_cart_emails) == (None, None)
