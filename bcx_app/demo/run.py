@@ -69,6 +69,17 @@ class TrafficThread(threading.Thread):
             self.error = exc
 
 
+def _distinct_ports(count: int) -> list[int]:
+    """``count`` different free ports: ``free_port`` can hand out the same port twice (nothing holds it
+    between calls), and two processes on one health port leave one of them unable to start."""
+    ports: list[int] = []
+    while len(ports) < count:
+        port = free_port()
+        if port not in ports:
+            ports.append(port)
+    return ports
+
+
 def _prepare(kafka: KafkaSettings, registry: RegistrySettings) -> None:
     TopicAdmin(kafka.client_config()).apply(expand(load_catalogue(), 1, 1))
     with closing(registry_client(registry)) as client:
@@ -134,7 +145,9 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
         )
         _prepare(kafka, registry)
         consumers = deployed()
-        ports = Ports(free_port(), free_port(), free_port(), {c.name: free_port() for c in consumers})
+        picked = _distinct_ports(3 + len(consumers))
+        health = {c.name: port for c, port in zip(consumers, picked[3:], strict=True)}
+        ports = Ports(picked[0], picked[1], picked[2], health)
         plan = build_plan(
             workdir=workdir,
             ports=ports,
