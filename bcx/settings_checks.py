@@ -51,6 +51,7 @@ KNOWN_SECTIONS = frozenset(
         "metrics",
         "order_documents",
         "output_storage",
+        "policy_publisher",
         "profile_ttl_s",
         "registry",
         "snapshot_topics",

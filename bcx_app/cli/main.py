@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "hooks": ("bcx_app.cli.hooks_cmd",),
     "index": ("bcx_app.cli.index_cmd",),
     "local": ("bcx_app.cli.local_cmd",),
+    "policies": ("bcx_app.cli.policies_cmd",),
     "preview": ("bcx_app.cli.preview_cmd",),
     "reconcile": ("bcx_app.cli.reconcile_cmd",),
     "reissue": ("bcx_app.cli.reissue_cmd",),

@@ -171,6 +171,8 @@ def build_plan(
         extra = documents if isinstance(process, Flow) else {}
         if process.name == "document-index":
             extra = {"BCX_INDEX__DSN": index_dsn}
+        if process.name == "policy-publisher":  # the demo store's catalogue (bcx_app.demo.policies)
+            extra = {**extra, "BCX_POLICY_PUBLISHER__CATALOGUE_PATH": str(workdir / "policies.yaml")}
         processes.append(
             ProcessSpec(
                 process.name,

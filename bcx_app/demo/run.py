@@ -1,5 +1,6 @@
 """The demo, start to finish: its own Kafka and registry, both simulators, the bridge, the enricher and the
-order-documents consumer as separate processes; real webhooks in; a summary of the results out."""
+flows' consumers as separate processes; real webhooks in; a summary of the results out; then the store's
+policies published into BigCommerce and listed with where they are."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from bcx.local.registry_node import RegistryNode
 from bcx.settings import KafkaSettings, RegistrySettings
 from bcx_app.cli.processes import deployed
 from bcx_app.demo.plan import DemoPlan, Ports, build_plan
+from bcx_app.demo.policies import POLICY_CATALOGUE, publish_policies, write_demo_catalogue
 from bcx_app.demo.processes import Supervisor
 from bcx_app.demo.tally import render_summary
 from bcx_app.demo.trace import print_one_trace
@@ -68,6 +70,17 @@ class TrafficThread(threading.Thread):
             self.report = asyncio.run(send_traffic(self._plan, random.Random(self._seed)))
         except BaseException as exc:  # reported by the main thread, which owns the exit
             self.error = exc
+
+
+def _distinct_ports(count: int) -> list[int]:
+    """``count`` different free ports: ``free_port`` can hand out the same port twice (nothing holds it
+    between calls), and two processes on one health port leave one of them unable to start."""
+    ports: list[int] = []
+    while len(ports) < count:
+        port = free_port()
+        if port not in ports:
+            ports.append(port)
+    return ports
 
 
 def _prepare(kafka: KafkaSettings, registry: RegistrySettings) -> None:
@@ -140,7 +153,9 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
         )
         _prepare(kafka, registry)
         consumers = deployed()
-        ports = Ports(free_port(), free_port(), free_port(), {c.name: free_port() for c in consumers})
+        picked = _distinct_ports(3 + len(consumers))
+        health = {c.name: port for c, port in zip(consumers, picked[3:], strict=True)}
+        ports = Ports(picked[0], picked[1], picked[2], health)
         plan = build_plan(
             workdir=workdir,
             ports=ports,
@@ -153,6 +168,8 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
             rate_window_ms=options.rate_window_ms,
             index_dsn=postgres_node.dsn,
         )
+        workdir.mkdir(parents=True, exist_ok=True)
+        write_demo_catalogue(workdir / POLICY_CATALOGUE)
         for spec in plan.processes:
             supervisor.start(spec)
             say(f"  started {spec.name:16} ({spec.ready_url.rsplit('/', 1)[0]})\n")
@@ -184,6 +201,7 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
         print_one_trace(postgres_node.dsn, say)
         if not finished:
             say(f"bcx demo: gave up waiting after {options.timeout_s:.0f} s; see the logs above\n")
+        policies_ok = publish_policies(plan, kafka, registry, say, timeout_s=120.0)
         if options.keep_running:
             say(
                 f"\nkeeping everything running (Ctrl-C stops it): bridge {plan.bridge_url}, "
@@ -195,7 +213,12 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
                     time.sleep(1)
             except KeyboardInterrupt:
                 pass
-        ok = finished and tally.duplicate_documents == 0 and tally.count(DocumentStatus.DELIVERED) > 0
+        ok = (
+            finished
+            and policies_ok
+            and tally.duplicate_documents == 0
+            and tally.count(DocumentStatus.DELIVERED) > 0
+        )
         return 0 if ok else 1
     finally:
         if watcher is not None:

@@ -66,7 +66,9 @@ class TestPlan:
         """Every process gets the broker and registry; the bridge knows the store; the consumer, Exstream."""
         plan = build_plan(
             workdir=tmp_path,
-            ports=Ports(1, 2, 3, {"enricher": 4, "order-documents": 5, "document-index": 6}),
+            ports=Ports(
+                1, 2, 3, {"enricher": 4, "order-documents": 5, "policy-publisher": 6, "document-index": 8}
+            ),
             bootstrap_servers="127.0.0.1:9",
             registry_url="http://r",
             orders=10,
@@ -81,13 +83,16 @@ class TestPlan:
             "bridge",
             "enricher",
             "order-documents",
+            "policy-publisher",
             "document-index",
         ]
         for spec in plan.processes:
             assert spec.env["BCX_KAFKA__BOOTSTRAP_SERVERS"] == "127.0.0.1:9"
         assert plan.processes[-1].env["BCX_INDEX__DSN"] == "postgresql://bcx@127.0.0.1:7/bcx"
-        consumer = plan.processes[-2].env
+        consumer = plan.processes[-3].env
         assert consumer["BCX_EXSTREAM__BASE_URL"] == "http://127.0.0.1:2"
+        publisher = plan.processes[-2].env
+        assert publisher["BCX_POLICY_PUBLISHER__CATALOGUE_PATH"] == str(tmp_path / "policies.yaml")
         assert "demostore" in plan.processes[2].env["BCX_BRIDGE__STORES"]
 
 
@@ -106,3 +111,5 @@ class TestDemoCommand:
         trace = out.split("$ bcx trace --order ", 1)[1]
         assert all(kind in trace for kind in ("decision", "generated", "delivered")), trace
         assert list((tmp_path / "demo" / "documents").rglob("*.pdf"))
+        assert "terms-us     v1 en-US  page /terms-and-conditions/ on channel 1" in out
+        assert "NOT PUBLISHED" not in out
