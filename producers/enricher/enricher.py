@@ -147,7 +147,7 @@ class Enricher:
             reconciliation=event.authentication is WebhookAuthentication.RECONCILIATION
             or event.event_id.startswith(RECONCILE_PREFIX),
         )
-        reads = EventReads(self._client, event.store_hash)
+        reads = EventReads(self._client, event.store_hash, self.profiles)
         outcomes: dict[str, str] = {}
         for target in planned.targets:
             key = target.key(event.store_hash)
@@ -276,10 +276,21 @@ class Enricher:
         """The profiles a snapshot carries (cached; see :mod:`.profiles`); empty when they are off."""
         if self.profiles is None:
             return mapping.Context()
+        profiles = self.profiles
+
+        async def nothing() -> None:
+            return None
+
+        # independent reads: concurrently, so a cold profile adds one round trip, not four
+        store_profile, customer, facts = await asyncio.gather(
+            profiles.store(store) if with_store else nothing(),
+            profiles.customer(store, customer_id),
+            profiles.products(store, products) if products else nothing(),
+        )
         return mapping.Context(
-            store=await self.profiles.store(store) if with_store else None,
-            customer=await self.profiles.customer(store, customer_id),
-            categories=await self.profiles.categories(store, products) if products else None,
+            store=store_profile,
+            customer=customer,
+            categories={p: list(f.categories) for p, f in facts.items()} if facts is not None else None,
         )
 
     def _key_lock(self, key: str) -> _KeyLock:

@@ -14,6 +14,7 @@ from bcx.bigcommerce.client import BigCommerceClient
 from bcx.bigcommerce.errors import NotFound
 from bcx.bigcommerce.models import Cart, CompanySnapshot, CustomerSnapshot, OrderSnapshot, ProductSnapshot
 from bcx.bigcommerce.models import Refund as ApiRefund
+from producers.enricher.profiles import Profiles
 
 #: which ``NotFound.resource`` labels mean "this entity is gone" for each target type
 _GONE = {
@@ -33,9 +34,11 @@ class SubResourceMissing(Exception):
 class EventReads:
     """The reads of one event against one store, memoised by (kind, id)."""
 
-    def __init__(self, client: BigCommerceClient, store_hash: str) -> None:
+    def __init__(self, client: BigCommerceClient, store_hash: str, profiles: Profiles | None = None) -> None:
         self._client = client
         self._store = store_hash
+        #: when profiles are carried, customer and product reads go through them and refresh their cache
+        self._profiles = profiles
         self._cache: dict[tuple[str, str], Any] = {}
 
     async def _once(self, kind: str, ident: str, read: Callable[[], Awaitable[Any]]) -> Any:
@@ -71,9 +74,13 @@ class EventReads:
         return found, order
 
     async def customer(self, customer_id: int) -> CustomerSnapshot | None:
-        found: CustomerSnapshot | None = await self._once(
-            "customer", str(customer_id), lambda: self._client.get_customer(self._store, customer_id)
+        profiles = self._profiles
+        read = (
+            (lambda: profiles.customer_snapshot(self._store, customer_id))
+            if profiles is not None
+            else (lambda: self._client.get_customer(self._store, customer_id))
         )
+        found: CustomerSnapshot | None = await self._once("customer", str(customer_id), read)
         return found
 
     async def cart(self, cart_id: str) -> Cart | None:
@@ -86,6 +93,8 @@ class EventReads:
         found: ProductSnapshot | None = await self._once(
             "product", str(product_id), lambda: self._client.get_product(self._store, product_id)
         )
+        if found is not None and self._profiles is not None:
+            self._profiles.seed_product(self._store, found.product)
         return found
 
     async def company(self, company_id: int) -> CompanySnapshot | None:

@@ -10,6 +10,7 @@ from bcx.bigcommerce.models.catalog import (
     PriceListAssignment,
     PriceListRecord,
     Product,
+    ProductCategories,
     ProductSnapshot,
     Variant,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "PriceListAssignment",
     "PriceListRecord",
     "Product",
+    "ProductCategories",
     "ProductSnapshot",
     "Refund",
     "Shipment",

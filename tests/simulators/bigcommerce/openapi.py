@@ -72,6 +72,14 @@ CONTRADICTIONS: tuple[Contradiction, ...] = (
         evidence={"id": 1, "name": "Wholesale", "discount_rules": []},
     ),
     Contradiction(
+        spec="customers.v2.yml",
+        path="/customer_groups",
+        location=r"^\d+/discount_rules$",
+        message="is valid under each of",
+        reason="as for GET /customer_groups/{customer_group_id}: no group's discount_rules can satisfy oneOf",
+        evidence=[{"id": 1, "name": "Wholesale", "discount_rules": []}],
+    ),
+    Contradiction(
         spec="b2b/company.yaml",
         path="/companies/{companyId}",
         location=r"(createdAt|updatedAt)$",

@@ -109,6 +109,13 @@ V3_CASES: list[tuple[str, str, str, str, dict[str, str]]] = [
     ("products_catalog.v3.yml", "/catalog/products", "/catalog/products", "200", {"include": "variants"}),
     (
         "products_catalog.v3.yml",
+        "/catalog/products",
+        "/catalog/products",
+        "200",
+        {"id:in": "3,5,7", "include_fields": "categories,type", "limit": "250"},
+    ),
+    (
+        "products_catalog.v3.yml",
         "/catalog/products/{product_id}/custom-fields",
         "/catalog/products/3/custom-fields",
         "200",
@@ -199,6 +206,12 @@ class TestRestV2Contract:
         )
         group = client.get(f"/stores/{STORE}/v2/customer_groups/2", headers=REST).json()
         _check("customers.v2.yml", "/customer_groups/{customer_group_id}", "get", "200", group)
+
+    def test_customer_group_list_matches_the_spec(self, client: TestClient) -> None:
+        """GET /v2/customer_groups (what the enricher reads once per store) validates as a list of groups."""
+        response = client.get(f"/stores/{STORE}/v2/customer_groups", headers=REST, params={"limit": 250})
+        assert response.status_code == 200
+        _check("customers.v2.yml", "/customer_groups", "get", "200", response.json())
 
 
 class TestRestV3Contract:
