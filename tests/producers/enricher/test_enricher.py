@@ -169,6 +169,8 @@ class TestOtherEntities:
         assert set(by_type) == {"customer", "product", "company", "cart"}
         assert all(not rec.deleted for rec in by_type.values())
         assert by_type["cart"].model_dump()["abandoned"] is True
+        company = by_type["company"].model_dump()
+        assert [(u["customer_id"], u["role"]) for u in company["users"]] == [(3, 0), (4, 1)]
 
     async def test_ignored_scope(self, r: Rig) -> None:
         """A category event is acknowledged as ignored with no reads."""
