@@ -14,6 +14,7 @@ for as long as it takes (until shutdown, which makes the event retryable and lea
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from typing import Protocol
 
 from bcx.bigcommerce.client import BigCommerceClient
 from bcx.bigcommerce.errors import AuthError, PermanentError, RateLimited, RetryableError
+from bcx.bigcommerce.models import Order as ApiOrder
 from bcx.contracts.commerce_common import SnapshotEnvelope, Trigger
 from bcx.contracts.webhook_event import WebhookAuthentication, WebhookEvent
 from bcx.errors import ConfigurationError
@@ -248,7 +250,7 @@ class Enricher:
         kind = target.entity_type
         store = event.store_hash
         if kind == "order":
-            order = await reads.order(int(target.entity_id))
+            order = await reads.order(int(target.entity_id), alongside=self._prefetch(store))
             products = [p.product_id for p in order.products] if order else []
             context = await self._context(store, order.order.customer_id if order else 0, products)
             return mapping.order_record(env, order, context)
@@ -269,6 +271,19 @@ class Enricher:
         if kind == "company":
             return mapping.account_record(env, await reads.company(int(target.entity_id)))
         raise UnenrichableEvent(f"no reader for {kind}", error_class="event.unsupported", stage="read")
+
+    def _prefetch(self, store: str) -> Callable[[ApiOrder], Awaitable[None]] | None:
+        """Start the store and customer profile reads as soon as the order's first call named the customer,
+        so they overlap the order's sub-resource reads (cached: :meth:`_context` then finds them)."""
+        profiles = self.profiles
+        if profiles is None:
+            return None
+
+        async def prefetch(order: ApiOrder) -> None:
+            with contextlib.suppress(Exception):  # best effort: _context reads (and reports) them again
+                await asyncio.gather(profiles.store(store), profiles.customer(store, order.customer_id))
+
+        return prefetch
 
     async def _context(
         self, store: str, customer_id: int, products: list[int] | None, *, with_store: bool = True

@@ -7,12 +7,20 @@ adapter error propagates for :mod:`producers.enricher.enricher` to classify.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bcx.bigcommerce.client import BigCommerceClient
 from bcx.bigcommerce.errors import NotFound
-from bcx.bigcommerce.models import Cart, CompanySnapshot, CustomerSnapshot, OrderSnapshot, ProductSnapshot
+from bcx.bigcommerce.models import (
+    Cart,
+    CompanySnapshot,
+    CustomerSnapshot,
+    Order,
+    OrderSnapshot,
+    ProductSnapshot,
+)
 from bcx.bigcommerce.models import Refund as ApiRefund
 from producers.enricher.profiles import Profiles
 
@@ -40,6 +48,8 @@ class EventReads:
         #: when profiles are carried, customer and product reads go through them and refresh their cache
         self._profiles = profiles
         self._cache: dict[tuple[str, str], Any] = {}
+        #: prefetches started by :meth:`order` (kept referenced until they finish)
+        self._alongside: list[asyncio.Future[None]] = []
 
     async def _once(self, kind: str, ident: str, read: Callable[[], Awaitable[Any]]) -> Any:
         key = (kind, ident)
@@ -52,10 +62,19 @@ class EventReads:
                 self._cache[key] = None
         return self._cache[key]
 
-    async def order(self, order_id: int) -> OrderSnapshot | None:
-        found: OrderSnapshot | None = await self._once(
-            "order", str(order_id), lambda: self._client.get_order(self._store, order_id)
-        )
+    async def order(
+        self, order_id: int, *, alongside: Callable[[Order], Awaitable[None]] | None = None
+    ) -> OrderSnapshot | None:
+        """The order; ``alongside(order)`` starts once its first call answered and runs while the
+        sub-resources are read (a best-effort prefetch: it must not raise)."""
+
+        async def read() -> OrderSnapshot:
+            header = await self._client.get_order_only(self._store, order_id)
+            if alongside is not None:
+                self._alongside.append(asyncio.ensure_future(alongside(header)))
+            return await self._client.get_order_parts(self._store, header)
+
+        found: OrderSnapshot | None = await self._once("order", str(order_id), read)
         return found
 
     async def refund(self, refund_id: int, order_id: int) -> tuple[ApiRefund | None, OrderSnapshot | None]:

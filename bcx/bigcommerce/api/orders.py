@@ -37,7 +37,12 @@ class OrdersApi(ApiGroup):
         the order says no item has shipped (``items_shipped`` 0: a shipment always carries items, so there
         is none to list). A missing or unreadable ``items_shipped`` lists them.
         """
-        order = await self.get_order_only(store_hash, order_id)
+        return await self.get_order_parts(store_hash, await self.get_order_only(store_hash, order_id))
+
+    async def get_order_parts(self, store_hash: str, order: Order) -> OrderSnapshot:
+        """:meth:`get_order` after its first call: the sub-resources of an order already read (a caller can
+        start other reads that depend on the order, such as its customer, in the meantime)."""
+        order_id = order.id
         unshipped = "items_shipped" in order.model_fields_set and order.items_shipped == 0
 
         def v2(sub: str) -> AsyncIterator[object]:

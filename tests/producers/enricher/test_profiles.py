@@ -4,14 +4,18 @@ categories and consent, read once per TTL and dropped by the webhooks that annou
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 
 from bcx.contracts.commerce_carts import CartSnapshotRecord
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.webhook_event import WebhookEvent
+from simulators.bigcommerce.app import create_app
+from simulators.bigcommerce.config import SimulatorConfig
 from tests.producers.enricher.events import event
 from tests.producers.enricher.support import STORE, Rig, rig, sim_request
 
@@ -40,6 +44,19 @@ async def _new_order(r: Rig, customer_id: int) -> int:
 
 def _last_order(r: Rig) -> OrderSnapshotRecord:
     return _order_of(r.publisher.records[-1])
+
+
+class Recorder(httpx.AsyncBaseTransport):
+    """Passes requests to ``inner``, keeping each one's path (store prefix removed) and query."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self._inner = inner
+        self.requests: list[tuple[str, dict[str, str]]] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path.replace(f"/stores/{STORE}", "")
+        self.requests.append((path, dict(request.url.params)))
+        return await self._inner.handle_async_request(request)
 
 
 def _order_of(record: object) -> OrderSnapshotRecord:
@@ -96,16 +113,34 @@ class TestOrderProfiles:
         # + 1 when the second order has a product the first did not
         assert warm.api_calls in (NEW_ORDER, NEW_ORDER + 1)
 
-    async def test_concurrent_orders_share_profile_reads_and_batch_categories(self, r: Rig) -> None:
-        """Eight orders of one customer enriched at once read the store, the customer, its company, the
-        attribute names and groups once each, and their products' categories in at most two listings."""
-        ids = [await _new_order(r, customer_id=11) for _ in range(8)]
-        outcomes = await asyncio.gather(
-            *(r.enricher.enrich(event("store/order/created", {"type": "order", "id": i})) for i in ids)
-        )
-        profile_calls = sum(o.api_calls for o in outcomes) - NEW_ORDER * len(ids)
-        assert 5 + 1 <= profile_calls <= 5 + 2
-        assert all(_order_of(rec).customer is not None for rec in r.publisher.records)
+    async def test_concurrent_orders_share_profile_reads_and_batch_categories(self) -> None:
+        """Eight orders enriched at once read the store, the attribute names and the groups once, each
+        distinct customer and its company once, and each product's categories once."""
+        app = create_app(SimulatorConfig(orders=60))
+        seen = Recorder(httpx.ASGITransport(app=app))
+        async for made in rig(inner=seen):
+            ids = list(range(16, 24))
+            orders = [await made.client.get_order_only(STORE, i) for i in ids]
+            seen.requests.clear()
+            await asyncio.gather(
+                *(made.enricher.enrich(event("store/order/created", {"type": "order", "id": i})) for i in ids)
+            )
+            customers = {o.customer_id for o in orders if o.customer_id}
+            paths = Counter(path for path, _ in seen.requests)
+            assert (paths["/v2/store"], paths["/v3/customers/attributes"], paths["/v2/customer_groups"]) == (
+                1,
+                1,
+                1,
+            )
+            assert paths["/v3/customers"] == paths["/api/v3/io/companies"] == len(customers)
+            listed = [
+                int(i)
+                for path, query in seen.requests
+                if path == "/v3/catalog/products"
+                for i in query["id:in"].split(",")
+            ]
+            products = {p.product_id for r in made.publisher.records for p in _order_of(r).products}
+            assert sorted(listed) == sorted(products)
 
     async def test_webhooks_invalidate_what_they_announce(self, r: Rig) -> None:
         """store/customer/*, store/information/updated, store/product/* and store/category/deleted drop
