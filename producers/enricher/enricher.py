@@ -32,6 +32,7 @@ from producers.enricher import mapping
 from producers.enricher.api_calls import start_counting
 from producers.enricher.errors import EnrichmentRetryable, UnenrichableEvent
 from producers.enricher.fetch import EventReads, SubResourceMissing
+from producers.enricher.keylocks import KeyLocks
 from producers.enricher.metrics import EnricherMetrics
 from producers.enricher.plan import Target, metric_scope, plan
 from producers.enricher.profiles import Profiles
@@ -91,8 +92,7 @@ class Enricher:
         self._margin = horizon_margin
         #: store/customer profiles and categories carried in snapshots; None = not carried
         self.profiles = Profiles(client, ttl_s=profile_ttl_s) if profile_ttl_s is not None else None
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._lock_users: dict[str, int] = {}
+        self._locks = KeyLocks()
 
     async def enrich(self, event: WebhookEvent, source: Source = Source()) -> EventOutcome:
         """Publish the snapshots ``event`` calls for; raises :mod:`~producers.enricher.errors` failures."""
@@ -153,7 +153,7 @@ class Enricher:
         outcomes: dict[str, str] = {}
         for target in planned.targets:
             key = target.key(event.store_hash)
-            async with self._key_lock(key):
+            async with self._locks.hold(key):
                 outcomes[key] = await self._target(event, target, key, trigger, reads)
         self.ledger.mark_handled(event.event_id)
         values = set(outcomes.values())
@@ -307,28 +307,3 @@ class Enricher:
             customer=customer,
             categories={p: list(f.categories) for p, f in facts.items()} if facts is not None else None,
         )
-
-    def _key_lock(self, key: str) -> _KeyLock:
-        return _KeyLock(self, key)
-
-
-class _KeyLock:
-    """An asyncio lock per snapshot key, dropped when nobody holds or waits for it."""
-
-    def __init__(self, owner: Enricher, key: str) -> None:
-        self._owner = owner
-        self._key = key
-
-    async def __aenter__(self) -> None:
-        owner = self._owner
-        lock = owner._locks.setdefault(self._key, asyncio.Lock())
-        owner._lock_users[self._key] = owner._lock_users.get(self._key, 0) + 1
-        await lock.acquire()
-
-    async def __aexit__(self, *_exc: object) -> None:
-        owner = self._owner
-        owner._locks[self._key].release()
-        owner._lock_users[self._key] -= 1
-        if owner._lock_users[self._key] == 0:
-            del owner._lock_users[self._key]
-            del owner._locks[self._key]
