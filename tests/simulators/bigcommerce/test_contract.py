@@ -210,10 +210,17 @@ class TestRestV2Contract:
         _check("customers.v2.yml", "/customer_groups/{customer_group_id}", "get", "200", group)
 
     def test_customer_group_list_matches_the_spec(self, client: TestClient) -> None:
-        """GET /v2/customer_groups (what the enricher reads once per store) validates as a list of groups."""
+        """GET /v2/customer_groups (what the enricher reads once per store) validates as a list of groups and
+        pages with page/limit (an empty page is 200 [], the only status the spec documents)."""
         response = client.get(f"/stores/{STORE}/v2/customer_groups", headers=REST, params={"limit": 250})
         assert response.status_code == 200
         _check("customers.v2.yml", "/customer_groups", "get", "200", response.json())
+        second = client.get(
+            f"/stores/{STORE}/v2/customer_groups", headers=REST, params={"page": 2, "limit": 2}
+        )
+        beyond = client.get(f"/stores/{STORE}/v2/customer_groups", headers=REST, params={"page": 9})
+        assert [g["id"] for g in second.json()] == [g["id"] for g in response.json()][2:4]
+        assert (beyond.status_code, beyond.json()) == (200, [])
 
 
 class TestRestV3Contract:
