@@ -11,10 +11,10 @@ import pytest
 from bcx.bigcommerce.models import OrderSnapshot
 from bcx.contracts.commerce_common import Trigger
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
+from consumers.documents.orders.context import OrderContext
+from consumers.documents.orders.snapshot import order_context, order_snapshot, trigger
 from consumers.documents.reissue import Reissue, reissue_key
-from consumers.order_documents.context import OrderContext
 from consumers.order_documents.processor import OrderDocumentsProcessor
-from consumers.order_documents.snapshot import order_context, order_snapshot, trigger
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext, SourceRecord
 from consumers.runtime.errors import PermanentError, RetryableError
 from producers.enricher.mapping import Context, Envelope, order_record
