@@ -47,6 +47,7 @@ from consumers.runtime.settings import ConsumeSettings, RuntimeSettings
 log = get_logger(__name__)
 
 T = TypeVar("T")
+PRODUCER_CLOSE_S = 5.0
 
 
 def producer_version() -> str:
@@ -146,7 +147,8 @@ def run_use_case(
             registry = registry_client(settings.registry)
             stack.callback(registry.close)
         producer = KafkaProducer(producer_config(settings.kafka))
-        stack.callback(producer.close)
+        # everything was acknowledged or abandoned by the drain; a broker that is gone must not hold exit
+        stack.callback(producer.close, PRODUCER_CLOSE_S)
         ledger_topic = group_topic(group, "ledger")
         ledger = KafkaLedger(
             settings.kafka, ledger_topic, ledger_entry_codec(ledger_topic, registry), producer
@@ -223,6 +225,7 @@ def start_executor(
         dlq_limit=DlqLimit(settings.dlq_max_count, settings.dlq_window_s),
         metrics=metrics,
         ordered=settings.ordered,
+        attempt_timeout_s=settings.attempt_timeout_s,
     ).start()
     stack.callback(executor.stop)
     return executor

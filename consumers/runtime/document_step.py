@@ -12,7 +12,8 @@ for each one calls :meth:`DocumentStep.run` with the driver data. The step makes
    publish GENERATED and DELIVERED/FAILED per channel (acknowledged), and only then write the final state.
 
 A crash anywhere leaves STARTED, which step 2 resolves. A permanent failure writes FAILED; every failure
-carries the FAILED result the runtime publishes if it gives the record up.
+registers (:meth:`RecordContext.on_give_up`) the FAILED result the runtime publishes if it gives the
+record up.
 
 A request in ``batch`` mode obtains its outputs from a batch job instead of ``generate``
 (:mod:`consumers.runtime.batch`: STARTED → submit → SUBMITTED(job id) → poll → fetch); storing, results and
@@ -28,6 +29,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bcx.contracts.document_result import (
+    DocumentResult,
     DocumentStatus,
     OutputRef,
 )
@@ -191,8 +193,11 @@ class DocumentStep:
                         job_id=current.job_id,
                     )
                 )
-            error.failed_results = (*error.failed_results, failed)
+            ctx.on_give_up(lambda: self._publish_failed(failed))
             raise error from exc
+
+    async def _publish_failed(self, failed: DocumentResult) -> None:
+        await self._results.publish(failed)
 
     async def _put(self, entry: LedgerEntry) -> None:
         try:

@@ -125,8 +125,10 @@ class KafkaLedger:
         targets: dict[int, tuple[int, int]] = {}
         try:
             for partition in self._partitions:
+                # one budget for all partitions: N partitions must not wait N times the timeout
+                remaining = max(0.1, deadline - time.monotonic())
                 low, high = self._meta.get_watermark_offsets(
-                    TopicPartition(self.topic, partition), timeout=max(0.1, timeout_s), cached=False
+                    TopicPartition(self.topic, partition), timeout=remaining, cached=False
                 )
                 targets[partition] = (low, high)
         except KafkaException as exc:

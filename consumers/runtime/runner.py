@@ -14,6 +14,13 @@ drain (``drain_timeout_s``) or the shutdown drain — each validated to stay wel
   until it is due, so delayed retries cost no window slots.
 - Rebalances (cooperative-sticky): revoked partitions are drained (deadline), committed, then let go;
   lost partitions are abandoned without a commit; assigned partitions wait for the ledger to catch up.
+  librdkafka keeps a partition's pause across revoke and re-assign, so every partition is resumed when it
+  is let go and again when it is assigned; otherwise a partition paused for backpressure comes back
+  paused and is never read again.
+- No blocking call without a deadline: synchronous commits and ``close()`` (which wait for the group
+  coordinator without bound) run under :func:`call_with_deadline`.
+- Stall watch: assigned partitions with lag and no record consumed or finished for ``stall_timeout_s``
+  fail ``/livez`` (:class:`ProgressWatch`).
 """
 
 from __future__ import annotations
@@ -27,9 +34,11 @@ from typing import Any
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 
 from bcx.logging import get_logger
+from consumers.runtime.deadline import call_with_deadline
 from consumers.runtime.executor import Completion, Executor
 from consumers.runtime.metrics import RuntimeMetrics
 from consumers.runtime.offsets import OffsetTracker
+from consumers.runtime.progress import ProgressWatch
 from consumers.runtime.records import H_RETRY_NOT_BEFORE, SourceRecord
 from consumers.runtime.records import TopicPartition as TP
 from consumers.runtime.settings import RuntimeSettings
@@ -38,6 +47,9 @@ log = get_logger(__name__)
 
 EXIT_OK = 0
 EXIT_FATAL = 3
+COMMIT_DEADLINE_S = 10.0  # a synchronous commit (revocation, shutdown) waits no longer
+CLOSE_DEADLINE_S = 10.0
+_INVALID_OFFSET = -1001
 
 
 class ConsumerRunner:
@@ -78,15 +90,21 @@ class ConsumerRunner:
         self._full_since: float | None = None
         self._last_commit = clock()
         self.last_poll = clock()
+        self.progress = ProgressWatch(settings.stall_timeout_s, clock())
+        self._committed_cache: dict[TP, int] = {}
+        self._committed_cache_at = 0.0
         self.ready = False
         self.fatal: BaseException | None = None
         executor.on_fatal = self._on_fatal
 
     # health
     def alive(self) -> bool:
-        """The poll loop turned recently and the processing loop runs."""
-        stale = self._clock() - self.last_poll > self._settings.max_poll_interval_ms / 2000
-        return not stale and self._executor.alive()
+        """The poll loop turned recently, the processing loop runs and the work is not stalled."""
+        now = self._clock()
+        stale = now - self.last_poll > self._settings.max_poll_interval_ms / 2000
+        stalled = self.progress.stalled(now)
+        self._metrics.stalled.set(1 if stalled else 0)
+        return not stale and not stalled and self._executor.alive()
 
     def _on_fatal(self, exc: BaseException) -> None:
         self.fatal = exc
@@ -155,6 +173,8 @@ class ConsumerRunner:
             tracker.add(record.offset)
             self._in_flight += 1
             batch.append(record)
+        if batch:
+            self.progress.moved(self.last_poll)
         self._executor.submit(batch)
         self._metrics.in_flight.set(self._in_flight)
 
@@ -176,6 +196,7 @@ class ConsumerRunner:
             completion = None
         while True:
             if completion is not None:
+                self.progress.moved(self._clock())
                 tracker = self._trackers.get(completion.tp)
                 self._in_flight -= 1
                 if tracker is not None and completion.abandoned:
@@ -219,22 +240,58 @@ class ConsumerRunner:
         try:
             if asynchronous:
                 self._consumer.commit(offsets=offsets, asynchronous=True)
+                self._metrics.commit("ok")
+            elif call_with_deadline(
+                "commit",
+                lambda: self._consumer.commit(offsets=offsets, asynchronous=False),
+                COMMIT_DEADLINE_S,
+            ):
+                self._metrics.commit("ok")
             else:
-                self._consumer.commit(offsets=offsets, asynchronous=False)
-            self._metrics.commit("ok")
+                self._metrics.commit("failed")
         except KafkaException as exc:
             self._metrics.commit("failed")
             log.warning("runtime.commit_failed", error=str(exc))
 
     def _report_lag(self) -> None:
-        for (topic, partition), tracker in self._trackers.items():
+        total = 0
+        for tp, tracker in self._trackers.items():
             try:
-                _, high = self._consumer.get_watermark_offsets(TopicPartition(topic, partition), cached=True)
+                _, high = self._consumer.get_watermark_offsets(TopicPartition(*tp), cached=True)
             except KafkaException:
                 continue
             position = tracker.committable()
+            if position is None:
+                position = self._position_of(tp)
             if high >= 0 and position is not None:
-                self._metrics.lag(topic, partition, max(0, high - position))
+                lag = max(0, high - position)
+                total += lag
+                self._metrics.lag(tp[0], tp[1], lag)
+        now = self._clock()
+        self.progress.observe_lag(total, len(self._trackers), now)
+        self._metrics.seconds_since_progress.set(self.progress.idle_s(now))
+        self._metrics.stalled.set(1 if self.progress.stalled(now) else 0)
+
+    def _position_of(self, tp: TP) -> int | None:
+        """Where a partition we consumed nothing from stands: the fetch position, else its commit."""
+        try:
+            (found,) = self._consumer.position([TopicPartition(*tp)])
+            if found.offset >= 0:
+                return int(found.offset)
+        except KafkaException:
+            pass
+        now = self._clock()
+        if tp not in self._committed_cache and now - self._committed_cache_at > 10:
+            # a paused or idle partition has no position; ask the coordinator now and then (not per turn)
+            self._committed_cache_at = now
+            unknown = [TopicPartition(*t) for t in self._trackers if t not in self._committed_cache]
+            try:
+                for found in self._consumer.committed(unknown, timeout=2):
+                    if found.offset != _INVALID_OFFSET:
+                        self._committed_cache[(found.topic, found.partition)] = max(0, found.offset)
+            except KafkaException:
+                return None
+        return self._committed_cache.get(tp)
 
     def _drain(self, partitions: set[TP], timeout_s: float) -> bool:
         """Wait until no record of ``partitions`` is in flight; False at the deadline."""
@@ -254,6 +311,8 @@ class ConsumerRunner:
             self._on_fatal(RuntimeError("the ledger did not catch up in time; refusing to process"))
         for p in partitions:
             self._trackers[(p.topic, p.partition)] = OffsetTracker()
+            self._committed_cache.pop((p.topic, p.partition), None)
+        self._resume(partitions)
         log.info("runtime.assigned", partitions=[f"{p.topic}[{p.partition}]" for p in partitions])
 
     def _on_revoke(self, consumer: Any, partitions: list[TopicPartition]) -> None:
@@ -276,11 +335,23 @@ class ConsumerRunner:
         self._forget(tps)
         log.warning("runtime.lost", partitions=sorted(tps))
 
+    def _resume(self, partitions: list[TopicPartition]) -> None:
+        """Clear librdkafka's pause flag, which survives revoke and re-assign (a re-assigned partition
+        paused for backpressure would otherwise never deliver again)."""
+        if not partitions:
+            return
+        try:
+            self._consumer.resume([TopicPartition(p.topic, p.partition) for p in partitions])
+        except KafkaException as exc:
+            log.warning("runtime.resume_failed", error=str(exc))
+
     def _forget(self, tps: set[TP]) -> None:
+        self._resume([TopicPartition(t, p) for t, p in tps])
         for tp in tps:
             self._trackers.pop(tp, None)
             self._paused.discard(tp)
             self._delayed.pop(tp, None)
+            self._committed_cache.pop(tp, None)
             self._metrics.forget_lag(*tp)
 
     def _close(self) -> None:
@@ -291,7 +362,7 @@ class ConsumerRunner:
             self._collect()
         self._commit(asynchronous=False)
         try:
-            self._consumer.close()
+            call_with_deadline("close", self._consumer.close, CLOSE_DEADLINE_S)
         except KafkaException as exc:
             log.warning("runtime.close_failed", error=str(exc))
         log.info(
