@@ -7,12 +7,14 @@ import time
 import uuid
 from pathlib import Path
 
+import httpx
 import pytest
 from confluent_kafka import Consumer
 
 from bcx.kafka.config import consumer_config
 from bcx.kafka.topics import group_topic
-from bcx.settings import KafkaSettings, RegistrySettings
+from bcx.local.kafka_node import free_port
+from bcx.settings import KafkaSettings, MetricsSettings, RegistrySettings
 from tests.conftest import NewTopic
 from tests.consumers.runtime.fault_support import (
     Forwarder,
@@ -135,3 +137,44 @@ def _values(kafka: KafkaSettings, topic: str) -> list[bytes]:
     from tests.support.kafka import consume
 
     return [m.value() for m in consume(kafka, topic, 10**9, timeout=15)]
+
+
+class TestStallLiveness:
+    def test_a_consumer_with_lag_and_no_progress_turns_not_live(
+        self,
+        kafka_settings: KafkaSettings,
+        registry_settings: RegistrySettings,
+        new_topic: NewTopic,
+    ) -> None:
+        """A record that never finishes (every attempt runs into its deadline) leaves lag and no progress:
+        past the stall timeout /livez answers 503 and bcx_consumer_stalled is 1."""
+        group = f"bcx-test-{uuid.uuid4().hex[:8]}"
+        create_group_topics(kafka_settings, group)
+        topic = new_topic("in", partitions=1)
+        produce(kafka_settings, topic, records(3, keys=1))
+        forwarder = Forwarder(new_topic("out", partitions=1))  # its gate never opens
+        port = free_port()
+        settings = consume_settings(
+            kafka_settings,
+            registry_settings,
+            group=group,
+            topics=[topic],
+            attempt_timeout_s=1.0,
+            stall_timeout_s=3.0,
+            retry_budget_s=300.0,
+            retry_max_attempts=1000,
+        ).model_copy(update={"metrics": MetricsSettings(host="127.0.0.1", port=port)})
+        running = RunningConsumer("forward", forwarder.factory(topic), settings)
+        base = f"http://127.0.0.1:{port}"
+        wait_for(lambda: _status(f"{base}/livez") == 200, what="live at start")
+        wait_for(lambda: _status(f"{base}/livez") == 503, timeout=60, what="not live")
+        metrics = httpx.get(f"{base}/metrics", timeout=5).text
+        assert f'bcx_consumer_stalled{{group="{group}"}} 1.0' in metrics
+        assert running.stop() == 0
+
+
+def _status(url: str) -> int:
+    try:
+        return httpx.get(url, timeout=5).status_code
+    except httpx.HTTPError:
+        return 0
