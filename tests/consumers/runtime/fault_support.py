@@ -84,12 +84,17 @@ class Forwarder:
         return build
 
 
-def group_assignment(kafka: KafkaSettings, group: str) -> dict[str, int]:
-    """Partitions assigned per member (client host:id) of ``group``, as the broker describes it."""
+def group_assignment(kafka: KafkaSettings, group: str, topic: str | None = None) -> dict[str, int]:
+    """Partitions (of ``topic``, else of every topic) assigned per member of ``group``, as the broker
+    describes it."""
     admin = AdminClient(kafka.client_config())
     description = admin.describe_consumer_groups([group])[group].result(timeout=10)
     return {
-        member.member_id: len(member.assignment.topic_partitions) if member.assignment else 0
+        member.member_id: sum(
+            1 for tp in member.assignment.topic_partitions if topic is None or tp.topic == topic
+        )
+        if member.assignment
+        else 0
         for member in description.members
     }
 
