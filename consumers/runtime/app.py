@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import threading
+import uuid
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from consumers.runtime.processor import Decoder, Processor
 from consumers.runtime.results import ResultPublisher
 from consumers.runtime.runner import ConsumerRunner
 from consumers.runtime.settings import ConsumeSettings, RuntimeSettings
+from consumers.runtime.transactions import Sender, TransactionalSender
 
 log = get_logger(__name__)
 
@@ -81,6 +83,7 @@ class Services:
     storage: OutputStorage
     owner: str
     metrics: RuntimeMetrics | None = None
+    transactions: TransactionalSender | None = None
 
     def document_step(self, use_case: str) -> DocumentStep:
         return DocumentStep(
@@ -92,6 +95,7 @@ class Services:
             owner=self.owner,
             producer_version=producer_version(),
             metrics=self.metrics,
+            atomic=self.transactions.send_many if self.transactions is not None else None,
         )
 
 
@@ -157,7 +161,9 @@ def run_use_case(
         stack.callback(ledger.close)
         metrics_registry = new_registry()
         metrics = RuntimeMetrics(metrics_registry, group)
-        results = ResultPublisher(producer, document_result_codec(registry), metrics=metrics)
+        transactions = transactional_sender(stack, settings.kafka, rt, group) if rt.transactions else None
+        sender: Sender = transactions or producer
+        results = ResultPublisher(sender, document_result_codec(registry), metrics=metrics)
         exstream = ExstreamClient(settings.exstream, metrics=ExstreamMetrics(metrics_registry))
         services = Services(
             settings=settings,
@@ -170,6 +176,7 @@ def run_use_case(
             storage=build_storage(settings.output_storage),
             owner=owner,
             metrics=metrics,
+            transactions=transactions,
         )
         use_case = factory(services)
         metrics.ledger_keys.set_function(lambda: float(ledger.size()))
@@ -178,7 +185,7 @@ def run_use_case(
             group=group,
             decoder=use_case.decoder,
             processor=use_case.processor,
-            producer=producer,
+            producer=sender,
             results=results,
             settings=rt,
             metrics=metrics,
@@ -196,8 +203,25 @@ def run_use_case(
             metrics_registry=metrics_registry,
             shutdown=shutdown,
             ledger_ready=ledger.wait_caught_up,
+            transactions=transactions,
         )
     raise AssertionError("unreachable")  # pragma: no cover - ExitStack never swallows here
+
+
+def transactional_sender(
+    stack: ExitStack, kafka: KafkaSettings, settings: RuntimeSettings, group: str
+) -> TransactionalSender:
+    """The group's transactional producer. Its id is unique per process: a killed process's open
+    transaction is aborted by the broker after ``transaction_timeout_s`` (no successor shares its id)."""
+    timeout_ms = int(settings.transaction_timeout_s * 1000)
+    config = producer_config(
+        kafka,
+        **{"transaction.timeout.ms": timeout_ms, "delivery.timeout.ms": min(30000, timeout_ms)},
+    )
+    transactional_id = f"{group}-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    sender = TransactionalSender(config, transactional_id)
+    stack.callback(sender.close)
+    return sender
 
 
 def start_executor(
@@ -206,7 +230,7 @@ def start_executor(
     group: str,
     decoder: Any,
     processor: Any,
-    producer: KafkaProducer,
+    producer: Sender,
     results: ResultPublisher,
     settings: RuntimeSettings,
     metrics: RuntimeMetrics,
@@ -244,6 +268,7 @@ def run_until_stopped(
     metrics_registry: CollectorRegistry,
     shutdown: threading.Event,
     ledger_ready: Callable[[float], bool] | None = None,
+    transactions: TransactionalSender | None = None,
 ) -> int:
     """The Kafka side: the poll loop plus /livez, /readyz and /metrics, until shutdown; the exit code."""
     retry_topic = group_topic(group, "retry") if settings.retry_topic_rounds > 0 else None
@@ -256,6 +281,7 @@ def run_until_stopped(
         retry_topic=retry_topic,
         shutdown=shutdown,
         ledger_ready=ledger_ready,
+        transactions=transactions,
     )
     if health.port:
         server = HealthServer(

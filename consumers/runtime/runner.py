@@ -42,6 +42,7 @@ from consumers.runtime.progress import ProgressWatch
 from consumers.runtime.records import H_RETRY_NOT_BEFORE, SourceRecord
 from consumers.runtime.records import TopicPartition as TP
 from consumers.runtime.settings import RuntimeSettings
+from consumers.runtime.transactions import TransactionAborted, TransactionalSender
 
 log = get_logger(__name__)
 
@@ -66,8 +67,10 @@ class ConsumerRunner:
         shutdown: threading.Event | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        transactions: TransactionalSender | None = None,
     ) -> None:
         self._settings = settings
+        self._txn = transactions
         self._topics = topics
         self._retry_topic = retry_topic
         self._executor = executor
@@ -227,16 +230,22 @@ class ConsumerRunner:
         self._metrics.paused_partitions.set(len(wanted))
 
     def _commit(self, *, asynchronous: bool, only: set[TP] | None = None) -> None:
-        offsets = []
+        offsets: list[TopicPartition] = []
+        marks: list[tuple[OffsetTracker, int]] = []
         for tp, tracker in self._trackers.items():
             if only is not None and tp not in only:
                 continue
             offset = tracker.to_commit()
             if offset is not None:
                 offsets.append(TopicPartition(tp[0], tp[1], offset))
-                tracker.mark_committed(offset)
+                marks.append((tracker, offset))
+        if self._txn is not None:
+            self._commit_transaction(offsets, marks)
+            return
         if not offsets:
             return
+        for tracker, offset in marks:
+            tracker.mark_committed(offset)
         try:
             if asynchronous:
                 self._consumer.commit(offsets=offsets, asynchronous=True)
@@ -252,6 +261,25 @@ class ConsumerRunner:
         except KafkaException as exc:
             self._metrics.commit("failed")
             log.warning("runtime.commit_failed", error=str(exc))
+
+    def _commit_transaction(
+        self, offsets: list[TopicPartition], marks: list[tuple[OffsetTracker, int]]
+    ) -> None:
+        """Results, dead letters and retry records produced so far, plus ``offsets``, in one commit."""
+        assert self._txn is not None
+        try:
+            committed = self._txn.commit(offsets, self._consumer.consumer_group_metadata())
+        except (TransactionAborted, KafkaException) as exc:
+            self._metrics.commit("failed")
+            self._on_fatal(exc)
+            return
+        if not committed:
+            self._metrics.commit("failed")
+            return
+        for tracker, offset in marks:
+            tracker.mark_committed(offset)
+        if offsets:
+            self._metrics.commit("ok")
 
     def _report_lag(self) -> None:
         total = 0

@@ -29,6 +29,12 @@ class RuntimeSettings(BaseModel):
     attempt_timeout_s: float = Field(
         default=300.0, gt=0, description="one processing attempt never runs longer (then: retryable)"
     )
+    transactions: bool = Field(
+        default=True, description="results, dead letters and offsets in Kafka transactions (exactly once)"
+    )
+    transaction_timeout_s: float = Field(
+        default=30.0, ge=5, description="an open transaction of a killed process is aborted after this"
+    )
     stall_timeout_s: float = Field(
         default=600.0, gt=0, description="lag and nothing consumed or finished this long: /livez fails"
     )
