@@ -218,7 +218,14 @@ class ConsumerRunner:
         for tp, until in list(self._delayed.items()):
             if until <= now:
                 del self._delayed[tp]
-        wanted = {tp for tp, t in self._trackers.items() if full or t.in_flight >= limit} | set(self._delayed)
+        replay = self._settings.max_uncommitted_per_partition
+        # a slow record holds the commit back while later ones finish; bounding that distance bounds what
+        # a crash makes the next owner redo (the enricher re-enriching, a consumer re-checking its ledger)
+        wanted = {
+            tp
+            for tp, t in self._trackers.items()
+            if full or t.in_flight >= limit or t.uncommitted() >= replay
+        } | set(self._delayed)
         wanted &= set(self._trackers)
         to_pause = wanted - self._paused
         to_resume = self._paused - wanted

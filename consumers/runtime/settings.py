@@ -17,6 +17,9 @@ class RuntimeSettings(BaseModel):
     topics: list[str] | None = Field(default=None, description="override the use case's input topics")
     max_in_flight: int = Field(default=256, ge=1, description="records held per process (window)")
     max_in_flight_per_partition: int | None = Field(default=None, ge=1)
+    max_uncommitted_per_partition: int = Field(
+        default=1000, ge=1, description="records past a partition's committable offset (bounds crash replay)"
+    )
     ordered: bool = Field(default=True, description="same key one at a time (turn off only if keys commute)")
     consume_batch: int = Field(default=500, ge=1)
     commit_interval_s: float = Field(default=1.0, gt=0)
