@@ -5,14 +5,16 @@ drain (``drain_timeout_s``) or the shutdown drain — each validated to stay wel
 ``max.poll.interval.ms`` — whatever Exstream does, because processing happens on the executor's loop.
 
 - Offsets: an :class:`OffsetTracker` per partition; the contiguous finished prefix is committed every
-  ``commit_interval_s``, and synchronously on revocation and shutdown.
+  ``commit_interval_s`` and on revocation and shutdown (:mod:`consumers.runtime.commits`: inside the
+  transaction when there is one); a partition with ``max_uncommitted_per_partition`` records past its
+  committable offset is paused (bounds what a crash replays).
 - Backpressure: at most ``max_in_flight`` records held (per partition ``max_in_flight_per_partition``).
   A full window first stops consuming (librdkafka's prefetch is bounded by ``fetch_queue_kbytes``); if it
   stays full for ``pause_after_s``, partitions are paused (``consumer.pause``) and the loop keeps polling
   for rebalances — memory stays flat, nothing is dropped.
 - Retry topic: a record whose ``not_before`` is in the future pauses its partition (seeking back to it)
   until it is due, so delayed retries cost no window slots.
-- Rebalances (cooperative-sticky): revoked partitions are drained (deadline), committed, then let go;
+- Rebalances (KIP-848, incremental): revoked partitions are drained (deadline), committed, then let go;
   lost partitions are abandoned without a commit; assigned partitions wait for the ledger to catch up.
   librdkafka keeps a partition's pause across revoke and re-assign, so every partition is resumed when it
   is let go and again when it is assigned; otherwise a partition paused for backpressure comes back
@@ -34,6 +36,7 @@ from typing import Any
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 
 from bcx.logging import get_logger
+from consumers.runtime.commits import Committer, LagMeter
 from consumers.runtime.deadline import call_with_deadline
 from consumers.runtime.executor import Completion, Executor
 from consumers.runtime.metrics import RuntimeMetrics
@@ -42,15 +45,13 @@ from consumers.runtime.progress import ProgressWatch
 from consumers.runtime.records import H_RETRY_NOT_BEFORE, SourceRecord
 from consumers.runtime.records import TopicPartition as TP
 from consumers.runtime.settings import RuntimeSettings
-from consumers.runtime.transactions import TransactionAborted, TransactionalSender
+from consumers.runtime.transactions import TransactionalSender
 
 log = get_logger(__name__)
 
 EXIT_OK = 0
 EXIT_FATAL = 3
-COMMIT_DEADLINE_S = 10.0  # a synchronous commit (revocation, shutdown) waits no longer
 CLOSE_DEADLINE_S = 10.0
-_INVALID_OFFSET = -1001
 
 
 class ConsumerRunner:
@@ -70,7 +71,6 @@ class ConsumerRunner:
         transactions: TransactionalSender | None = None,
     ) -> None:
         self._settings = settings
-        self._txn = transactions
         self._topics = topics
         self._retry_topic = retry_topic
         self._executor = executor
@@ -94,8 +94,8 @@ class ConsumerRunner:
         self._last_commit = clock()
         self.last_poll = clock()
         self.progress = ProgressWatch(settings.stall_timeout_s, clock())
-        self._committed_cache: dict[TP, int] = {}
-        self._committed_cache_at = 0.0
+        self._committer = Committer(self._consumer, metrics, transactions, self._on_fatal)
+        self._lag = LagMeter(self._consumer, metrics, clock)
         self.ready = False
         self.fatal: BaseException | None = None
         executor.on_fatal = self._on_fatal
@@ -237,96 +237,14 @@ class ConsumerRunner:
         self._metrics.paused_partitions.set(len(wanted))
 
     def _commit(self, *, asynchronous: bool, only: set[TP] | None = None) -> None:
-        offsets: list[TopicPartition] = []
-        marks: list[tuple[OffsetTracker, int]] = []
-        for tp, tracker in self._trackers.items():
-            if only is not None and tp not in only:
-                continue
-            offset = tracker.to_commit()
-            if offset is not None:
-                offsets.append(TopicPartition(tp[0], tp[1], offset))
-                marks.append((tracker, offset))
-        if self._txn is not None:
-            self._commit_transaction(offsets, marks)
-            return
-        if not offsets:
-            return
-        for tracker, offset in marks:
-            tracker.mark_committed(offset)
-        try:
-            if asynchronous:
-                self._consumer.commit(offsets=offsets, asynchronous=True)
-                self._metrics.commit("ok")
-            elif call_with_deadline(
-                "commit",
-                lambda: self._consumer.commit(offsets=offsets, asynchronous=False),
-                COMMIT_DEADLINE_S,
-            ):
-                self._metrics.commit("ok")
-            else:
-                self._metrics.commit("failed")
-        except KafkaException as exc:
-            self._metrics.commit("failed")
-            log.warning("runtime.commit_failed", error=str(exc))
-
-    def _commit_transaction(
-        self, offsets: list[TopicPartition], marks: list[tuple[OffsetTracker, int]]
-    ) -> None:
-        """Results, dead letters and retry records produced so far, plus ``offsets``, in one commit."""
-        assert self._txn is not None
-        try:
-            committed = self._txn.commit(offsets, self._consumer.consumer_group_metadata())
-        except (TransactionAborted, KafkaException) as exc:
-            self._metrics.commit("failed")
-            self._on_fatal(exc)
-            return
-        if not committed:
-            self._metrics.commit("failed")
-            return
-        for tracker, offset in marks:
-            tracker.mark_committed(offset)
-        if offsets:
-            self._metrics.commit("ok")
+        self._committer.commit(self._trackers, asynchronous=asynchronous, only=only)
 
     def _report_lag(self) -> None:
-        total = 0
-        for tp, tracker in self._trackers.items():
-            try:
-                _, high = self._consumer.get_watermark_offsets(TopicPartition(*tp), cached=True)
-            except KafkaException:
-                continue
-            position = tracker.committable()
-            if position is None:
-                position = self._position_of(tp)
-            if high >= 0 and position is not None:
-                lag = max(0, high - position)
-                total += lag
-                self._metrics.lag(tp[0], tp[1], lag)
+        total = self._lag.measure(self._trackers)
         now = self._clock()
         self.progress.observe_lag(total, len(self._trackers), now)
         self._metrics.seconds_since_progress.set(self.progress.idle_s(now))
         self._metrics.stalled.set(1 if self.progress.stalled(now) else 0)
-
-    def _position_of(self, tp: TP) -> int | None:
-        """Where a partition we consumed nothing from stands: the fetch position, else its commit."""
-        try:
-            (found,) = self._consumer.position([TopicPartition(*tp)])
-            if found.offset >= 0:
-                return int(found.offset)
-        except KafkaException:
-            pass
-        now = self._clock()
-        if tp not in self._committed_cache and now - self._committed_cache_at > 10:
-            # a paused or idle partition has no position; ask the coordinator now and then (not per turn)
-            self._committed_cache_at = now
-            unknown = [TopicPartition(*t) for t in self._trackers if t not in self._committed_cache]
-            try:
-                for found in self._consumer.committed(unknown, timeout=2):
-                    if found.offset != _INVALID_OFFSET:
-                        self._committed_cache[(found.topic, found.partition)] = max(0, found.offset)
-            except KafkaException:
-                return None
-        return self._committed_cache.get(tp)
 
     def _drain(self, partitions: set[TP], timeout_s: float) -> bool:
         """Wait until no record of ``partitions`` is in flight; False at the deadline."""
@@ -346,7 +264,7 @@ class ConsumerRunner:
             self._on_fatal(RuntimeError("the ledger did not catch up in time; refusing to process"))
         for p in partitions:
             self._trackers[(p.topic, p.partition)] = OffsetTracker()
-            self._committed_cache.pop((p.topic, p.partition), None)
+            self._lag.forget((p.topic, p.partition))
         self._resume(partitions)
         log.info("runtime.assigned", partitions=[f"{p.topic}[{p.partition}]" for p in partitions])
 
@@ -386,7 +304,7 @@ class ConsumerRunner:
             self._trackers.pop(tp, None)
             self._paused.discard(tp)
             self._delayed.pop(tp, None)
-            self._committed_cache.pop(tp, None)
+            self._lag.forget(tp)
             self._metrics.forget_lag(*tp)
 
     def _close(self) -> None:

@@ -11,9 +11,9 @@ Exstream job by reference and never calls twice), adopts the job's outputs and p
 
 Performance: nothing blocks per record. Records are produced into the open transaction as before (the
 processing loop awaits the broker's ack, not a commit); the poll loop commits every ``commit_interval_s``.
-A commit holds a lock only while librdkafka commits; a sender that finds it taken waits on a worker
-thread, so the processing loop never blocks. :meth:`send_many` produces a document's results and its
-final ledger entry under one hold of that lock, so no commit ever separates them.
+While librdkafka commits (it refuses produce meanwhile), a sender awaits an event the commit sets when
+it ends, so the processing loop never blocks. :meth:`send_many` produces a document's results and its
+final ledger entry in one synchronous run, which a commit waits for, so no commit ever separates them.
 
 A transaction that must be aborted stops the process (exit 3): records the aborted transaction covered
 are then redone by whoever owns their partitions next, from the committed ledger. A commit that times
@@ -74,7 +74,11 @@ class TransactionalSender:
         self.transactional_id = transactional_id
         self._timeout_s = timeout_s
         self._producer = Producer({**config, "transactional.id": transactional_id})
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
+        self._producing = 0  # senders inside their (synchronous) produce calls
+        self._commit_running = False
+        self._over = asyncio.Event()  # set when a running commit ends (binds to the loop on first wait)
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = threading.Event()
         self._failed: BaseException | None = None
         self._dirty = False
@@ -101,16 +105,42 @@ class TransactionalSender:
 
     async def send_many(self, records: Sequence[Outgoing]) -> list[Delivered]:
         """Produce ``records`` into the same transaction (no commit between them); await every ack."""
-        if not self._lock.acquire(blocking=False):
-            await asyncio.get_running_loop().run_in_executor(None, self._lock.acquire)
+        # Wait out a commit on an event, never by blocking a thread on a lock for this coroutine: a task
+        # cancelled while such a thread waited would leave the lock taken for good once it got it.
+        if self._loop is None:  # known before any commit can need to wake this loop
+            self._loop = asyncio.get_running_loop()
+        while not self._enter():
+            over = self._over
+            # cleared here, on the loop, right after seeing the commit run: the commit's "set" is queued
+            # only after that, so it cannot be lost, and a stale "set" cannot make this loop spin
+            over.clear()
+            await over.wait()
         try:
             if self._failed is not None:
                 raise TransactionAborted(f"transaction aborted: {self._failed}", retriable=True)
-            futures = [self._produce(r) for r in records]
+            futures = [self._produce(r) for r in records]  # synchronous: a commit cannot cut through
             self._dirty = True
         finally:
-            self._lock.release()
+            self._leave()
         return [await asyncio.wrap_future(f) for f in futures]
+
+    def _announce_over(self) -> None:
+        """Wake senders waiting for the commit to end, on the processing loop they all run on."""
+        if self._loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop is already closed at shutdown
+                self._loop.call_soon_threadsafe(self._over.set)
+
+    def _enter(self) -> bool:
+        with self._cond:
+            if self._commit_running:
+                return False
+            self._producing += 1
+            return True
+
+    def _leave(self) -> None:
+        with self._cond:
+            self._producing -= 1
+            self._cond.notify_all()
 
     def _produce(self, record: Outgoing) -> concurrent.futures.Future[Delivered]:
         future: concurrent.futures.Future[Delivered] = concurrent.futures.Future()
@@ -140,27 +170,42 @@ class TransactionalSender:
         """Commit what was produced plus ``offsets``; False if it timed out (retry on the next turn).
 
         Raises :class:`TransactionAborted` when the transaction had to be aborted."""
-        with self._lock:
-            if self._failed is not None:
-                raise TransactionAborted(f"transaction aborted: {self._failed}")
-            if not offsets and not self._dirty and not self._committing:
-                return True
-            try:
-                if offsets and not self._committing:
-                    self._producer.send_offsets_to_transaction(offsets, group_metadata, self._timeout_s)
-                self._committing = True
-                self._producer.commit_transaction(self._timeout_s)
-            except KafkaException as exc:
-                err = exc.args[0]
-                if err.retriable() and not err.txn_requires_abort() and not err.fatal():
-                    log.warning("runtime.txn_commit_retry", error=err.str())
-                    return False
-                self._abort(err)
-                raise TransactionAborted(f"transaction aborted: {err.str()}") from exc
-            self._committing = False
-            self._dirty = False
-            self._producer.begin_transaction()
+        with self._cond:
+            self._commit_running = True
+            self._cond.wait_for(lambda: self._producing == 0)  # producing takes microseconds, no awaits
+        try:
+            return self._commit(offsets, group_metadata)
+        finally:
+            with self._cond:
+                self._commit_running = False
+            self._announce_over()
+
+    def _commit(self, offsets: list[TopicPartition], group_metadata: Any) -> bool:
+        if self._failed is not None:
+            raise TransactionAborted(f"transaction aborted: {self._failed}")
+        if not offsets and not self._dirty and not self._committing:
             return True
+        try:
+            if offsets and not self._committing:
+                self._producer.send_offsets_to_transaction(offsets, group_metadata, self._timeout_s)
+            self._committing = True
+            self._producer.commit_transaction(self._timeout_s)
+        except KafkaException as exc:
+            err = exc.args[0]
+            if err.retriable() and not err.txn_requires_abort() and not err.fatal():
+                log.warning("runtime.txn_commit_retry", error=err.str())
+                return False
+            self._abort(err)
+            raise TransactionAborted(f"transaction aborted: {err.str()}") from exc
+        self._committing = False
+        self._dirty = False
+        self._producer.begin_transaction()
+        return True
+
+    def fail(self, reason: str) -> None:
+        """Give the transaction up (its commit did not return): every later send and commit is refused."""
+        self._failed = RuntimeError(reason)
+        log.error("runtime.txn_given_up", reason=reason)
 
     def _abort(self, err: Any) -> None:
         self._failed = RuntimeError(err.str())
@@ -171,10 +216,12 @@ class TransactionalSender:
 
     def close(self) -> None:
         """Abort whatever is still open (the runner committed what it could), then stop polling."""
-        with self._lock:
-            if self._failed is None:
-                self._failed = RuntimeError("closed")
-                with contextlib.suppress(KafkaException):
-                    self._producer.abort_transaction(self._timeout_s)
+        with self._cond:
+            self._commit_running = True
+            self._cond.wait_for(lambda: self._producing == 0)
+        if self._failed is None:
+            self._failed = RuntimeError("closed")
+            with contextlib.suppress(KafkaException):
+                self._producer.abort_transaction(self._timeout_s)
         self._closed.set()
         self._thread.join(timeout=5)
