@@ -26,17 +26,26 @@ def producer_config(settings: KafkaSettings, **overrides: Any) -> dict[str, Any]
 
 
 def consumer_config(settings: KafkaSettings, group_id: str, **overrides: Any) -> dict[str, Any]:
-    """At-least-once: nothing is committed or stored automatically; the runtime stores what is done."""
+    """At-least-once: nothing is committed or stored automatically; the runtime stores what is done.
+
+    The group uses the KIP-848 consumer protocol (Kafka ≥ 4.0, librdkafka ≥ 2.10) with the broker's
+    ``range`` assignor: it divides *each topic's* partitions among the members, so every replica gets its
+    share (±1) of the main topic even though the group also reads its retry topic. The classic
+    cooperative-sticky assignor balanced partition *counts* across topics, and with two replicas one held
+    every main partition and the other only the retry topic. Session timeout and heartbeats are the
+    broker's (``group.consumer.session.timeout.ms``, 45 s by default); librdkafka refuses
+    ``session.timeout.ms`` and ``partition.assignment.strategy`` under this protocol.
+    """
     conf = settings.client_config()
     conf.update(
         {
             "group.id": group_id,
+            "group.protocol": "consumer",
+            "group.remote.assignor": "range",
             "enable.auto.commit": False,
             "enable.auto.offset.store": False,
             "auto.offset.reset": "earliest",
-            "partition.assignment.strategy": "cooperative-sticky",
             "isolation.level": "read_committed",
-            "session.timeout.ms": 10000,
             "max.poll.interval.ms": 300000,
         }
     )

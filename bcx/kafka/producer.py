@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -65,10 +66,16 @@ class KafkaProducer:
         future: concurrent.futures.Future[Delivered] = concurrent.futures.Future()
 
         def on_delivery(err: Any, msg: Any) -> None:
-            if err is not None:
-                future.set_exception(_translate(err))
-            else:
-                future.set_result(Delivered(msg.topic(), msg.partition(), msg.offset()))
+            # The awaiting task may have been cancelled (a deadline, a lost partition); setting the result
+            # of its cancelled future would raise here, on the poll thread, and kill it: no delivery report
+            # would ever be handed out again and every later send would wait for good.
+            if future.cancelled():
+                return
+            with contextlib.suppress(concurrent.futures.InvalidStateError):
+                if err is not None:
+                    future.set_exception(_translate(err))
+                else:
+                    future.set_result(Delivered(msg.topic(), msg.partition(), msg.offset()))
 
         kwargs: dict[str, Any] = {"value": value, "key": key, "on_delivery": on_delivery}
         if headers:

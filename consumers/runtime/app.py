@@ -12,6 +12,7 @@ import os
 import signal
 import socket
 import threading
+import uuid
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -43,10 +44,12 @@ from consumers.runtime.processor import Decoder, Processor
 from consumers.runtime.results import ResultPublisher
 from consumers.runtime.runner import ConsumerRunner
 from consumers.runtime.settings import ConsumeSettings, RuntimeSettings
+from consumers.runtime.transactions import Sender, TransactionalSender
 
 log = get_logger(__name__)
 
 T = TypeVar("T")
+PRODUCER_CLOSE_S = 5.0
 
 
 def producer_version() -> str:
@@ -80,6 +83,7 @@ class Services:
     storage: OutputStorage
     owner: str
     metrics: RuntimeMetrics | None = None
+    transactions: TransactionalSender | None = None
 
     def document_step(self, use_case: str) -> DocumentStep:
         return DocumentStep(
@@ -91,6 +95,7 @@ class Services:
             owner=self.owner,
             producer_version=producer_version(),
             metrics=self.metrics,
+            atomic=self.transactions.send_many if self.transactions is not None else None,
         )
 
 
@@ -146,7 +151,8 @@ def run_use_case(
             registry = registry_client(settings.registry)
             stack.callback(registry.close)
         producer = KafkaProducer(producer_config(settings.kafka))
-        stack.callback(producer.close)
+        # everything was acknowledged or abandoned by the drain; a broker that is gone must not hold exit
+        stack.callback(producer.close, PRODUCER_CLOSE_S)
         ledger_topic = group_topic(group, "ledger")
         auto_register = settings.registry.auto_register
         ledger_codec = ledger_entry_codec(ledger_topic, registry, auto_register=auto_register)
@@ -155,8 +161,10 @@ def run_use_case(
         stack.callback(ledger.close)
         metrics_registry = new_registry()
         metrics = RuntimeMetrics(metrics_registry, group)
+        transactions = transactional_sender(stack, settings.kafka, rt, group) if rt.transactions else None
+        sender: Sender = transactions or producer
         results = ResultPublisher(
-            producer, document_result_codec(registry, auto_register=auto_register), metrics=metrics
+            sender, document_result_codec(registry, auto_register=auto_register), metrics=metrics
         )
         exstream = ExstreamClient(settings.exstream, metrics=ExstreamMetrics(metrics_registry))
         services = Services(
@@ -170,6 +178,7 @@ def run_use_case(
             storage=build_storage(settings.output_storage),
             owner=owner,
             metrics=metrics,
+            transactions=transactions,
         )
         use_case = factory(services)
         metrics.ledger_keys.set_function(lambda: float(ledger.size()))
@@ -178,7 +187,7 @@ def run_use_case(
             group=group,
             decoder=use_case.decoder,
             processor=use_case.processor,
-            producer=producer,
+            producer=sender,
             results=results,
             settings=rt,
             metrics=metrics,
@@ -196,8 +205,25 @@ def run_use_case(
             metrics_registry=metrics_registry,
             shutdown=shutdown,
             ledger_ready=ledger.wait_caught_up,
+            transactions=transactions,
         )
     raise AssertionError("unreachable")  # pragma: no cover - ExitStack never swallows here
+
+
+def transactional_sender(
+    stack: ExitStack, kafka: KafkaSettings, settings: RuntimeSettings, group: str
+) -> TransactionalSender:
+    """The group's transactional producer. Its id is unique per process: a killed process's open
+    transaction is aborted by the broker after ``transaction_timeout_s`` (no successor shares its id)."""
+    timeout_ms = int(settings.transaction_timeout_s * 1000)
+    config = producer_config(
+        kafka,
+        **{"transaction.timeout.ms": timeout_ms, "delivery.timeout.ms": min(30000, timeout_ms)},
+    )
+    transactional_id = f"{group}-{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    sender = TransactionalSender(config, transactional_id)
+    stack.callback(sender.close)
+    return sender
 
 
 def start_executor(
@@ -206,7 +232,7 @@ def start_executor(
     group: str,
     decoder: Any,
     processor: Any,
-    producer: KafkaProducer,
+    producer: Sender,
     results: ResultPublisher,
     settings: RuntimeSettings,
     metrics: RuntimeMetrics,
@@ -225,6 +251,7 @@ def start_executor(
         dlq_limit=DlqLimit(settings.dlq_max_count, settings.dlq_window_s),
         metrics=metrics,
         ordered=settings.ordered,
+        attempt_timeout_s=settings.attempt_timeout_s,
     ).start()
     stack.callback(executor.stop)
     return executor
@@ -243,6 +270,7 @@ def run_until_stopped(
     metrics_registry: CollectorRegistry,
     shutdown: threading.Event,
     ledger_ready: Callable[[float], bool] | None = None,
+    transactions: TransactionalSender | None = None,
 ) -> int:
     """The Kafka side: the poll loop plus /livez, /readyz and /metrics, until shutdown; the exit code."""
     retry_topic = group_topic(group, "retry") if settings.retry_topic_rounds > 0 else None
@@ -255,6 +283,7 @@ def run_until_stopped(
         retry_topic=retry_topic,
         shutdown=shutdown,
         ledger_ready=ledger_ready,
+        transactions=transactions,
     )
     if health.port:
         server = HealthServer(

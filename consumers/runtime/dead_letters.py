@@ -9,7 +9,7 @@ Dead-letter headers follow Kafka Connect's ``__connect.errors.*`` in bcx's names
 
 from __future__ import annotations
 
-from bcx.kafka.producer import Delivered, KafkaProducer
+from bcx.kafka.producer import Delivered
 from consumers.runtime.errors import ProcessingError
 from consumers.runtime.records import (
     H_ORIGIN_OFFSET,
@@ -20,6 +20,7 @@ from consumers.runtime.records import (
     H_RETRY_ROUNDS,
     SourceRecord,
 )
+from consumers.runtime.transactions import Sender
 
 ERROR_PREFIX = "bcx.error."
 RETRY_PREFIX = "bcx.retry."
@@ -77,9 +78,7 @@ def retry_headers(record: SourceRecord, *, attempts: int, rounds: int, not_befor
 class Rerouter:
     """Sends records to the group's dead-letter and retry topics and waits for the broker's ack."""
 
-    def __init__(
-        self, producer: KafkaProducer, *, group: str, dlq_topic: str, retry_topic: str | None
-    ) -> None:
+    def __init__(self, producer: Sender, *, group: str, dlq_topic: str, retry_topic: str | None) -> None:
         self._producer = producer
         self.group = group
         self.dlq_topic = dlq_topic

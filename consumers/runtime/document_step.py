@@ -12,7 +12,8 @@ for each one calls :meth:`DocumentStep.run` with the driver data. The step makes
    publish GENERATED and DELIVERED/FAILED per channel (acknowledged), and only then write the final state.
 
 A crash anywhere leaves STARTED, which step 2 resolves. A permanent failure writes FAILED; every failure
-carries the FAILED result the runtime publishes if it gives the record up.
+registers (:meth:`RecordContext.on_give_up`) the FAILED result the runtime publishes if it gives the
+record up.
 
 A request in ``batch`` mode obtains its outputs from a batch job instead of ``generate``
 (:mod:`consumers.runtime.batch`: STARTED → submit → SUBMITTED(job id) → poll → fetch); storing, results and
@@ -23,11 +24,12 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from bcx.contracts.document_result import (
+    DocumentResult,
     DocumentStatus,
     OutputRef,
 )
@@ -36,6 +38,7 @@ from bcx.exstream.client import ExstreamClient
 from bcx.exstream.models import GenerationResult, JobState, JobStatus
 from bcx.exstream.poller import JobPoller
 from bcx.exstream.storage.base import OutputStorage
+from bcx.kafka.producer import Delivered
 from bcx.logging import get_logger
 from consumers.runtime.batch import BatchJob, BatchJobs
 from consumers.runtime.classify import classify
@@ -54,9 +57,21 @@ from consumers.runtime.ledger_store import Ledger
 from consumers.runtime.metrics import RuntimeMetrics
 from consumers.runtime.processor import RecordContext
 from consumers.runtime.results import ResultPublisher, publish_failure_reason
+from consumers.runtime.transactions import Outgoing
 from routing.facts import Channel as RoutingChannel
 
 log = get_logger(__name__)
+
+
+# sends records so that no transaction commit separates them (TransactionalSender.send_many)
+Atomic = Callable[[Sequence[Outgoing]], Awaitable[list[Delivered]]]
+
+
+@runtime_checkable
+class TransactionalLedger(Protocol):
+    def outgoing(self, entry: LedgerEntry) -> Outgoing: ...
+
+    def applied(self, entry: LedgerEntry) -> None: ...
 
 
 # states in which a permanent failure is written down as FAILED
@@ -82,6 +97,7 @@ class DocumentStep:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         metrics: RuntimeMetrics | None = None,
         poller: JobPoller | None = None,
+        atomic: Atomic | None = None,
     ) -> None:
         self.use_case = use_case
         self._exstream = exstream
@@ -93,6 +109,7 @@ class DocumentStep:
         self._clock = clock
         self._now = now
         self._metrics = metrics
+        self._atomic = atomic
         self._batch = BatchJobs(
             use_case=use_case,
             exstream=exstream,
@@ -149,12 +166,9 @@ class DocumentStep:
             results = self._records.for_outcome(
                 request, ctx, generated, output, deliveries, attempt, started_at, exstream_ms
             )
-            for result in results:
-                await self._results.publish(result)
             delivered = [
                 r.channel.value for r in results if r.status is DocumentStatus.DELIVERED and r.channel
             ]
-            stage = "ledger"
             final = self._entry(
                 key,
                 LedgerState.DELIVERED if delivered else LedgerState.GENERATED,
@@ -165,7 +179,7 @@ class DocumentStep:
                 output_uri=output.uri,
                 channels=delivered,
             )
-            await self._put(final)
+            await self._finish(results, final)
             log.info(
                 "document.done",
                 idempotency_key=key,
@@ -191,8 +205,30 @@ class DocumentStep:
                         job_id=current.job_id,
                     )
                 )
-            error.failed_results = (*error.failed_results, failed)
+            ctx.on_give_up(lambda: self._publish_failed(failed))
             raise error from exc
+
+    async def _publish_failed(self, failed: DocumentResult) -> None:
+        await self._results.publish(failed)
+
+    async def _finish(self, results: Sequence[DocumentResult], final: LedgerEntry) -> None:
+        """Publish the results, then the final ledger entry; in one transaction when there is one."""
+        ledger = self._ledger
+        if self._atomic is None or not isinstance(ledger, TransactionalLedger):
+            for result in results:
+                await self._results.publish(result)
+            await self._put(final)
+            return
+        records = [*(self._results.outgoing(r) for r in results), ledger.outgoing(final)]
+        try:
+            await self._atomic(records)
+        except Exception as exc:
+            for result in results:
+                self._results.failed(result, exc)
+            raise
+        ledger.applied(final)
+        for result in results:
+            self._results.counted(result)
 
     async def _put(self, entry: LedgerEntry) -> None:
         try:

@@ -3,7 +3,7 @@
 ::
 
     BcxError
-    ├── ProcessingError              a record could not be processed; .error_class .stage .failed_results
+    ├── ProcessingError              a record could not be processed; .error_class .stage
     │   ├── RetryableError           try again after a backoff (timeouts, 429, 5xx, unknown outcome resolved
     │   │                            by a look-up); after the budget: the retry topic, then dead letters
     │   └── PermanentError           the same input will fail the same way (invalid data, 400/403/404):
@@ -16,14 +16,12 @@ Foreign and adapter errors (Exstream, storage, Avro, Kafka) are mapped to these 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from bcx.contracts.document_result import DocumentResult
 from bcx.errors import BcxError
 
 
 class ProcessingError(BcxError):
-    """A record failed in ``stage``; ``failed_results`` are published if the record is finally given up."""
+    """A record failed in ``stage``. What to publish if the record is given up is not the error's
+    business: a failing step registers it with :meth:`RecordContext.on_give_up`."""
 
     retryable: bool = False
 
@@ -33,13 +31,11 @@ class ProcessingError(BcxError):
         *,
         error_class: str,
         stage: str = "process",
-        failed_results: Sequence[DocumentResult] = (),
         retry_after_s: float | None = None,
     ) -> None:
         super().__init__(message)
         self.error_class = error_class
         self.stage = stage
-        self.failed_results = tuple(failed_results)
         self.retry_after_s = retry_after_s
 
 

@@ -24,7 +24,7 @@ from consumers.runtime.backoff import RetryPolicy
 from consumers.runtime.classify import classify
 from consumers.runtime.dead_letters import Rerouter
 from consumers.runtime.dlq_limit import DlqLimit
-from consumers.runtime.errors import DlqCapExceeded, ProcessingError
+from consumers.runtime.errors import DlqCapExceeded, ProcessingError, RetryableError
 from consumers.runtime.metrics import RuntimeMetrics
 from consumers.runtime.processor import Decoder, Processor, RecordContext
 from consumers.runtime.records import H_RETRY_ATTEMPTS, H_RETRY_ROUNDS, SourceRecord, TopicPartition
@@ -70,6 +70,7 @@ class Executor(Generic[T]):
         dlq_limit: DlqLimit,
         metrics: RuntimeMetrics,
         ordered: bool = True,
+        attempt_timeout_s: float = 900.0,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
@@ -82,13 +83,14 @@ class Executor(Generic[T]):
         self._dlq_limit = dlq_limit
         self._metrics = metrics
         self._ordered = ordered
+        self._attempt_timeout_s = attempt_timeout_s
         self._clock = clock
         self._wall = wall_clock
         self.completions: queue.SimpleQueue[Completion] = queue.SimpleQueue()
         self.fatal: BaseException | None = None
         self.on_fatal: Callable[[BaseException], None] = lambda exc: None
         self._scheduler: KeyScheduler[SourceRecord] = KeyScheduler(_tp_of)
-        self._tasks: dict[tuple[TopicPartition, int], asyncio.Task[None]] = {}
+        self._tasks: dict[tuple[TopicPartition, int], asyncio.Task[bool]] = {}
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="bcx-processing", daemon=True)
 
@@ -137,6 +139,19 @@ class Executor(Generic[T]):
     def _start(self, record: SourceRecord) -> None:
         task = self._loop.create_task(self._run(record))
         self._tasks[(record.tp, record.offset)] = task
+        # The bookkeeping lives in a done-callback, not in ``_run``'s ``finally``: a task cancelled before
+        # its first step never runs its body, and its record would then stay "in flight" for good (its
+        # window slot and its key's turn lost — the stall seen after a broker restart).
+        task.add_done_callback(lambda t: self._finished(record, t))
+
+    def _finished(self, record: SourceRecord, task: asyncio.Task[bool]) -> None:
+        finished = not task.cancelled() and task.exception() is None and task.result()
+        self._tasks.pop((record.tp, record.offset), None)
+        self.completions.put(Completion(record.tp, record.offset, abandoned=not finished))
+        if self._ordered and self.fatal is None:
+            following = self._scheduler.release(record.key)
+            if following is not None:
+                self._start(following)
 
     async def _abandon(self, partitions: set[TopicPartition]) -> None:
         for record in self._scheduler.drop(set(partitions)):
@@ -146,15 +161,12 @@ class Executor(Generic[T]):
             task.cancel()
         await asyncio.gather(*doomed, return_exceptions=True)
 
-    async def _run(self, record: SourceRecord) -> None:
+    async def _run(self, record: SourceRecord) -> bool:
+        """Process ``record``; True when it finished (its offset may be committed)."""
         bind_event_id(record.header(EVENT_ID_HEADER))  # every line about this record carries its event id
         started = self._clock()
-        finished = False
         try:
             outcome = await self._handle(record)
-            finished = True
-            self._metrics.outcome(outcome)
-            self._metrics.processing_seconds.observe(self._clock() - started)
         except asyncio.CancelledError:
             log.warning(
                 "runtime.record_abandoned",
@@ -162,18 +174,17 @@ class Executor(Generic[T]):
                 partition=record.partition,
                 offset=record.offset,
             )
+            return False
         except DlqCapExceeded as exc:
             self._trip(exc)
+            return False
         except Exception as exc:  # a bug in the runtime itself: stop rather than skip the record
             log.exception("runtime.unexpected_failure", topic=record.topic, offset=record.offset)
             self._trip(exc)
-        finally:
-            self._tasks.pop((record.tp, record.offset), None)
-            self.completions.put(Completion(record.tp, record.offset, abandoned=not finished))
-            if self._ordered and self.fatal is None:
-                following = self._scheduler.release(record.key)
-                if following is not None:
-                    self._start(following)
+            return False
+        self._metrics.outcome(outcome)
+        self._metrics.processing_seconds.observe(self._clock() - started)
+        return True
 
     def _trip(self, exc: BaseException) -> None:
         if self.fatal is None:
@@ -185,19 +196,33 @@ class Executor(Generic[T]):
         rounds = record.int_header(H_RETRY_ROUNDS)
         first_try = self._clock()
         tries = 0
+        ctx = RecordContext(record, previous_attempts + 1, self.group)
         while True:
             tries += 1
             attempt = previous_attempts + tries
+            ctx = RecordContext(record, attempt, self.group)
             try:
                 value = self._decoder(record)
             except Exception as exc:
                 error = classify(exc, stage="decode")
             else:
+                deadline = asyncio.timeout(self._attempt_timeout_s)
                 try:
-                    await self._processor.process(value, RecordContext(record, attempt, self.group))
+                    async with deadline:
+                        await self._processor.process(value, ctx)
                     return "ok"
                 except Exception as exc:
-                    error = classify(exc)
+                    # the deadline no attempt outlives: whatever it awaited (a reply, an ack, a job), the
+                    # record comes back as a retryable failure instead of holding its slot for good
+                    error = (
+                        RetryableError(
+                            f"attempt exceeded {self._attempt_timeout_s:.0f} s",
+                            error_class="runtime.deadline",
+                            stage="process",
+                        )
+                        if deadline.expired()
+                        else classify(exc)
+                    )
             if not error.retryable:
                 break
             delay = self._retry.policy.delay(tries, retry_after_s=error.retry_after_s)
@@ -230,10 +255,12 @@ class Executor(Generic[T]):
                 )
                 return "retry_topic"
             break
-        await self._dead_letter(record, error, attempt)
+        await self._dead_letter(record, error, attempt, ctx)
         return "dead_letter"
 
-    async def _dead_letter(self, record: SourceRecord, error: ProcessingError, attempts: int) -> None:
+    async def _dead_letter(
+        self, record: SourceRecord, error: ProcessingError, attempts: int, ctx: RecordContext
+    ) -> None:
         now = self._clock()
         if not self._dlq_limit.allows(now):
             self._metrics.dlq_cap_tripped.set(1)
@@ -249,8 +276,8 @@ class Executor(Generic[T]):
             )
         self._dlq_limit.record(now)
         await self._rerouter.dead_letter(record, error, attempts=attempts, now_ms=int(self._wall() * 1000))
-        for result in error.failed_results:
-            await self._results.publish(result)
+        for hook in ctx.give_up_hooks:  # e.g. one FAILED result per failed document of the record
+            await hook()
         self._metrics.dead_letter(error.stage, error.error_class)
         log.error(
             "runtime.dead_letter",

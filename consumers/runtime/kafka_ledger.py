@@ -32,6 +32,7 @@ from bcx.logging import get_logger
 from bcx.settings import KafkaSettings
 from consumers.runtime.ledger import check_transition
 from consumers.runtime.ledger_store import MemoryLedger
+from consumers.runtime.transactions import Outgoing
 
 log = get_logger(__name__)
 
@@ -125,8 +126,10 @@ class KafkaLedger:
         targets: dict[int, tuple[int, int]] = {}
         try:
             for partition in self._partitions:
+                # one budget for all partitions: N partitions must not wait N times the timeout
+                remaining = max(0.1, deadline - time.monotonic())
                 low, high = self._meta.get_watermark_offsets(
-                    TopicPartition(self.topic, partition), timeout=max(0.1, timeout_s), cached=False
+                    TopicPartition(self.topic, partition), timeout=remaining, cached=False
                 )
                 targets[partition] = (low, high)
         except KafkaException as exc:
@@ -152,6 +155,14 @@ class KafkaLedger:
     async def put(self, entry: LedgerEntry) -> None:
         check_transition(self._map.get(entry.idempotency_key), entry)
         await self._producer.send(self.topic, self._codec.encode(entry), key=entry.idempotency_key)
+        self._map.apply(entry)
+
+    def outgoing(self, entry: LedgerEntry) -> Outgoing:
+        """``entry`` as a record for a transaction (transition checked); :meth:`applied` once acked."""
+        check_transition(self._map.get(entry.idempotency_key), entry)
+        return Outgoing(self.topic, self._codec.encode(entry), entry.idempotency_key)
+
+    def applied(self, entry: LedgerEntry) -> None:
         self._map.apply(entry)
 
     def size(self) -> int:

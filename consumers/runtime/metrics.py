@@ -75,6 +75,19 @@ class RuntimeMetrics:
             g,
             registry=registry,
         ).labels(group)
+        self.stalled = Gauge(
+            "bcx_consumer_stalled",
+            "1 when partitions are assigned, records wait and nothing was consumed or finished for "
+            "BCX_CONSUMER__STALL_TIMEOUT_S: /livez fails and the pod restarts; find the cause in its logs.",
+            g,
+            registry=registry,
+        ).labels(group)
+        self.seconds_since_progress = Gauge(
+            "bcx_consumer_seconds_since_progress",
+            "Seconds since a record was last consumed or finished (reset while caught up).",
+            g,
+            registry=registry,
+        ).labels(group)
         self._commits = Counter(
             "bcx_consumer_commits_total",
             "Offset commits by result; failures mean records will be redelivered (harmless, but check).",

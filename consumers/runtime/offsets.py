@@ -51,6 +51,13 @@ class OffsetTracker:
             return None
         return self._low[0] if self._low else self._highest_seen + 1
 
+    def uncommitted(self) -> int:
+        """Records handed out and not yet committable: what a crash makes the next owner redo."""
+        committable = self.committable()
+        if committable is None or self._highest_seen is None:
+            return 0
+        return self._highest_seen + 1 - committable
+
     def to_commit(self) -> int | None:
         """The committable offset if it moved since the last :meth:`mark_committed`, else None."""
         offset = self.committable()

@@ -13,8 +13,9 @@ from bcx.avro.codec import AvroCodec
 from bcx.avro.errors import SchemaRegistryError, SerializationError
 from bcx.contracts.document_result import TOPIC, Channel, DocumentResult, DocumentStatus
 from bcx.kafka.errors import KafkaError
-from bcx.kafka.producer import Delivered, KafkaProducer
+from bcx.kafka.producer import Delivered
 from consumers.runtime.metrics import RuntimeMetrics
+from consumers.runtime.transactions import Outgoing, Sender
 
 _RESULT_NAMESPACE = uuid.UUID("8c1d5a8e-6b0f-4f43-9a55-2f1e0c7b9d21")
 _KAFKA_CODE = re.compile(r"[a-z][a-z_]{0,47}")
@@ -45,7 +46,7 @@ def publish_failure_reason(exc: BaseException) -> str:
 class ResultPublisher:
     def __init__(
         self,
-        producer: KafkaProducer,
+        producer: Sender,
         codec: AvroCodec[DocumentResult],
         topic: str = TOPIC,
         *,
@@ -61,11 +62,21 @@ class ResultPublisher:
         try:
             delivered = await self._producer.send(self.topic, self._codec.encode(result), key=result.key)
         except Exception as exc:
-            if self._metrics is not None:
-                self._metrics.publish_failure(result.document.use_case, "result", publish_failure_reason(exc))
+            self.failed(result, exc)
             raise
+        self.counted(result)
+        return delivered
+
+    def outgoing(self, result: DocumentResult) -> Outgoing:
+        """``result`` as a record for a transaction; call :meth:`counted` (or :meth:`failed`) after."""
+        return Outgoing(self.topic, self._codec.encode(result), result.key)
+
+    def counted(self, result: DocumentResult) -> None:
         if self._metrics is not None:
             document = result.document
             channel = result.channel.value if result.channel is not None else NO_CHANNEL
             self._metrics.document(document.use_case, document.document_type, channel, result.status.value)
-        return delivered
+
+    def failed(self, result: DocumentResult, exc: BaseException) -> None:
+        if self._metrics is not None:
+            self._metrics.publish_failure(result.document.use_case, "result", publish_failure_reason(exc))

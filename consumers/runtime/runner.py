@@ -5,15 +5,24 @@ drain (``drain_timeout_s``) or the shutdown drain — each validated to stay wel
 ``max.poll.interval.ms`` — whatever Exstream does, because processing happens on the executor's loop.
 
 - Offsets: an :class:`OffsetTracker` per partition; the contiguous finished prefix is committed every
-  ``commit_interval_s``, and synchronously on revocation and shutdown.
+  ``commit_interval_s`` and on revocation and shutdown (:mod:`consumers.runtime.commits`: inside the
+  transaction when there is one); a partition with ``max_uncommitted_per_partition`` records past its
+  committable offset is paused (bounds what a crash replays).
 - Backpressure: at most ``max_in_flight`` records held (per partition ``max_in_flight_per_partition``).
   A full window first stops consuming (librdkafka's prefetch is bounded by ``fetch_queue_kbytes``); if it
   stays full for ``pause_after_s``, partitions are paused (``consumer.pause``) and the loop keeps polling
   for rebalances — memory stays flat, nothing is dropped.
 - Retry topic: a record whose ``not_before`` is in the future pauses its partition (seeking back to it)
   until it is due, so delayed retries cost no window slots.
-- Rebalances (cooperative-sticky): revoked partitions are drained (deadline), committed, then let go;
+- Rebalances (KIP-848, incremental): revoked partitions are drained (deadline), committed, then let go;
   lost partitions are abandoned without a commit; assigned partitions wait for the ledger to catch up.
+  librdkafka keeps a partition's pause across revoke and re-assign, so every partition is resumed when it
+  is let go and again when it is assigned; otherwise a partition paused for backpressure comes back
+  paused and is never read again.
+- No blocking call without a deadline: synchronous commits and ``close()`` (which wait for the group
+  coordinator without bound) run under :func:`call_with_deadline`.
+- Stall watch: assigned partitions with lag and no record consumed or finished for ``stall_timeout_s``
+  fail ``/livez`` (:class:`ProgressWatch`).
 """
 
 from __future__ import annotations
@@ -27,17 +36,22 @@ from typing import Any
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 
 from bcx.logging import get_logger
+from consumers.runtime.commits import Committer, LagMeter
+from consumers.runtime.deadline import call_with_deadline
 from consumers.runtime.executor import Completion, Executor
 from consumers.runtime.metrics import RuntimeMetrics
 from consumers.runtime.offsets import OffsetTracker
+from consumers.runtime.progress import ProgressWatch
 from consumers.runtime.records import H_RETRY_NOT_BEFORE, SourceRecord
 from consumers.runtime.records import TopicPartition as TP
 from consumers.runtime.settings import RuntimeSettings
+from consumers.runtime.transactions import TransactionalSender
 
 log = get_logger(__name__)
 
 EXIT_OK = 0
 EXIT_FATAL = 3
+CLOSE_DEADLINE_S = 10.0
 
 
 class ConsumerRunner:
@@ -54,6 +68,7 @@ class ConsumerRunner:
         shutdown: threading.Event | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        transactions: TransactionalSender | None = None,
     ) -> None:
         self._settings = settings
         self._topics = topics
@@ -78,15 +93,21 @@ class ConsumerRunner:
         self._full_since: float | None = None
         self._last_commit = clock()
         self.last_poll = clock()
+        self.progress = ProgressWatch(settings.stall_timeout_s, clock())
+        self._committer = Committer(self._consumer, metrics, transactions, self._on_fatal)
+        self._lag = LagMeter(self._consumer, metrics, clock)
         self.ready = False
         self.fatal: BaseException | None = None
         executor.on_fatal = self._on_fatal
 
     # health
     def alive(self) -> bool:
-        """The poll loop turned recently and the processing loop runs."""
-        stale = self._clock() - self.last_poll > self._settings.max_poll_interval_ms / 2000
-        return not stale and self._executor.alive()
+        """The poll loop turned recently, the processing loop runs and the work is not stalled."""
+        now = self._clock()
+        stale = now - self.last_poll > self._settings.max_poll_interval_ms / 2000
+        stalled = self.progress.stalled(now)
+        self._metrics.stalled.set(1 if stalled else 0)
+        return not stale and not stalled and self._executor.alive()
 
     def _on_fatal(self, exc: BaseException) -> None:
         self.fatal = exc
@@ -155,6 +176,8 @@ class ConsumerRunner:
             tracker.add(record.offset)
             self._in_flight += 1
             batch.append(record)
+        if batch:
+            self.progress.moved(self.last_poll)
         self._executor.submit(batch)
         self._metrics.in_flight.set(self._in_flight)
 
@@ -176,6 +199,7 @@ class ConsumerRunner:
             completion = None
         while True:
             if completion is not None:
+                self.progress.moved(self._clock())
                 tracker = self._trackers.get(completion.tp)
                 self._in_flight -= 1
                 if tracker is not None and completion.abandoned:
@@ -194,7 +218,14 @@ class ConsumerRunner:
         for tp, until in list(self._delayed.items()):
             if until <= now:
                 del self._delayed[tp]
-        wanted = {tp for tp, t in self._trackers.items() if full or t.in_flight >= limit} | set(self._delayed)
+        replay = self._settings.max_uncommitted_per_partition
+        # a slow record holds the commit back while later ones finish; bounding that distance bounds what
+        # a crash makes the next owner redo (the enricher re-enriching, a consumer re-checking its ledger)
+        wanted = {
+            tp
+            for tp, t in self._trackers.items()
+            if full or t.in_flight >= limit or t.uncommitted() >= replay
+        } | set(self._delayed)
         wanted &= set(self._trackers)
         to_pause = wanted - self._paused
         to_resume = self._paused - wanted
@@ -206,35 +237,14 @@ class ConsumerRunner:
         self._metrics.paused_partitions.set(len(wanted))
 
     def _commit(self, *, asynchronous: bool, only: set[TP] | None = None) -> None:
-        offsets = []
-        for tp, tracker in self._trackers.items():
-            if only is not None and tp not in only:
-                continue
-            offset = tracker.to_commit()
-            if offset is not None:
-                offsets.append(TopicPartition(tp[0], tp[1], offset))
-                tracker.mark_committed(offset)
-        if not offsets:
-            return
-        try:
-            if asynchronous:
-                self._consumer.commit(offsets=offsets, asynchronous=True)
-            else:
-                self._consumer.commit(offsets=offsets, asynchronous=False)
-            self._metrics.commit("ok")
-        except KafkaException as exc:
-            self._metrics.commit("failed")
-            log.warning("runtime.commit_failed", error=str(exc))
+        self._committer.commit(self._trackers, asynchronous=asynchronous, only=only)
 
     def _report_lag(self) -> None:
-        for (topic, partition), tracker in self._trackers.items():
-            try:
-                _, high = self._consumer.get_watermark_offsets(TopicPartition(topic, partition), cached=True)
-            except KafkaException:
-                continue
-            position = tracker.committable()
-            if high >= 0 and position is not None:
-                self._metrics.lag(topic, partition, max(0, high - position))
+        total = self._lag.measure(self._trackers)
+        now = self._clock()
+        self.progress.observe_lag(total, len(self._trackers), now)
+        self._metrics.seconds_since_progress.set(self.progress.idle_s(now))
+        self._metrics.stalled.set(1 if self.progress.stalled(now) else 0)
 
     def _drain(self, partitions: set[TP], timeout_s: float) -> bool:
         """Wait until no record of ``partitions`` is in flight; False at the deadline."""
@@ -254,6 +264,8 @@ class ConsumerRunner:
             self._on_fatal(RuntimeError("the ledger did not catch up in time; refusing to process"))
         for p in partitions:
             self._trackers[(p.topic, p.partition)] = OffsetTracker()
+            self._lag.forget((p.topic, p.partition))
+        self._resume(partitions)
         log.info("runtime.assigned", partitions=[f"{p.topic}[{p.partition}]" for p in partitions])
 
     def _on_revoke(self, consumer: Any, partitions: list[TopicPartition]) -> None:
@@ -276,11 +288,23 @@ class ConsumerRunner:
         self._forget(tps)
         log.warning("runtime.lost", partitions=sorted(tps))
 
+    def _resume(self, partitions: list[TopicPartition]) -> None:
+        """Clear librdkafka's pause flag, which survives revoke and re-assign (a re-assigned partition
+        paused for backpressure would otherwise never deliver again)."""
+        if not partitions:
+            return
+        try:
+            self._consumer.resume([TopicPartition(p.topic, p.partition) for p in partitions])
+        except KafkaException as exc:
+            log.warning("runtime.resume_failed", error=str(exc))
+
     def _forget(self, tps: set[TP]) -> None:
+        self._resume([TopicPartition(t, p) for t, p in tps])
         for tp in tps:
             self._trackers.pop(tp, None)
             self._paused.discard(tp)
             self._delayed.pop(tp, None)
+            self._lag.forget(tp)
             self._metrics.forget_lag(*tp)
 
     def _close(self) -> None:
@@ -291,7 +315,7 @@ class ConsumerRunner:
             self._collect()
         self._commit(asynchronous=False)
         try:
-            self._consumer.close()
+            call_with_deadline("close", self._consumer.close, CLOSE_DEADLINE_S)
         except KafkaException as exc:
             log.warning("runtime.close_failed", error=str(exc))
         log.info(

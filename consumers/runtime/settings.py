@@ -17,6 +17,9 @@ class RuntimeSettings(BaseModel):
     topics: list[str] | None = Field(default=None, description="override the use case's input topics")
     max_in_flight: int = Field(default=256, ge=1, description="records held per process (window)")
     max_in_flight_per_partition: int | None = Field(default=None, ge=1)
+    max_uncommitted_per_partition: int = Field(
+        default=1000, ge=1, description="records past a partition's committable offset (bounds crash replay)"
+    )
     ordered: bool = Field(default=True, description="same key one at a time (turn off only if keys commute)")
     consume_batch: int = Field(default=500, ge=1)
     commit_interval_s: float = Field(default=1.0, gt=0)
@@ -26,6 +29,18 @@ class RuntimeSettings(BaseModel):
     ledger_catch_up_timeout_s: float = Field(default=60.0, gt=0)
     fetch_queue_kbytes: int = Field(default=4096, ge=64, description="librdkafka prefetch bound")
     pause_after_s: float = Field(default=1.0, ge=0, description="full window this long: pause partitions")
+    attempt_timeout_s: float = Field(
+        default=300.0, gt=0, description="one processing attempt never runs longer (then: retryable)"
+    )
+    transactions: bool = Field(
+        default=True, description="results, dead letters and offsets in Kafka transactions (exactly once)"
+    )
+    transaction_timeout_s: float = Field(
+        default=30.0, ge=5, description="an open transaction of a killed process is aborted after this"
+    )
+    stall_timeout_s: float = Field(
+        default=600.0, gt=0, description="lag and nothing consumed or finished this long: /livez fails"
+    )
 
     retry_max_attempts: int = Field(default=5, ge=1, description="in-process attempts per record")
     retry_budget_s: float = Field(default=60.0, gt=0)
@@ -43,6 +58,8 @@ class RuntimeSettings(BaseModel):
         for name in ("drain_timeout_s", "shutdown_timeout_s", "ledger_catch_up_timeout_s"):
             if getattr(self, name) >= limit * 0.8:
                 raise ValueError(f"{name} must stay well below max_poll_interval_ms ({limit:.0f} s)")
+        if self.stall_timeout_s <= self.attempt_timeout_s:
+            raise ValueError("stall_timeout_s must exceed attempt_timeout_s (one slow record is no stall)")
         return self
 
     @property

@@ -23,7 +23,8 @@ class EnricherSettings(ProcessSettings):
     registry: RegistrySettings = RegistrySettings()
     metrics: MetricsSettings = MetricsSettings(port=9410)
     bigcommerce: BigCommerceSettings = BigCommerceSettings()
-    consumer: RuntimeSettings = RuntimeSettings(max_in_flight=64)
+    # a kill makes the next owner re-enrich what was not committed: at most 64 records per partition
+    consumer: RuntimeSettings = RuntimeSettings(max_in_flight=64, max_uncommitted_per_partition=64)
     input_topic: str = WEBHOOKS_TOPIC
     snapshot_topics: dict[str, str] = Field(default_factory=dict)
     #: snapshot keys and event ids remembered for superseded/duplicate skips (per process)

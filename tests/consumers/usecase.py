@@ -1,7 +1,9 @@
 """A minimal document use case for runtime tests: a JSON record → one routed document via the step.
 
 Input value: ``{"store": s, "order_id": n, "document_type": t, "communication_id": c, "channels": [...],
-"email": ..., "event_id": e}``. Used in-process (threads) and by ``bcx consume --module`` subprocesses.
+"email": ..., "event_id": e}``; ``"document_types": [t, ...]`` asks for several documents of one record,
+each attempted even when an earlier one fails, the first failure raised (as order-documents does).
+Used in-process (threads) and by ``bcx consume --module`` subprocesses.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from bcx.contracts.document_result import Recipient
 from consumers.runtime.app import Services, UseCase
 from consumers.runtime.document_request import DocumentRequest
 from consumers.runtime.document_step import DocumentStep
+from consumers.runtime.errors import ProcessingError
 from consumers.runtime.processor import RecordContext
 from consumers.runtime.records import SourceRecord
 from routing.decision import DocumentDecision, DocumentOutcome
@@ -36,8 +39,17 @@ class OrderDocument:
         self._step = step
 
     async def process(self, value: dict[str, Any], ctx: RecordContext) -> None:
+        failures: list[ProcessingError] = []
+        for document_type in value.get("document_types", [value.get("document_type", "invoice")]):
+            try:
+                await self._one(value, str(document_type), ctx)
+            except ProcessingError as exc:
+                failures.append(exc)
+        if failures:
+            raise next((f for f in failures if f.retryable), failures[0])
+
+    async def _one(self, value: dict[str, Any], document_type: str, ctx: RecordContext) -> None:
         store, order_id = str(value["store"]), str(value["order_id"])
-        document_type = str(value.get("document_type", "invoice"))
         decision = DocumentDecision(
             document_type=document_type,
             category="transactional",

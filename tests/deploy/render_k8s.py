@@ -58,7 +58,8 @@ def render_one(process: ConsumerProcess, entry: Entry, partitions: dict[str, int
     for key, value in entry.env.items():
         env += [f"- name: {key}", f"  value: {json.dumps(value)}"]
     triggers: list[str] = []
-    for topic in process.input_topics:
+    # the retry topic's lag too: records waiting there are work a replica must take (not only the main topic)
+    for topic in (*process.input_topics, f"{process.group}.retry.v1"):
         triggers += [
             "- type: kafka",
             "  metadata:",

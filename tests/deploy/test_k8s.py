@@ -281,6 +281,18 @@ class TestScaling:
         assert meta["bootstrapServersFromEnv"] == "BCX_KAFKA__BOOTSTRAP_SERVERS"
         assert meta["allowIdleConsumers"] == "false"
 
+    @pytest.mark.parametrize("name", sorted(by_kind(DOCS, "ScaledObject")))
+    def test_lag_autoscaling_also_sees_the_retry_topic(self, name: str) -> None:
+        """Each group scales on its retry topic's lag as well, with the same group and connection."""
+        triggers = by_kind(DOCS, "ScaledObject")[name]["spec"]["triggers"]
+        group = triggers[0]["metadata"]["consumerGroup"]
+        [retry] = [t for t in triggers if t["metadata"]["topic"] == f"{group}.retry.v1"]
+        assert retry["type"] == "kafka"
+        assert retry["metadata"]["consumerGroup"] == group
+        assert {k: v for k, v in retry["metadata"].items() if k not in ("topic", "lagThreshold")} == {
+            k: v for k, v in triggers[0]["metadata"].items() if k not in ("topic", "lagThreshold")
+        }
+
     def test_every_consumer_group_is_in_the_topic_catalogue(self) -> None:
         """The groups deployed have their DLQ, retry and ledger topics in deploy/topics.yaml."""
         for scaled in by_kind(DOCS, "ScaledObject").values():

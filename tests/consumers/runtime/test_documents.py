@@ -207,6 +207,33 @@ class TestFailures:
         assert failed.error.error_class == "exstream.bad_request"
         assert not failed.error.retryable
 
+    @pytest.mark.parametrize("types", [("invoice", "receipt"), ("invoice", "receipt", "confirmation")])
+    def test_every_failed_document_of_one_record_gets_its_failed_result(
+        self,
+        kafka_settings: KafkaSettings,
+        registry_settings: RegistrySettings,
+        registry: Any,
+        env: dict[str, str],
+        sim: RunningSimulator,
+        tmp_path: Path,
+        types: tuple[str, ...],
+    ) -> None:
+        """A record whose two (three) documents Exstream all rejects yields one dead letter and two (three)
+        FAILED results, one per document, not only the one of the error that was raised."""
+        produce(
+            kafka_settings, env["topic"], orders(env, range(1), communication_id="", document_types=types)
+        )
+        running = RunningConsumer(
+            "t", build, settings_for(kafka_settings, registry_settings, env, sim, tmp_path)
+        )
+        letters = consume(kafka_settings, group_topic(env["group"], "dlq"), 1)
+        results = results_for(kafka_settings, registry, env["store"], len(types))
+        assert running.stop() == 0
+        assert len(letters) == 1
+        assert sorted(r.document.document_type for r in results) == sorted(types)
+        assert {r.status for r in results} == {DocumentStatus.FAILED}
+        assert len({r.result_id for r in results}) == len(types)
+
 
 def spawn(settings: ConsumeSettings) -> subprocess.Popen[bytes]:
     env = {**os.environ, **settings_env(settings), "PYTHONPATH": str(ROOT)}

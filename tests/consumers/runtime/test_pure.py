@@ -21,10 +21,23 @@ from consumers.runtime.ledger import (
     next_attempt,
 )
 from consumers.runtime.offsets import OffsetTracker
+from consumers.runtime.progress import ProgressWatch
 from consumers.runtime.scheduler import KeyScheduler
 
 
 class TestOffsetTracker:
+    def test_uncommitted_counts_records_past_the_committable_offset(self) -> None:
+        """A slow head record keeps every later finished record uncommitted (what a crash would replay)."""
+        tracker = OffsetTracker()
+        assert tracker.uncommitted() == 0
+        for offset in range(10, 15):
+            tracker.add(offset)
+        for offset in range(11, 15):
+            tracker.done(offset)
+        assert tracker.uncommitted() == 5
+        tracker.done(10)
+        assert tracker.uncommitted() == 0
+
     def test_nothing_seen_nothing_to_commit(self) -> None:
         """A fresh tracker has no committable offset."""
         assert OffsetTracker().committable() is None
@@ -219,3 +232,22 @@ class TestDeliveryParsing:
         """A message without a delivery section reports nothing."""
         assert parse_delivery("1 record(s)") == {}
         assert parse_delivery(None) == {}
+
+
+class TestProgressWatch:
+    def test_lag_and_no_progress_past_the_timeout_is_a_stall(self) -> None:
+        """Assigned partitions with lag and nothing moving for longer than the timeout is a stall."""
+        watch = ProgressWatch(stall_timeout_s=10, now=0)
+        watch.observe_lag(5, assigned=2, now=1)
+        assert not watch.stalled(10)
+        assert watch.stalled(11)
+        watch.moved(11)
+        assert not watch.stalled(12)
+
+    def test_caught_up_or_unassigned_is_never_a_stall(self) -> None:
+        """No lag, or no partitions, restarts the clock: an idle consumer stays live."""
+        watch = ProgressWatch(stall_timeout_s=10, now=0)
+        watch.observe_lag(0, assigned=2, now=50)
+        assert not watch.stalled(55)
+        watch.observe_lag(3, assigned=0, now=100)
+        assert not watch.stalled(200)
