@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from routing.conditions import Condition, evaluate_all
 from routing.decision import Step
-from routing.facts import ReturnFacts, RoutingFacts
+from routing.facts import RoutingFacts
 
 
 class _Node(BaseModel):
