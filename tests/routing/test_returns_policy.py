@@ -33,7 +33,7 @@ def facts(country: str = "DE", **returns: Any) -> RoutingFacts:
         entity_type="return",
         entity_id="R-1",
         event=EventFacts(scope="bcx/returns/requested"),
-        customer={"country": country},  # type: ignore[arg-type]
+        customer={"country": country},
         returns=ReturnFacts(**values),
     )
 
@@ -96,7 +96,7 @@ class TestReturnsPolicy:
                 entity_type="order",
                 entity_id="100",
                 event=EventFacts(scope="store/order/refund/created"),
-                refund={"refund_id": refund_id, "total_amount": Decimal(5), "is_partial": True},  # type: ignore[arg-type]
+                refund={"refund_id": refund_id, "total_amount": Decimal(5), "is_partial": True},
             )
             [document] = evaluate(rules, value).due
             keys.add(document.idempotency_key)

@@ -64,17 +64,19 @@ class TestTally:
 class TestPlan:
     def test_processes_are_wired_to_each_other(self, tmp_path: Path) -> None:
         """Every process gets the broker and registry; the bridge knows the store; the consumer, Exstream."""
+        consumers = deployed()
         plan = build_plan(
             workdir=tmp_path,
-            ports=Ports(1, 2, 3, {"enricher": 4, "order-documents": 5}),
+            ports=Ports(1, 2, 3, {c.name: 4 + i for i, c in enumerate(consumers)}),
             bootstrap_servers="127.0.0.1:9",
             registry_url="http://r",
             orders=10,
             seed=1,
-            consumers=deployed(),
+            consumers=consumers,
         )
         names = [p.name for p in plan.processes]
-        assert names == ["bigcommerce-sim", "exstream-sim", "bridge", "enricher", "order-documents"]
+        assert names[:5] == ["bigcommerce-sim", "exstream-sim", "bridge", "enricher", "order-documents"]
+        assert names[3:] == [c.name for c in consumers]
         for spec in plan.processes:
             assert spec.env["BCX_KAFKA__BOOTSTRAP_SERVERS"] == "127.0.0.1:9"
         consumer = plan.processes[-1].env
