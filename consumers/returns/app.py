@@ -41,8 +41,8 @@ def build(services: Services, settings: ReturnsSettings | None = None) -> UseCas
     def decode(record: SourceRecord) -> ReturnsInput:
         if record.value is None:
             raise PermanentError("empty returns record", error_class="data.empty", stage="decode")
-        # a retried or replayed record arrives on the group's own topics: its origin says which input it is
-        if record.origin[0] == commerce_refunds.TOPIC:
+        # the key's entity type says which input it is, also on the group's retry topic and after a replay
+        if record.key is not None and record.key.split(b":")[1:2] == [commerce_refunds.ENTITY_TYPE.encode()]:
             return refunds_codec.decode(record.value)
         return returns_codec.decode(record.value)
 
