@@ -45,8 +45,9 @@ def draw_qr(pdf: FPDF, value: str) -> None:
     matrix = segno.make(value, error="m", micro=False).matrix
     x0 = pdf.l_margin + 4 * QR_MODULE_MM
     y0 = pdf.get_y() + 4 * QR_MODULE_MM
+    size = QR_MODULE_MM
     for row, cells in enumerate(matrix):
         for col, dark in enumerate(cells):
             if dark:
-                pdf.rect(x0 + col * QR_MODULE_MM, y0 + row * QR_MODULE_MM, QR_MODULE_MM, QR_MODULE_MM, style="F")
+                pdf.rect(x0 + col * size, y0 + row * size, size, size, style="F")
     pdf.set_y(y0 + len(matrix) * QR_MODULE_MM + 4 * QR_MODULE_MM)
