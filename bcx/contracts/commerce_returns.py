@@ -97,8 +97,8 @@ class ReturnCustomer(Record):
     address: ReturnAddress = ReturnAddress()
 
 
-class ReturnRecord(Record):
-    """One state of one return."""
+class ReturnSubmission(Record):
+    """One state of one return, as a returns service submits it to the intake (``POST /returns/v1``)."""
 
     return_id: str = Field(min_length=1, max_length=64, description="The returns service's id of the return.")
     store_hash: str = Field(min_length=1, max_length=64, description="The store (stores/{store_hash}).")
@@ -132,12 +132,6 @@ class ReturnRecord(Record):
     requested_at: UtcMillis = Field(description="When the customer asked to return.")
     updated_at: UtcMillis = Field(description="When the return reached this state; the record's version.")
     rejection_reason: str = Field(default="", description="Why the service rejected it (state rejected).")
-    source: str = Field(default="", description="Who submitted it (the intake's authenticated client).")
-    received_at: UtcMillis | None = Field(default=None, description="When bcx's intake accepted it.")
-    event_id: str = Field(
-        default="",
-        description="Deterministic id of this state (store, return, state, updated_at); the intake sets it.",
-    )
 
     @property
     def key(self) -> str:
@@ -155,6 +149,17 @@ class ReturnRecord(Record):
             return self.rma_number
         digest = hashlib.sha256(f"{self.store_hash}:{self.return_id}".encode()).hexdigest()
         return f"RMA-{digest[:10].upper()}"
+
+
+class ReturnRecord(ReturnSubmission):
+    """One state of one return."""
+
+    source: str = Field(default="", description="Who submitted it (the intake's authenticated client).")
+    received_at: UtcMillis | None = Field(default=None, description="When bcx's intake accepted it.")
+    event_id: str = Field(
+        default="",
+        description="Deterministic id of this state (store, return, state, updated_at); the intake sets it.",
+    )
 
 
 def return_event_id(store_hash: str, return_id: str, state: str, updated_at: datetime) -> str:
