@@ -16,6 +16,7 @@ DEMO_SHARED_SECRET = "demo-shared-secret"  # noqa: S105 - local only; printed no
 DEMO_CLIENT_SECRET = "demo-app-client-secret"  # noqa: S105 - local only
 EXSTREAM_CLIENT = ("bcx", "bcx-demo-secret")
 SECRET_HEADER = "X-Bcx-Webhook-Secret"  # noqa: S105 - a header name
+DEMO_RETURNS_TOKEN = "demo-returns-service-token"  # noqa: S105 - local only; the returns intake's client
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,10 @@ class DemoPlan:
     @property
     def bridge_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.bridge}/webhooks/bigcommerce"
+
+    @property
+    def returns_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.bridge}/returns/v1"
 
     @property
     def bigcommerce_url(self) -> str:
@@ -154,7 +159,13 @@ def build_plan(
         ProcessSpec(
             "bridge",
             _bcx("bridge", "--port", str(ports.bridge)),
-            {**common, "BCX_BRIDGE__STORES": json.dumps(stores)},
+            {
+                **common,
+                "BCX_BRIDGE__STORES": json.dumps(stores),
+                "BCX_BRIDGE__RETURNS_CLIENTS": json.dumps(
+                    {"demo-returns": {"token": DEMO_RETURNS_TOKEN, "stores": [DEMO_STORE]}}
+                ),
+            },
             f"http://127.0.0.1:{ports.bridge}/readyz",
         ),
     ]

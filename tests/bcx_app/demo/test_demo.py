@@ -94,5 +94,14 @@ class TestDemoCommand:
         assert code == 0, out
         assert "duplicate documents: 0" in out
         assert "order_confirmation" in out
+        # the returns intake took every submission and the returns flow made its documents from them
+        assert "returns intake:" in out
+        for document_type in (
+            "return_authorisation",
+            "return_label",
+            "return_refusal",
+            "exchange_instructions",
+        ):
+            assert document_type in out
         assert "stopped everything cleanly" in out
         assert list((tmp_path / "demo" / "documents").rglob("*.pdf"))
