@@ -19,7 +19,7 @@ from bcx.avro.errors import SerializationError
 from bcx.contracts.webhook_event import WebhookEvent
 from bcx.kafka.errors import ProduceError, ProducerQueueFull
 from bcx.kafka.producer import Delivered, KafkaProducer
-from bcx.logging import get_logger
+from bcx.logging import EVENT_ID_HEADER, get_logger
 from producers.webhook_bridge.delivery import DeliveryExpired, DeliveryWaits
 from producers.webhook_bridge.errors import Unavailable
 from producers.webhook_bridge.metrics import BridgeMetrics
@@ -129,4 +129,4 @@ class Publisher(Generic[R]):
 
 def event_headers(event: WebhookEvent) -> list[tuple[str, bytes]]:
     """The webhook event's record headers: its event id and scope."""
-    return [("bcx.event_id", event.event_id.encode()), ("bcx.scope", event.scope.encode())]
+    return [(EVENT_ID_HEADER, event.event_id.encode()), ("bcx.scope", event.scope.encode())]
