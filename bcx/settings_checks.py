@@ -52,6 +52,7 @@ KNOWN_SECTIONS = frozenset(
         "output_storage",
         "profile_ttl_s",
         "registry",
+        "returns",
         "snapshot_topics",
     }
 )

@@ -16,6 +16,15 @@ DEMO_SHARED_SECRET = "demo-shared-secret"  # noqa: S105 - local only; printed no
 DEMO_CLIENT_SECRET = "demo-app-client-secret"  # noqa: S105 - local only
 EXSTREAM_CLIENT = ("bcx", "bcx-demo-secret")
 SECRET_HEADER = "X-Bcx-Webhook-Secret"  # noqa: S105 - a header name
+DEMO_RETURN_ADDRESS = {
+    "name": "Returns department",
+    "company": "bcx demo store",
+    "street_1": "1 Warehouse Way",
+    "city": "Austin",
+    "state": "Texas",
+    "zip": "78701",
+    "country_iso2": "US",
+}
 DEMO_RETURNS_TOKEN = "demo-returns-service-token"  # noqa: S105 - local only; the returns intake's client
 
 
@@ -176,9 +185,12 @@ def build_plan(
         "BCX_EXSTREAM__CLIENT_SECRET": EXSTREAM_CLIENT[1],
         "BCX_OUTPUT_STORAGE__ROOT": str(workdir / "documents"),
     }
+    # the demo store's warehouse: the returns flow has no default return address (a label must not send
+    # real parcels to a made-up one), so the demo names one
+    flow_env = {"returns": {"BCX_RETURNS__RETURN_ADDRESS": json.dumps(DEMO_RETURN_ADDRESS)}}
     for process in consumers:
         port = ports.health[process.name]
-        extra = documents if isinstance(process, Flow) else {}
+        extra = {**documents, **flow_env.get(process.name, {})} if isinstance(process, Flow) else {}
         processes.append(
             ProcessSpec(
                 process.name,

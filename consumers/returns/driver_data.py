@@ -23,6 +23,7 @@ from bcx.contracts.commerce_returns import ReturnAddress, ReturnRecord
 from consumers.documents.presenter import Presenter
 from consumers.documents.profiles import store_information
 from consumers.documents.sections import address_block, full_name, store_section
+from consumers.returns.errors import DriverDataError
 from consumers.returns.guidance import packing_instructions, time_to_funds, weight_class
 from routing import DocumentDecision, ReturnFacts
 from routing.returns_policy import ReturnsPolicy
@@ -35,7 +36,7 @@ class ReturnContext:
     record: ReturnRecord
     verdict: ReturnFacts
     policy: ReturnsPolicy | None
-    default_return_address: ReturnAddress
+    default_return_address: ReturnAddress | None
     support_email: str
 
 
@@ -75,6 +76,10 @@ def return_driver_data(ctx: ReturnContext, decision: DocumentDecision) -> dict[s
     record = ctx.record
     presenter = _presenter(record.currency_code, decision.locale)
     destination = record.return_address or ctx.default_return_address
+    if destination is None:
+        raise DriverDataError(
+            f"return {record.return_id} names no return address and BCX_RETURNS__RETURN_ADDRESS is not set"
+        )
     home = destination.country_iso2 or "US"
     sender = _address(record.customer.address)
     grams = sum(line.weight_grams for line in record.lines)

@@ -18,10 +18,12 @@ from bcx.contracts.document_result import Recipient
 from bcx.logging import get_logger
 from consumers.documents.due import attempt_all, decide, due_documents
 from consumers.returns.driver_data import ReturnContext, refund_driver_data, return_driver_data
+from consumers.returns.errors import DriverDataError
 from consumers.returns.facts import refund_facts, return_facts
 from consumers.returns.labels import DocumentRunner, LabelProvider
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext
 from consumers.runtime.classify import classify
+from consumers.runtime.errors import PermanentError
 from routing import DocumentDecision, RuleSet, idempotency_key
 from routing.returns_policy import apply_policy
 
@@ -41,7 +43,7 @@ class ReturnsProcessor:
         step: DocumentRunner,
         labels: LabelProvider,
         is_sent: Callable[[str], bool],
-        return_address: ReturnAddress,
+        return_address: ReturnAddress | None,
         support_email: str = "",
     ) -> None:
         self._rules = rules
@@ -83,6 +85,8 @@ class ReturnsProcessor:
         async def run(document: DocumentDecision) -> DocumentOutcome:
             try:
                 data = return_driver_data(context, document)
+            except DriverDataError as exc:
+                raise PermanentError(str(exc), error_class="data.driver_data", stage="map") from exc
             except Exception as exc:  # a mapping bug is classified like any other failure
                 raise classify(exc, "map") from exc
             request = DocumentRequest(

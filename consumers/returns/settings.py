@@ -19,17 +19,10 @@ class ReturnsConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     rules_path: Path | None = Field(default=None, description="routing rules; None = routing's default.yaml")
-    return_address: ReturnAddress = Field(
-        default=ReturnAddress(
-            name="Returns department",
-            company="bcx demo store",
-            street_1="1 Warehouse Way",
-            city="Austin",
-            state="Texas",
-            zip="78701",
-            country_iso2="US",
-        ),
-        description="where parcels go when the return names no address (BCX_RETURNS__RETURN_ADDRESS__*)",
+    return_address: ReturnAddress | None = Field(
+        default=None,
+        description="where parcels go when a return names none (BCX_RETURNS__RETURN_ADDRESS, JSON); no "
+        "default: a made-up warehouse on a label would send real parcels nowhere",
     )
     support_email: str = Field(default="", description="shown on the letters as the contact for questions")
     label_provider: Literal["exstream"] = Field(

@@ -1,11 +1,11 @@
 """``POST /returns/v1``: the returns intake for returns services that cannot produce to Kafka.
 
-The same machinery and guarantees as the webhook endpoint (:mod:`.handler`, :mod:`.publisher`): content
-type (415), body size while streaming (413), then the bearer token compared in constant time against every
-configured client (401), JSON (400), the ``commerce.returns.v1`` submission (422, with the offending fields),
-the client's stores (403), the duplicate window, and 200 only once Kafka acknowledged the record — or 503
-+ Retry-After. Nothing is published for a refused request. The 200 body names the return's RMA number and
-the record's event id.
+The same machinery and guarantees as the webhook endpoint (:mod:`.handler`, :mod:`.publisher`): header
+size (431), content type (415), body size while streaming (413), then the bearer token compared in
+constant time against every configured client (401), JSON (400), the ``commerce.returns.v1`` submission
+(422, with the offending fields), the client's stores (403), the duplicate window, and 200 only once Kafka
+acknowledged the record — or 503 + Retry-After. Nothing is published for a refused request. The 200 body
+names the return's RMA number and the record's event id.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from starlette.types import Receive, Scope, Send
 
 from bcx.contracts.commerce_returns import ReturnRecord, ReturnSubmission, return_event_id
-from bcx.logging import get_logger
+from bcx.logging import EVENT_ID_HEADER, get_logger
 from producers.webhook_bridge.dedupe import DuplicateWindow
 from producers.webhook_bridge.errors import AuthenticationFailed, BridgeError, PayloadRejected
 from producers.webhook_bridge.handler import (
@@ -30,6 +30,7 @@ from producers.webhook_bridge.handler import (
     Outcome,
     answer,
     check_content_type,
+    header_bytes,
     read_body,
 )
 from producers.webhook_bridge.metrics import BridgeMetrics
@@ -107,8 +108,11 @@ class ReturnsEndpoint:
         started = time.perf_counter()
         body: dict[str, Any] | None = None
         try:
-            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-            result, body = await self._handle(receive, headers)
+            if header_bytes(scope["headers"]) > self._options.max_header_bytes:
+                result = Outcome(431, "headers_too_large", {})
+            else:
+                headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+                result, body = await self._handle(receive, headers)
         except ClientDisconnected:
             result = Outcome(CLIENT_GONE, "client_disconnected", {})
         if result.status != CLIENT_GONE:
@@ -172,6 +176,6 @@ class ReturnsEndpoint:
 def return_headers(record: ReturnRecord) -> list[tuple[str, bytes]]:
     """The intake's record headers: the event id (consumers bind it to their log lines) and the state."""
     return [
-        ("bcx.event_id", record.event_id.encode()),
+        (EVENT_ID_HEADER, record.event_id.encode()),
         ("bcx.scope", f"bcx/returns/{record.state.value}".encode()),
     ]

@@ -25,6 +25,7 @@ REASONS: dict[int, tuple[str, ...]] = {
     413: ("body_too_large",),
     415: ("unsupported_media_type",),
     422: ("not_an_object", "invalid_return"),
+    431: ("headers_too_large",),
     503: ("kafka_queue_full", "kafka_timeout", "kafka_unavailable", "schema_unavailable"),
 }
 
@@ -36,6 +37,7 @@ _DESCRIPTIONS = {
     413: "The body exceeds the configured limit (BCX_BRIDGE__MAX_BODY_BYTES). Nothing was published.",
     415: "The content type is not application/json. Nothing was published.",
     422: "JSON, but not a valid return; `fields` names the offending fields. Nothing was published.",
+    431: "The request headers exceed BCX_BRIDGE__MAX_HEADER_BYTES. Nothing was published.",
     503: "Kafka (or the schema registry) did not acknowledge in time: retry after Retry-After seconds. The "
     "record may still be stored later; a retry of the same state is then a harmless duplicate.",
 }

@@ -23,6 +23,15 @@ from bcx.contracts.commerce_returns import (
 
 STORE = "abc123"
 DELIVERED = datetime(2026, 3, 1, 12, tzinfo=UTC)
+WAREHOUSE = ReturnAddress(
+    name="Returns department",
+    company="Roe Outfitters",
+    street_1="1 Warehouse Way",
+    city="Austin",
+    state="Texas",
+    zip="78701",
+    country_iso2="US",
+)
 
 
 def a_return(

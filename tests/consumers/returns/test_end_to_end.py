@@ -37,7 +37,7 @@ from simulators.exstream.config import SimulatorConfig as ExstreamSimulatorConfi
 from simulators.exstream.server import running_simulator
 from tests.conftest import NewTopic
 from tests.consumers.order_documents.test_end_to_end import wait_drained
-from tests.consumers.returns.factories import STORE, a_refund, a_return
+from tests.consumers.returns.factories import STORE, WAREHOUSE, a_refund, a_return
 from tests.consumers.support import RunningConsumer, consume_settings, create_group_topics, exstream_settings
 
 pytestmark = pytest.mark.integration
@@ -122,7 +122,8 @@ class Flow:
         self.producer = Producer(kafka.client_config())
 
     def factory(self, services: Services) -> UseCase[Any]:
-        return build(services, ReturnsSettings(returns=ReturnsConfig(rules_path=default_rules_path())))
+        config = ReturnsConfig(rules_path=default_rules_path(), return_address=WAREHOUSE)
+        return build(services, ReturnsSettings(returns=config))
 
     def start(self) -> RunningConsumer:
         return RunningConsumer("returns", self.factory, self.settings)

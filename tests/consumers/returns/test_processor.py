@@ -15,11 +15,11 @@ from bcx.contracts.commerce_returns import Resolution, ReturnState
 from consumers.registry import use_case_names
 from consumers.returns.labels import ExstreamLabels
 from consumers.returns.processor import ReturnsInput, ReturnsProcessor
-from consumers.returns.settings import ReturnsConfig
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext, SourceRecord
+from consumers.runtime.errors import PermanentError
 from routing import RuleSet, load_rules
 from simulators.exstream.templates import TemplateRegistry
-from tests.consumers.returns.factories import a_refund, a_return
+from tests.consumers.returns.factories import WAREHOUSE, a_refund, a_return
 
 CTX = RecordContext(SourceRecord("commerce.returns.v1", 0, 1, b"k", b"v"), 1, "bcx-returns")
 
@@ -52,7 +52,7 @@ def run(rules: RuleSet, *values: ReturnsInput) -> FakeStep:
         step=step,
         labels=ExstreamLabels(step),
         is_sent=step.sent,
-        return_address=ReturnsConfig().return_address,
+        return_address=WAREHOUSE,
         support_email="returns@example.com",
     )
     for value in values:
@@ -134,6 +134,17 @@ class TestReturnDocuments:
         authorised = a_return(state=ReturnState.AUTHORISED, minutes=5)
         step = run(rules, requested, authorised, requested)
         assert types(step) == ["return_authorisation", "return_label"]
+
+    def test_no_return_address_anywhere_is_a_permanent_error(self, rules: RuleSet) -> None:
+        """Without an address in the return or the settings the RMA cannot be written: the record fails
+        permanently (dead letter) instead of sending a label to nowhere."""
+        step = FakeStep()
+        processor = ReturnsProcessor(
+            rules=rules, step=step, labels=ExstreamLabels(step), is_sent=step.sent, return_address=None
+        )
+        with pytest.raises(PermanentError, match="no return address"):
+            asyncio.run(processor.process(a_return(), CTX))
+        assert step.requests == []
 
     def test_a_rejection_after_the_rma_gets_a_refusal(self, rules: RuleSet) -> None:
         """The service rejecting after inspection sends the refusal letter with its reason."""
