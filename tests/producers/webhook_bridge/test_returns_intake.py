@@ -155,9 +155,11 @@ class TestReturnsIntake:
                 ),
                 (await client.post(URL, content=b" " * 70_000, headers=auth()), 413, "body_too_large"),
             ]
+            huge = await client.post(URL, json=example(), headers={**auth(), "x-padding": "x" * 20_000})
             invalid = await client.post(URL, json=example(state="lost", lines=[]), headers=auth())
             valid = await client.post(URL, json=example(), headers=auth())
         assert [(r.status_code, r.json()["error"]) for r, _, _ in cases] == [(s, e) for _, s, e in cases]
+        assert (huge.status_code, huge.json()) == (431, {"error": "headers_too_large"})
         assert invalid.status_code == 422
         assert invalid.json() == {"error": "invalid_return", "fields": ["lines", "state"]}
         assert valid.status_code == 200
