@@ -43,8 +43,9 @@ def submission(
     category, product_type, reason, resolution, days, _ = case
     order, line = snapshot.order, snapshot.products[0]
     address = order.billing_address
-    delivered = now - timedelta(days=days + 1)
-    requested = delivered + timedelta(days=days)
+    # requested now (the summary's latency counts from updated_at), delivered `days` before
+    requested = now
+    delivered = requested - timedelta(days=days)
     body: dict[str, Any] = {
         "return_id": f"DEMO-{order.id}",
         "store_hash": DEMO_STORE,
@@ -99,7 +100,7 @@ async def send_returns(client: BigCommerceClient, returns_url: str, order_ids: l
         body = submission(snapshot, case, now)
         bodies.append(body)
         if case[5] is not None:
-            later = (datetime.fromisoformat(body["updated_at"]) + timedelta(days=5)).isoformat()
+            later = (datetime.fromisoformat(body["updated_at"]) + timedelta(seconds=1)).isoformat()
             rejection = "The item shows signs of wear." if case[5] == "rejected" else ""
             bodies.append({**body, "state": case[5], "updated_at": later, "rejection_reason": rejection})
     headers = {"authorization": f"Bearer {DEMO_RETURNS_TOKEN}"}

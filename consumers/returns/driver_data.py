@@ -49,6 +49,9 @@ def _address(address: ReturnAddress) -> Address:
         city=address.city,
         state=address.state,
         zip=address.zip,
+        # the kit writes the country only when it differs from the destination's: a cross-border label
+        # must name it, and the contract carries the ISO code only
+        country=address.country_iso2.upper(),
         country_iso2=address.country_iso2,
     )
 

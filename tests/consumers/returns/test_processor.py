@@ -96,6 +96,16 @@ class TestReturnDocuments:
         assert "tags attached" in letter["packing"][0]["instructions"]
         assert label["label"]["weightClass"].startswith("S")
         assert label["sender"]["lines"][0] == "12 Elm Street"
+        assert "US" not in label["sender"]["lines"]  # domestic: no country line
+
+    def test_a_cross_border_label_names_the_senders_country(self, rules: RuleSet) -> None:
+        """A sender abroad gets the country on the label's sender block."""
+        record = a_return()
+        abroad = record.customer.model_copy(
+            update={"address": record.customer.address.model_copy(update={"country_iso2": "FR"})}
+        )
+        (_, label) = run(rules, record.model_copy(update={"customer": abroad})).requests
+        assert label.driver_data["sender"]["lines"][-1] == "FR"
 
     def test_the_rendered_letter_shows_rma_address_packing_and_deadline(self, rules: RuleSet) -> None:
         """The RMA letter's PDF names the RMA, the return address, the packing and the ship-by date."""
