@@ -73,14 +73,27 @@ class TestPlan:
             orders=10,
             seed=1,
             consumers=consumers,
+            index_dsn="postgresql://bcx@127.0.0.1:7/bcx",
         )
         names = [p.name for p in plan.processes]
-        assert names[:5] == ["bigcommerce-sim", "exstream-sim", "bridge", "enricher", "order-documents"]
-        assert names[3:] == [c.name for c in consumers]
+        assert names == [
+            "bigcommerce-sim",
+            "exstream-sim",
+            "bridge",
+            "enricher",
+            "order-documents",
+            "policy-publisher",
+            "returns",
+            "document-index",
+        ]
         for spec in plan.processes:
             assert spec.env["BCX_KAFKA__BOOTSTRAP_SERVERS"] == "127.0.0.1:9"
-        consumer = plan.processes[-1].env
-        assert consumer["BCX_EXSTREAM__BASE_URL"] == "http://127.0.0.1:2"
+        assert plan.processes[-1].env["BCX_INDEX__DSN"] == "postgresql://bcx@127.0.0.1:7/bcx"
+        by_name = {p.name: p.env for p in plan.processes}
+        assert by_name["order-documents"]["BCX_EXSTREAM__BASE_URL"] == "http://127.0.0.1:2"
+        assert "BCX_RETURNS__RETURN_ADDRESS" in by_name["returns"]
+        publisher = by_name["policy-publisher"]
+        assert publisher["BCX_POLICY_PUBLISHER__CATALOGUE_PATH"] == str(tmp_path / "policies.yaml")
         assert "demostore" in plan.processes[2].env["BCX_BRIDGE__STORES"]
 
 
@@ -88,7 +101,8 @@ class TestPlan:
 @pytest.mark.slow
 class TestDemoCommand:
     def test_small_demo_runs_clean(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        """`bcx demo` on 30 orders delivers documents, generates none twice and shuts down cleanly."""
+        """`bcx demo` on 30 orders delivers documents, generates none twice, ends with the trace of one order
+        from the document index (decision with its rule, generated, delivered) and shuts down cleanly."""
         code = main(["demo", "--orders", "30", "--workdir", str(tmp_path / "demo"), "--timeout", "300"])
         out = capsys.readouterr().out
         assert code == 0, out
@@ -104,4 +118,8 @@ class TestDemoCommand:
         ):
             assert document_type in out
         assert "stopped everything cleanly" in out
+        trace = out.split("$ bcx trace --order ", 1)[1]
+        assert all(kind in trace for kind in ("decision", "generated", "delivered")), trace
         assert list((tmp_path / "demo" / "documents").rglob("*.pdf"))
+        assert "terms-us     v1 en-US  page /terms-and-conditions/ on channel 1" in out
+        assert "NOT PUBLISHED" not in out
