@@ -13,7 +13,9 @@ from bcx.contracts.codecs import codec_for
 from bcx.contracts.commerce_refunds import RefundSnapshotRecord
 from bcx.contracts.commerce_returns import ReturnRecord
 from bcx.contracts.ledger_entry import LedgerState
+from bcx.errors import ConfigurationError
 from bcx.settings import load_settings
+from consumers.documents.erasures import ErasedCustomers
 from consumers.registry import use_case_names
 from consumers.returns.flow import FLOW
 from consumers.returns.labels import label_provider
@@ -50,6 +52,9 @@ def build(services: Services, settings: ReturnsSettings | None = None) -> UseCas
         entry = services.ledger.get(key)
         return entry is not None and entry.state in _SENT
 
+    erased = ErasedCustomers(services.settings.kafka.client_config()).start()
+    if not erased.wait_ready(services.settings.consumer.ledger_catch_up_timeout_s):
+        raise ConfigurationError("customers.erasures.v1 could not be read; refusing to send documents blind")
     step = services.document_step(USE_CASE)
     processor = ReturnsProcessor(
         rules=rules,
@@ -58,5 +63,6 @@ def build(services: Services, settings: ReturnsSettings | None = None) -> UseCas
         is_sent=is_sent,
         return_address=config.return_address,
         support_email=config.support_email,
+        erased=erased.erased,
     )
     return UseCase(name=NAME, topics=FLOW.input_topics, decoder=decode, processor=processor)

@@ -5,7 +5,8 @@ A return's documents are once per return (``return:<return_id>``): a redelivered
 their keys sent and produces nothing. Reordering: a late ``requested``/``authorised`` state of a return
 whose refusal was already sent is stale and produces nothing (the customer must not get an RMA after the
 refusal); a rejection after an RMA still gets its refusal letter. A refund's confirmation is once per
-refund id, so partial refunds each get their own.
+refund id, so partial refunds each get their own. A customer whose data was erased (``bcx erase``,
+store/customer/deleted: ``customers.erasures.v1``) gets nothing more, as in every document flow.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bcx.contracts.commerce_returns import ReturnAddress, ReturnRecord
 from bcx.contracts.document_result import Recipient
 from bcx.logging import get_logger
 from consumers.documents.due import attempt_all, decide, due_documents
+from consumers.documents.explain import explain
 from consumers.returns.driver_data import ReturnContext, refund_driver_data, return_driver_data
 from consumers.returns.errors import DriverDataError
 from consumers.returns.facts import refund_facts, return_facts
@@ -45,8 +47,10 @@ class ReturnsProcessor:
         is_sent: Callable[[str], bool],
         return_address: ReturnAddress | None,
         support_email: str = "",
+        erased: Callable[[str, str | None], bool] = lambda _store, _customer: False,
     ) -> None:
         self._rules = rules
+        self._erased = erased
         self._step = step
         self._labels = labels
         self._is_sent = is_sent
@@ -60,6 +64,10 @@ class ReturnsProcessor:
             await self._refund(value, ctx)
 
     async def _return(self, record: ReturnRecord, ctx: RecordContext) -> None:
+        customer_id = str(record.customer.customer_id) if record.customer.customer_id else None
+        if self._erased(record.store_hash, customer_id):
+            log.info("returns.customer_erased", store_hash=record.store_hash, return_id=record.return_id)
+            return
         facts = return_facts(record)
         refusal = idempotency_key(
             "returns", record.store_hash, "return", record.return_id, "return_refusal", "1"
@@ -76,7 +84,7 @@ class ReturnsProcessor:
         context = ReturnContext(record, verdict, policy, self._return_address, self._support_email)
         recipient = Recipient(
             store_hash=record.store_hash,
-            customer_id=str(record.customer.customer_id) if record.customer.customer_id else None,
+            customer_id=customer_id,
             entity_type="return",
             entity_id=record.return_id,
             order_id=str(record.order_id),
@@ -95,6 +103,7 @@ class ReturnsProcessor:
                 driver_data=data,
                 source_event_id=record.event_id or f"{record.key}@{record.version}",
                 event_created_at=record.updated_at,
+                explanation=explain(decided, document),
             )
             if document.document_type == "return_label":
                 return await self._labels.label(request, ctx)
@@ -117,8 +126,11 @@ class ReturnsProcessor:
         if facts is None:
             log.info("returns.refund_deleted", store_hash=record.store_hash, refund_id=record.entity_id)
             return
-        decided = decide(self._rules, [facts], is_sent=self._is_sent)
         customer = record.customer
+        if self._erased(record.store_hash, str(customer.id) if customer else None):
+            log.info("returns.customer_erased", store_hash=record.store_hash, refund_id=record.entity_id)
+            return
+        decided = decide(self._rules, [facts], is_sent=self._is_sent)
 
         async def run(document: DocumentDecision) -> DocumentOutcome:
             try:
@@ -137,6 +149,7 @@ class ReturnsProcessor:
                 driver_data=data,
                 source_event_id=record.trigger.event_id,
                 event_created_at=record.trigger.created_at,
+                explanation=explain(decided, document),
             )
             return await self._step.run(request, ctx)
 

@@ -45,7 +45,7 @@ def rules() -> RuleSet:
     return load_rules(None, use_cases=use_case_names())
 
 
-def run(rules: RuleSet, *values: ReturnsInput) -> FakeStep:
+def run(rules: RuleSet, *values: ReturnsInput, erased: frozenset[tuple[str, str]] = frozenset()) -> FakeStep:
     step = FakeStep()
     processor = ReturnsProcessor(
         rules=rules,
@@ -54,6 +54,7 @@ def run(rules: RuleSet, *values: ReturnsInput) -> FakeStep:
         is_sent=step.sent,
         return_address=WAREHOUSE,
         support_email="returns@example.com",
+        erased=lambda store, customer: (store, customer or "") in erased,
     )
     for value in values:
         asyncio.run(processor.process(value, CTX))
@@ -189,3 +190,27 @@ class TestRefundConfirmations:
         _, text = rendered(request)
         for expected in ("$9.99", "Credit Card", "5 to 10 business days", "CN-100-1001", "Roe Outfitters"):
             assert expected in text
+
+
+class TestErasureAndExplanation:
+    def test_an_erased_customer_gets_no_return_or_refund_documents(self, rules: RuleSet) -> None:
+        """Once the customer is in customers.erasures.v1 neither a return nor a refund sends them anything."""
+        gone = frozenset({("abc123", "5")})
+        assert run(rules, a_return(), a_refund(1001, "9.99"), erased=gone).requests == []
+
+    def test_another_customers_erasure_changes_nothing(self, rules: RuleSet) -> None:
+        """Erasing a different customer of the store leaves this customer's documents as they were."""
+        other = frozenset({("abc123", "6")})
+        assert types(run(rules, a_return(), erased=other)) == ["return_authorisation", "return_label"]
+
+    def test_every_request_carries_the_rule_that_asked_for_it(self, rules: RuleSet) -> None:
+        """Each document request, label and refund confirmation included, explains which rule matched and
+        names the rules file's digest, so results can answer why the customer got it."""
+        step = run(rules, a_return(), a_refund(1001, "9.99"))
+        assert len(step.requests) == 3
+        for request in step.requests:
+            why = request.explanation
+            assert why is not None
+            assert why.rules == [request.decision.rule]
+            assert f"rule {request.decision.rule} matched" in why.reason
+            assert why.rules_digest
