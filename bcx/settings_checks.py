@@ -54,6 +54,7 @@ KNOWN_SECTIONS = frozenset(
         "policy_publisher",
         "profile_ttl_s",
         "registry",
+        "returns",
         "snapshot_topics",
     }
 )

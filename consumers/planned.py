@@ -11,7 +11,6 @@ from bcx.contracts import (
     commerce_customers,
     commerce_orders,
     commerce_products,
-    commerce_refunds,
 )
 from bcx.manifest import Flow
 
@@ -26,13 +25,6 @@ PLANNED: tuple[Flow, ...] = (
         input_topics=(commerce_orders.TOPIC,),
         # declined (6), manual verification (12), disputed (13) and failed payments
         scopes=("store/order/statusUpdated", *_PAYMENTS),
-    ),
-    Flow(
-        name="returns",
-        summary="refund letters",
-        input_topics=(commerce_refunds.TOPIC,),
-        # the refund, and statusUpdated to Refunded (4) / Partially Refunded (14) / Cancelled (5)
-        scopes=("store/order/refund/created", "store/order/statusUpdated"),
     ),
     Flow(
         name="retention",

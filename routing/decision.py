@@ -118,6 +118,8 @@ class RoutingDecision(_Out):
     rules_digest: str
     documents: tuple[DocumentDecision, ...]
     rules: tuple[RuleEvaluation, ...]
+    #: the returns policy's steps (a return's facts only): window, fee, refusal
+    policy_steps: tuple[Step, ...] = ()
 
     @property
     def due(self) -> tuple[DocumentDecision, ...]:

@@ -21,6 +21,7 @@ from routing.decision import (
 from routing.facts import RoutingFacts
 from routing.idempotency import document_version, idempotency_key
 from routing.locales import resolve_locale
+from routing.returns_policy import apply_policy
 from routing.ruleset import DocumentAction, Rule, RuleSet
 from routing.suppression import suppressions_for
 from routing.templates import choose_communication
@@ -114,6 +115,9 @@ def _document(
 
 def evaluate(ruleset: RuleSet, facts: RoutingFacts) -> RoutingDecision:
     """Decide which documents ``facts`` calls for, and explain every step."""
+    policy_steps: tuple[Step, ...] = ()
+    if ruleset.returns_policy is not None and facts.returns is not None:
+        facts, policy_steps = apply_policy(ruleset.returns_policy, facts)
     evaluations, chosen = _consider(ruleset, facts)
     documents: tuple[DocumentDecision, ...] = ()
     if chosen:
@@ -130,4 +134,5 @@ def evaluate(ruleset: RuleSet, facts: RoutingFacts) -> RoutingDecision:
         rules_digest=ruleset.digest,
         documents=documents,
         rules=tuple(evaluations),
+        policy_steps=policy_steps,
     )

@@ -123,6 +123,28 @@ class RefundFacts(_Facts):
     reason: str | None = None
 
 
+class ReturnFacts(_Facts):
+    """A return (returns flow, ``commerce.returns.v1``). The ``policy_*`` fields are not given by the
+    caller: the engine fills them from the rule file's ``returns_policy`` before it evaluates the rules."""
+
+    return_id: str
+    state: str = Field(description="requested|authorised|received|refunded|exchanged|rejected")
+    resolution: str = Field(description="refund|exchange|credit")
+    reason_code: str = Field(description="e.g. damaged, defective, changed_mind")
+    categories: frozenset[str] = Field(default=frozenset(), description="the returned lines' categories")
+    product_types: frozenset[str] = Field(
+        default=frozenset(), description="the returned lines' packing classes"
+    )
+    days_since_delivery: int | None = Field(
+        default=None, description="days from delivery (else the order) to the request; None: unknown"
+    )
+    eligible: bool | None = Field(default=None, description="set by the returns policy")
+    refusal_reason: str | None = Field(default=None, description="set by the returns policy when refused")
+    window_days: int | None = Field(default=None, description="set by the returns policy")
+    restocking_fee_percent: Decimal | None = Field(default=None, description="set by the returns policy")
+    policy_window: str | None = Field(default=None, description="the policy window entry that applied")
+
+
 class CartFacts(_Facts):
     """A cart (retention flow)."""
 
@@ -165,6 +187,7 @@ class RoutingFacts(_Facts):
     order: OrderFacts | None = None
     payment: PaymentFacts | None = None
     refund: RefundFacts | None = None
+    returns: ReturnFacts | None = None
     cart: CartFacts | None = None
     products: ProductFacts | None = None
     schedule: ScheduleFacts | None = None

@@ -58,6 +58,10 @@ def render_decision(decision: RoutingDecision, rules_source: str, unknown: Colle
             "the consumer decides on the enriched snapshot"
         )
     lines.append("")
+    if decision.policy_steps:
+        lines.append("Returns policy:")
+        lines += [f"  {step.policy} → {step.effect}: {step.reason}" for step in decision.policy_steps]
+        lines.append("")
     due = len(decision.due)
     lines.append(f"Documents: {due} due, {len(decision.documents) - due} suppressed")
     if not decision.documents:

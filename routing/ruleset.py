@@ -10,7 +10,9 @@ Sections:
 - ``channel_policy``: fallbacks when a channel cannot reach the customer, and ``requirements`` (regulatory
   or contractual copies: ``add``, ``remove`` or ``only`` channels, each with a reason);
 - ``locale_policy``: supported locales, per-store defaults, and ``overrides`` (a region requiring French);
-- ``suppressions``: conditions that stop a document (test orders, missing consent), each with a reason.
+- ``suppressions``: conditions that stop a document (test orders, missing consent), each with a reason;
+- ``returns_policy``: return windows, restocking fees, non-returnable categories and reasons
+  (:mod:`routing.returns_policy`), applied to a return's facts before its rules.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, 
 from routing.conditions import Condition
 from routing.facts import Channel, UseCaseName
 from routing.fieldpaths import lookup_field
+from routing.returns_policy import ReturnsPolicy
 
 _NAME = r"^[a-z0-9][a-z0-9_.-]*$"
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -198,6 +201,9 @@ class RuleSet(_Node):
     channel_policy: ChannelPolicy = ChannelPolicy()
     locale_policy: LocalePolicy
     suppressions: tuple[Suppression, ...] = ()
+    returns_policy: ReturnsPolicy | None = Field(
+        default=None, description="window days, restocking fees, non-returnable categories, reasons"
+    )
     _source: str = PrivateAttr(default="<memory>")
     _digest: str = PrivateAttr(default="")
 

@@ -16,14 +16,19 @@ from pathlib import Path
 from bcx.avro.schemas import schemas_dir
 from bcx.contracts.avro_gen import schema_text, snapshot_schema
 from bcx.contracts.commerce import SNAPSHOT_TOPICS
+from bcx.contracts.commerce_returns import TOPIC as RETURNS_TOPIC
+from bcx.contracts.commerce_returns import returns_schema
 
 
 def generated() -> dict[str, str]:
     """File name → the text the models generate, for every snapshot topic."""
-    return {
+    files = {
         f"{spec.topic}.avsc": schema_text(snapshot_schema(spec.model, spec.topic, spec.entity_type))
         for spec in SNAPSHOT_TOPICS.values()
     }
+    # not a snapshot of a BigCommerce entity: a returns service's record, with its own envelope
+    files[f"{RETURNS_TOPIC}.avsc"] = schema_text(returns_schema())
+    return files
 
 
 def main(argv: list[str] | None = None, *, directory: Path | None = None) -> int:

@@ -16,6 +16,16 @@ DEMO_SHARED_SECRET = "demo-shared-secret"  # noqa: S105 - local only; printed no
 DEMO_CLIENT_SECRET = "demo-app-client-secret"  # noqa: S105 - local only
 EXSTREAM_CLIENT = ("bcx", "bcx-demo-secret")
 SECRET_HEADER = "X-Bcx-Webhook-Secret"  # noqa: S105 - a header name
+DEMO_RETURN_ADDRESS = {
+    "name": "Returns department",
+    "company": "bcx demo store",
+    "street_1": "1 Warehouse Way",
+    "city": "Austin",
+    "state": "Texas",
+    "zip": "78701",
+    "country_iso2": "US",
+}
+DEMO_RETURNS_TOKEN = "demo-returns-service-token"  # noqa: S105 - local only; the returns intake's client
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,10 @@ class DemoPlan:
     @property
     def bridge_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.bridge}/webhooks/bigcommerce"
+
+    @property
+    def returns_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.bridge}/returns/v1"
 
     @property
     def bigcommerce_url(self) -> str:
@@ -155,7 +169,13 @@ def build_plan(
         ProcessSpec(
             "bridge",
             _bcx("bridge", "--port", str(ports.bridge)),
-            {**common, "BCX_BRIDGE__STORES": json.dumps(stores)},
+            {
+                **common,
+                "BCX_BRIDGE__STORES": json.dumps(stores),
+                "BCX_BRIDGE__RETURNS_CLIENTS": json.dumps(
+                    {"demo-returns": {"token": DEMO_RETURNS_TOKEN, "stores": [DEMO_STORE]}}
+                ),
+            },
             f"http://127.0.0.1:{ports.bridge}/readyz",
         ),
     ]
@@ -166,9 +186,12 @@ def build_plan(
         "BCX_EXSTREAM__CLIENT_SECRET": EXSTREAM_CLIENT[1],
         "BCX_OUTPUT_STORAGE__ROOT": str(workdir / "documents"),
     }
+    # the demo store's warehouse: the returns flow has no default return address (a label must not send
+    # real parcels to a made-up one), so the demo names one
+    flow_env = {"returns": {"BCX_RETURNS__RETURN_ADDRESS": json.dumps(DEMO_RETURN_ADDRESS)}}
     for process in consumers:
         port = ports.health[process.name]
-        extra = documents if isinstance(process, Flow) else {}
+        extra = {**documents, **flow_env.get(process.name, {})} if isinstance(process, Flow) else {}
         if process.name == "document-index":
             extra = {"BCX_INDEX__DSN": index_dsn}
         if process.name == "policy-publisher":  # the demo store's catalogue (bcx_app.demo.policies)

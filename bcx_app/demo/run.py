@@ -1,6 +1,7 @@
-"""The demo, start to finish: its own Kafka and registry, both simulators, the bridge, the enricher and the
-flows' consumers as separate processes; real webhooks in; a summary of the results out; then the store's
-policies published into BigCommerce and listed with where they are."""
+"""The demo, start to finish: its own Kafka and registry, both simulators, the bridge, the enricher and every
+built flow's consumer as separate processes; real webhooks and returns-intake submissions in; a summary of
+the results (returns documents among them) out; then the store's policies published into BigCommerce and
+listed with where they are."""
 
 from __future__ import annotations
 
@@ -190,6 +191,12 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
                 f"\nwebhooks: {report.sent} deliveries for {report.orders} orders + live scenarios; "
                 f"bridge answered {answered}\n"
             )
+            if report.returns is not None:
+                intake = ", ".join(f"{k}: {v}" for k, v in sorted(report.returns.answered.items()))
+                say(
+                    f"returns intake: {report.returns.posted} posts (each submission twice) to "
+                    f"{plan.returns_url}; answered {intake}\n"
+                )
         where = {
             "PDFs": str(plan.documents_dir),
             "mailbox": str(plan.outbox_dir / "email") + " (.eml, HTML body + PDF)",
@@ -219,6 +226,8 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
             and tally.duplicate_documents == 0
             and tally.count(DocumentStatus.DELIVERED) > 0
         )
+        if report is not None and report.returns is not None:
+            ok = ok and set(report.returns.answered) == {"200"}  # the intake refused none of the demo's
         return 0 if ok else 1
     finally:
         if watcher is not None:

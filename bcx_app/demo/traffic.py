@@ -2,7 +2,9 @@
 
 The backlog replays each order's history as callbacks (created, then the status change to where it is now,
 then updated), shuffled across the whole run and with a share of deliveries sent twice — the duplicates and
-reordering BigCommerce really produces. Live scenarios then change orders through the API and announce it.
+reordering BigCommerce really produces. Live scenarios then change orders through the API and announce it
+(refunds among them: ``store/order/refund/created``), and a returns service posts returns to the bridge's
+returns intake (:mod:`bcx_app.demo.returns`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from bcx_app.demo.plan import (
     SECRET_HEADER,
     DemoPlan,
 )
+from bcx_app.demo.returns import SHIPPED, ReturnsReport, send_returns
 from simulators.bigcommerce.webhooks import payloads
 from simulators.bigcommerce.webhooks.scenarios import Event, ScenarioContext
 from simulators.bigcommerce.webhooks.sender import SendOptions, SendReport, WebhookSender, run_scenarios
@@ -48,6 +51,7 @@ class TrafficReport:
     orders: int
     sent: int
     answered: dict[str, int]
+    returns: ReturnsReport | None = None
 
 
 def _client(plan: DemoPlan) -> BigCommerceClient:
@@ -81,6 +85,10 @@ async def send_traffic(plan: DemoPlan, rng: random.Random, *, duplicates: float 
                     LIVE_SCENARIOS, context, sender, SendOptions(duplicates=duplicates, concurrency=4)
                 )
             report.results.extend(live.results)
+            shipped = sorted(order_id for order_id, status in orders if status in SHIPPED)
+            returns = await send_returns(client, plan.returns_url, shipped)
     finally:
         await sender.aclose()
-    return TrafficReport(orders=len(orders), sent=len(report.results), answered=report.by_status)
+    return TrafficReport(
+        orders=len(orders), sent=len(report.results), answered=report.by_status, returns=returns
+    )

@@ -21,7 +21,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from bcx.contracts.codecs import webhook_event_codec
+from bcx.contracts.codecs import codec_for, webhook_event_codec
+from bcx.contracts.commerce_returns import ReturnRecord
+from bcx.contracts.webhook_event import WebhookEvent
 from bcx.kafka.config import producer_config
 from bcx.kafka.producer import KafkaProducer
 from bcx.logging import flush_logs, get_logger
@@ -32,7 +34,9 @@ from producers.webhook_bridge.handler import WebhookEndpoint
 from producers.webhook_bridge.health import MetricsEndpoint, Readiness, livez
 from producers.webhook_bridge.metrics import BridgeMetrics
 from producers.webhook_bridge.openapi import WEBHOOK_PATH, build_openapi
-from producers.webhook_bridge.publisher import EventCodec, Publisher
+from producers.webhook_bridge.publisher import EventCodec, Publisher, RecordCodec, event_headers
+from producers.webhook_bridge.returns_intake import RETURNS_PATH, ReturnsEndpoint, return_headers
+from producers.webhook_bridge.returns_openapi import build_returns_openapi
 from producers.webhook_bridge.settings import BridgeOptions, BridgeSettings, StoreAuth, load_stores
 
 log = get_logger(__name__)
@@ -59,10 +63,12 @@ class Bridge:
     """A built bridge: the ASGI app plus the parts tests and the server look at."""
 
     app: FastPath
-    publisher: Publisher
+    publisher: Publisher[WebhookEvent]
     metrics: BridgeMetrics
     registry: CollectorRegistry
     dedupe: DuplicateWindow
+    #: the returns intake's publisher (``None`` when the bridge was built without a returns codec)
+    returns: Publisher[ReturnRecord] | None = None
 
 
 def create_app(
@@ -74,11 +80,17 @@ def create_app(
     owns_producer: bool = False,
     clock: Callable[[], float] = time.time,
     registry: CollectorRegistry | None = None,
+    returns_codec: RecordCodec[ReturnRecord] | None = None,
 ) -> Bridge:
     registry = registry or new_registry()
     metrics = BridgeMetrics(registry, clock=clock)
     publisher = Publisher(
-        producer, codec, options.topic, timeout_s=options.produce_timeout_s, metrics=metrics
+        producer,
+        codec,
+        options.topic,
+        timeout_s=options.produce_timeout_s,
+        metrics=metrics,
+        headers=event_headers,
     )
     dedupe = DuplicateWindow(
         max_entries=options.dedupe_max_entries, ttl_s=options.dedupe_window_s, clock=clock
@@ -88,6 +100,7 @@ def create_app(
         options=options, stores=stores, publisher=publisher, dedupe=dedupe, metrics=metrics, clock=clock
     )
     document = build_openapi()
+    returns_routes, returns = _returns_intake(options, producer, returns_codec, metrics, clock)
 
     async def openapi(_request: Request) -> Response:
         return JSONResponse(document)
@@ -99,6 +112,11 @@ def create_app(
             log.info("bridge.started", topic=options.topic, schema_id=schema_id, stores=len(stores))
         except Unavailable as exc:
             log.warning("bridge.started_without_schema", error=exc.detail)
+        if returns is not None:
+            try:
+                await returns.ensure_schema()
+            except Unavailable as exc:  # the intake answers 503 until the registry answers
+                log.warning("bridge.returns_without_schema", error=exc.detail)
         yield
         if owns_producer:
             remaining = await asyncio.to_thread(producer.close, options.shutdown_timeout_s)
@@ -116,10 +134,47 @@ def create_app(
             ),
             Route("/metrics", MetricsEndpoint(registry).endpoint, methods=["GET"]),
             Route("/openapi.json", openapi, methods=["GET"]),
+            *returns_routes,
         ],
         lifespan=lifespan,
     )
-    return Bridge(FastPath(endpoint, app), publisher, metrics, registry, dedupe)
+    return Bridge(FastPath(endpoint, app), publisher, metrics, registry, dedupe, returns)
+
+
+def _returns_intake(
+    options: BridgeOptions,
+    producer: KafkaProducer,
+    codec: RecordCodec[ReturnRecord] | None,
+    metrics: BridgeMetrics,
+    clock: Callable[[], float],
+) -> tuple[list[Route], Publisher[ReturnRecord] | None]:
+    """The returns intake's routes on the same producer, metrics and machinery as the webhook endpoint."""
+    if codec is None:
+        return [], None
+    publisher = Publisher(
+        producer,
+        codec,
+        options.returns_topic,
+        timeout_s=options.produce_timeout_s,
+        metrics=metrics,
+        headers=return_headers,
+    )
+    dedupe = DuplicateWindow(
+        max_entries=options.dedupe_max_entries, ttl_s=options.dedupe_window_s, clock=clock
+    )
+    endpoint = ReturnsEndpoint(
+        options=options, publisher=publisher, dedupe=dedupe, metrics=metrics, clock=clock
+    )
+    document = build_returns_openapi()
+
+    async def openapi(_request: Request) -> Response:
+        return JSONResponse(document)
+
+    routes = [
+        Route(RETURNS_PATH, endpoint, methods=["POST"]),
+        Route(f"{RETURNS_PATH}/openapi.json", openapi, methods=["GET"]),
+    ]
+    return routes, publisher
 
 
 def app_from_settings(settings: BridgeSettings) -> Bridge:
@@ -127,5 +182,8 @@ def app_from_settings(settings: BridgeSettings) -> Bridge:
     stores = load_stores(settings.bridge)
     schema_registry = SchemaRegistryClient(settings.registry.client_config())
     codec = webhook_event_codec(schema_registry)
+    returns_codec = codec_for(ReturnRecord, settings.bridge.returns_topic, schema_registry)
     producer = KafkaProducer(producer_config(settings.kafka))
-    return create_app(settings.bridge, stores, producer, codec, owns_producer=True)
+    return create_app(
+        settings.bridge, stores, producer, codec, owns_producer=True, returns_codec=returns_codec
+    )

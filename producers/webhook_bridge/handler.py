@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from starlette.types import Receive, Scope, Send
 
 from bcx.bigcommerce.signing import ID_HEADER
+from bcx.contracts.webhook_event import WebhookEvent
 from bcx.logging import get_logger
 from producers.webhook_bridge.auth import MAX_WEBHOOK_ID, authenticate
 from producers.webhook_bridge.dedupe import DuplicateWindow
@@ -98,7 +99,7 @@ class WebhookEndpoint:
         *,
         options: BridgeOptions,
         stores: Mapping[str, StoreAuth],
-        publisher: Publisher,
+        publisher: Publisher[WebhookEvent],
         dedupe: DuplicateWindow,
         metrics: BridgeMetrics,
         clock: Callable[[], float] = time.time,
@@ -129,7 +130,7 @@ class WebhookEndpoint:
         finally:
             metrics.in_flight_now -= 1
         if result.status != CLIENT_GONE:
-            await _answer(send, result, self._options.retry_after_s)
+            await answer(send, result, self._options.retry_after_s)
         elapsed = time.perf_counter() - started
         metrics.observe(result.label, result.outcome, result.status, elapsed)
         fields = result.fields
@@ -180,15 +181,19 @@ class WebhookEndpoint:
             return Outcome(exc.status, exc.reason, fields, label)
 
 
-async def _answer(send: Send, result: Outcome, retry_after_s: int) -> None:
-    if result.status == 200:
+async def answer(
+    send: Send, result: Outcome, retry_after_s: int, body: Mapping[str, Any] | None = None
+) -> None:
+    """200 with an empty body (BigCommerce's acknowledgement) unless ``body`` is given, else the JSON
+    ``body`` or ``{"error": reason}`` (+ Retry-After on 503): the answer of every endpoint of the bridge."""
+    if result.status == 200 and body is None:
         # BigCommerce recommends no body and no extra headers on the acknowledgement
         await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"0")]})
         await send({"type": "http.response.body", "body": b""})
         return
-    body = json.dumps({"error": result.outcome}).encode()
-    headers = [*_JSON, (b"content-length", str(len(body)).encode())]
+    payload = json.dumps(dict(body) if body is not None else {"error": result.outcome}).encode()
+    headers = [*_JSON, (b"content-length", str(len(payload)).encode())]
     if result.status == 503:
         headers.append((b"retry-after", str(retry_after_s).encode()))
     await send({"type": "http.response.start", "status": result.status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    await send({"type": "http.response.body", "body": payload})

@@ -25,7 +25,7 @@ async def livez(_request: Request) -> Response:
 
 
 class Readiness:
-    def __init__(self, producer: KafkaProducer, publisher: Publisher, *, timeout_s: float) -> None:
+    def __init__(self, producer: KafkaProducer, publisher: Publisher[Any], *, timeout_s: float) -> None:
         self._producer = producer
         self._publisher = publisher
         self._timeout = timeout_s

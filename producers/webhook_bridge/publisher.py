@@ -1,4 +1,6 @@
-"""Encoding a :class:`WebhookEvent` and waiting, for a bounded time, until Kafka acknowledged it.
+"""Encoding a record and waiting, for a bounded time, until Kafka acknowledged it — the machinery every
+endpoint of the bridge shares (webhook callbacks → :class:`WebhookEvent`, the returns intake →
+``ReturnRecord``): a :class:`Publisher` per topic, each with its codec and its record headers.
 
 The record is produced with the idempotent, acks=all producer; the handler awaits the future resolved by
 the delivery report (no flush per request). When the wait times out the record stays queued in librdkafka
@@ -10,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Protocol
+from collections.abc import Callable
+from typing import Generic, Protocol, TypeVar
 
 from bcx.avro.errors import SerializationError
 from bcx.contracts.webhook_event import WebhookEvent
@@ -24,24 +27,38 @@ from producers.webhook_bridge.metrics import BridgeMetrics
 log = get_logger(__name__)
 
 
-class EventCodec(Protocol):
-    def encode(self, record: WebhookEvent) -> bytes: ...
+class Keyed(Protocol):
+    @property
+    def key(self) -> str: ...
+
+
+R = TypeVar("R", bound=Keyed)
+R_contra = TypeVar("R_contra", contravariant=True)
+
+
+class RecordCodec(Protocol[R_contra]):
+    def encode(self, record: R_contra) -> bytes: ...
 
     def schema_id(self) -> int: ...
 
 
-class Publisher:
+EventCodec = RecordCodec[WebhookEvent]
+
+
+class Publisher(Generic[R]):
     def __init__(
         self,
         producer: KafkaProducer,
-        codec: EventCodec,
+        codec: RecordCodec[R],
         topic: str,
         *,
         timeout_s: float,
         metrics: BridgeMetrics,
+        headers: Callable[[R], list[tuple[str, bytes]]],
     ) -> None:
         self._producer = producer
         self._codec = codec
+        self._headers = headers
         self._topic = topic
         self._timeout = timeout_s
         self._metrics = metrics
@@ -79,7 +96,7 @@ class Publisher:
                 raise Unavailable("schema_unavailable", str(exc)) from exc
             return self._schema_id
 
-    async def publish(self, event: WebhookEvent) -> Delivered:
+    async def publish(self, event: R) -> Delivered:
         """Return where the broker stored ``event``; raise :class:`Unavailable` if it did not in time."""
         if self._schema_id is None:
             await self.ensure_schema()
@@ -90,7 +107,7 @@ class Publisher:
             raise Unavailable("schema_unavailable", str(exc)) from exc
         started = time.perf_counter()
         try:
-            future = self._producer.produce(self._topic, value, key=event.key, headers=_headers(event))
+            future = self._producer.produce(self._topic, value, key=event.key, headers=self._headers(event))
         except ProducerQueueFull as exc:
             raise Unavailable("kafka_queue_full") from exc
         except ProduceError as exc:
@@ -110,5 +127,6 @@ class Publisher:
         return delivered
 
 
-def _headers(event: WebhookEvent) -> list[tuple[str, bytes]]:
+def event_headers(event: WebhookEvent) -> list[tuple[str, bytes]]:
+    """The webhook event's record headers: its event id and scope."""
     return [(EVENT_ID_HEADER, event.event_id.encode()), ("bcx.scope", event.scope.encode())]

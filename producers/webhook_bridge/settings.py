@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, TypeAdapter, ValidationError, model_validator
 
+from bcx.contracts.commerce_returns import TOPIC as RETURNS_TOPIC
 from bcx.contracts.webhook_event import TOPIC
 from bcx.errors import ConfigurationError
 from bcx.settings import KafkaSettings, MetricsSettings, ProcessSettings, RegistrySettings
@@ -83,6 +84,22 @@ class StoreAuth(BaseModel):
         return self.require_signature or self.secret is None
 
 
+class ReturnsClient(BaseModel):
+    """A returns service allowed to post to the returns intake (``POST /returns/v1``): the bearer token it
+    sends in ``Authorization`` and the stores it may submit returns for."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    token: SecretStr
+    stores: frozenset[str] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _strong(self) -> ReturnsClient:
+        if len(self.token.get_secret_value()) < 16:
+            raise ValueError("token must be at least 16 characters")
+        return self
+
+
 class BridgeOptions(BaseModel):
     """``BCX_BRIDGE__*``: the HTTP side of the bridge."""
 
@@ -93,6 +110,9 @@ class BridgeOptions(BaseModel):
     topic: str = TOPIC
     stores: dict[str, StoreAuth] = {}
     stores_file: Path | None = None
+    #: returns services by name (``BCX_BRIDGE__RETURNS_CLIENTS``, JSON); none: the intake answers 404
+    returns_clients: dict[str, ReturnsClient] = {}
+    returns_topic: str = RETURNS_TOPIC
     max_body_bytes: int = Field(default=65536, ge=1024, le=16 * 1024 * 1024)
     #: request line plus every header name and value; more gets 431 (BigCommerce sends well under 2 KiB)
     max_header_bytes: int = Field(default=16384, ge=1024, le=1024 * 1024)

@@ -2,7 +2,8 @@
 
 The PDF layout is plain text produced by a Jinja template, one instruction per line:
 ``# `` title, ``## `` section heading, ``- `` bullet, ``| a | b |`` table row, ``---`` rule, a blank line a
-gap, anything else a paragraph. Core PDF fonts are used with the Windows-1252 encoding (Latin-1 plus €, curly
+gap, ``[code128] VALUE`` / ``[qr] VALUE`` a barcode (:mod:`simulators.exstream.barcodes`), anything else a
+paragraph. Core PDF fonts are used with the Windows-1252 encoding (Latin-1 plus €, curly
 quotes and dashes, which invoices need); other characters are replaced.
 """
 
@@ -12,6 +13,8 @@ from datetime import UTC, datetime
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+
+from simulators.exstream.barcodes import draw_code128, draw_qr
 
 
 def _latin1(text: str) -> str:
@@ -31,7 +34,11 @@ def render_pdf(layout: str, *, title: str, author: str = "Exstream simulator") -
     width = pdf.epw
     for raw in layout.splitlines():
         line = _latin1(raw.rstrip())
-        if line.startswith("# "):
+        if line.startswith("[code128] "):
+            draw_code128(pdf, line[10:].strip())
+        elif line.startswith("[qr] "):
+            draw_qr(pdf, line[5:].strip())
+        elif line.startswith("# "):
             pdf.set_font("Helvetica", "B", 18)
             pdf.multi_cell(width, 9, line[2:], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             pdf.ln(2)

@@ -61,7 +61,7 @@ class TestDeclarations:
         for flow in FLOWS:
             assert callable(factory_for(flow.name))
         with pytest.raises(ConfigurationError, match="planned"):
-            factory_for("returns")
+            factory_for("retention")
 
 
 class TestTopics:

@@ -21,15 +21,14 @@ from bcx.bigcommerce.models import (
     CustomerSnapshot,
     FormFieldValue,
     OrderSnapshot,
-    StoreInformation,
 )
 from bcx.bigcommerce.models.b2b import ExtraField
-from bcx.bigcommerce.models.store import Timezone
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
-from bcx.contracts.commerce_profiles import BuyerCompany, CustomerProfile, StoreProfile
+from bcx.contracts.commerce_profiles import BuyerCompany, CustomerProfile
 from bcx.errors import BcxError
 from consumers.documents.orders.context import OrderContext
 from consumers.documents.orders.facts import Trigger
+from consumers.documents.profiles import store_information
 
 
 class DeletedOrder(BcxError):
@@ -44,27 +43,6 @@ def order_snapshot(record: OrderSnapshotRecord) -> OrderSnapshot:
     if record.order is None:
         raise DeletedOrder(f"order {record.entity_id} is deleted; it has no documents")
     return OrderSnapshot.model_validate(record.model_dump(include=set(OrderSnapshot.model_fields)))
-
-
-def store_information(store_hash: str, profile: StoreProfile | None) -> StoreInformation:
-    if profile is None:
-        return StoreInformation(id=store_hash)
-    zone = profile.timezone
-    return StoreInformation(
-        id=profile.id,
-        name=profile.name,
-        domain=profile.domain,
-        secure_url=profile.secure_url,
-        address=profile.address,
-        country=profile.country,
-        country_code=profile.country_code,
-        phone=profile.phone,
-        admin_email=profile.admin_email,
-        order_email=profile.order_email,
-        language=profile.language,
-        currency=profile.currency,
-        timezone=Timezone(name=zone.name, raw_offset=zone.raw_offset, dst_offset=zone.dst_offset),
-    )
 
 
 def customer_snapshot(profile: CustomerProfile) -> CustomerSnapshot:

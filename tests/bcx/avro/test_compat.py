@@ -199,3 +199,27 @@ class TestLedgerSubjects:
         assert ledger.decode(ledger.encode(sample_entry())) == sample_entry()
         results = document_result_codec(registry, auto_register=False)
         assert results.decode(results.encode(sample_result())) == sample_result()
+
+
+class TestReturnsContract:
+    """``commerce.returns.v1`` is a public contract other teams produce to: it must evolve BACKWARD."""
+
+    def test_the_returns_schema_registers_and_evolves_only_backward(self, registry: Any) -> None:
+        """The committed returns schema registers; an added optional field evolves it, a required one is
+        refused (a returns service's old records must stay readable)."""
+        name = topic()
+        text = (schemas_dir() / "commerce.returns.v1.avsc").read_text(encoding="utf-8")
+        schema = json.loads(text)
+        first = check_schema(registry, parse_schema_text(name, text))
+        optional = {
+            **schema,
+            "fields": [*schema["fields"], {"name": "note", "type": ["null", "string"], "default": None}],
+        }
+        required = {**schema, "fields": [*schema["fields"], {"name": "carrier", "type": "string"}]}
+        evolved = check_schema(registry, parse_schema_text(name, json.dumps(optional)))
+        broken = check_schema(registry, parse_schema_text(name, json.dumps(required)))
+        assert (first.outcome, evolved.outcome, broken.outcome) == (
+            Outcome.NEW,
+            Outcome.EVOLVED,
+            Outcome.INCOMPATIBLE,
+        )

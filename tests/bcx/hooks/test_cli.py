@@ -127,11 +127,10 @@ class TestSync:
         ).raise_for_status()
         code, actions = sync_json(capsys, "--use-case", "returns", "--prune")
         assert code == 0
-        assert sum(1 for a in actions if a["action"] == "delete") == 5
+        assert sum(1 for a in actions if a["action"] == "delete") == 6
         remaining = {(str(h["scope"]), str(h["destination"])) for h in hooks_of(sim)}
         assert remaining == {
             ("store/order/refund/created", DEST),
-            ("store/order/statusUpdated", DEST),
             ("store/order/created", "https://erp.example.net/in"),
         }
 

@@ -36,8 +36,8 @@ class TestScopes:
 
     def test_wanted_scopes_merge_use_cases(self) -> None:
         """A scope needed by two use cases appears once, naming both."""
-        wanted = wanted_scopes(["order-documents", "returns"], scopes_by_flow())
-        assert wanted["store/order/statusUpdated"] == ("order-documents", "returns")
+        wanted = wanted_scopes(["order-documents", "order-exceptions", "returns"], scopes_by_flow())
+        assert wanted["store/order/statusUpdated"] == ("order-documents", "order-exceptions")
         assert wanted["store/order/refund/created"] == ("returns",)
         assert list(wanted) == sorted(wanted)
 

@@ -21,8 +21,8 @@ class TestFlowsCommand:
         assert "store/order/statusUpdated" in order["scopes"]
         assert order["documents"] == ["order_confirmation", "order_invoice", "payment_receipt"]
         assert entries["enricher"]["kind"] == "process"
-        assert entries["returns"]["status"] == "planned"
-        assert entries["returns"]["command"] is None
+        assert entries["retention"]["status"] == "planned"
+        assert entries["retention"]["command"] is None
 
     def test_text_listing_names_groups(self, capsys: pytest.CaptureFixture[str]) -> None:
         """The text listing shows each flow's group and documents."""

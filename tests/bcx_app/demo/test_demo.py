@@ -64,16 +64,15 @@ class TestTally:
 class TestPlan:
     def test_processes_are_wired_to_each_other(self, tmp_path: Path) -> None:
         """Every process gets the broker and registry; the bridge knows the store; the consumer, Exstream."""
+        consumers = deployed()
         plan = build_plan(
             workdir=tmp_path,
-            ports=Ports(
-                1, 2, 3, {"enricher": 4, "order-documents": 5, "policy-publisher": 6, "document-index": 8}
-            ),
+            ports=Ports(1, 2, 3, {c.name: 4 + i for i, c in enumerate(consumers)}),
             bootstrap_servers="127.0.0.1:9",
             registry_url="http://r",
             orders=10,
             seed=1,
-            consumers=deployed(),
+            consumers=consumers,
             index_dsn="postgresql://bcx@127.0.0.1:7/bcx",
         )
         names = [p.name for p in plan.processes]
@@ -84,14 +83,16 @@ class TestPlan:
             "enricher",
             "order-documents",
             "policy-publisher",
+            "returns",
             "document-index",
         ]
         for spec in plan.processes:
             assert spec.env["BCX_KAFKA__BOOTSTRAP_SERVERS"] == "127.0.0.1:9"
         assert plan.processes[-1].env["BCX_INDEX__DSN"] == "postgresql://bcx@127.0.0.1:7/bcx"
-        consumer = plan.processes[-3].env
-        assert consumer["BCX_EXSTREAM__BASE_URL"] == "http://127.0.0.1:2"
-        publisher = plan.processes[-2].env
+        by_name = {p.name: p.env for p in plan.processes}
+        assert by_name["order-documents"]["BCX_EXSTREAM__BASE_URL"] == "http://127.0.0.1:2"
+        assert "BCX_RETURNS__RETURN_ADDRESS" in by_name["returns"]
+        publisher = by_name["policy-publisher"]
         assert publisher["BCX_POLICY_PUBLISHER__CATALOGUE_PATH"] == str(tmp_path / "policies.yaml")
         assert "demostore" in plan.processes[2].env["BCX_BRIDGE__STORES"]
 
@@ -107,6 +108,15 @@ class TestDemoCommand:
         assert code == 0, out
         assert "duplicate documents: 0" in out
         assert "order_confirmation" in out
+        # the returns intake took every submission and the returns flow made its documents from them
+        assert "returns intake:" in out
+        for document_type in (
+            "return_authorisation",
+            "return_label",
+            "return_refusal",
+            "exchange_instructions",
+        ):
+            assert document_type in out
         assert "stopped everything cleanly" in out
         trace = out.split("$ bcx trace --order ", 1)[1]
         assert all(kind in trace for kind in ("decision", "generated", "delivered")), trace
