@@ -33,6 +33,7 @@ from routing.facts import (
     RefundFacts,
     RoutingFacts,
     ScheduleFacts,
+    StatementFacts,
     UseCaseName,
 )
 from routing.idempotency import idempotency_key
@@ -60,6 +61,7 @@ __all__ = [
     "RuleOutcome",
     "RuleSet",
     "ScheduleFacts",
+    "StatementFacts",
     "Step",
     "UseCaseName",
     "default_rules_path",
