@@ -43,7 +43,8 @@ async def companies(request: Request) -> Response:
         found = [c for c in found if int(c["companyStatus"]) == status]
     # The list schema types bcGroupId as an integer while the single-company schema types it as a string.
     found = [dict(c, bcGroupId=int(c["bcGroupId"])) for c in found]
-    return b2b_list(request, found)
+    # company.yaml's list schema: pagination.limit has maximum 250 with exclusiveMaximum
+    return b2b_list(request, found, maximum=249)
 
 
 async def company(request: Request) -> Response:
@@ -131,7 +132,7 @@ async def receipts(request: Request) -> Response:
         found = list(store.receivables().receipts)
     if descending:
         found.reverse()
-    return b2b_list(request, found)
+    return b2b_list(request, [dict(r, storeHash=store.store_hash) for r in found])
 
 
 IO_ROUTES = [

@@ -112,7 +112,8 @@ class B2bApi(ApiGroup):
         params: dict[str, Any] = {"sortBy": "updatedAt", "orderBy": "ASC"}
         if status is not None:
             params["companyStatus"] = status
-        async for item in iter_b2b(self.http, store_hash, "/companies", params=params):
+        # company.yaml's list answer caps pagination.limit below 250 (exclusiveMaximum)
+        async for item in iter_b2b(self.http, store_hash, "/companies", params=params, limit=249):
             yield self._parse(Company, item, "companies")
 
     async def list_store_invoices(
