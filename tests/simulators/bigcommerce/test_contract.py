@@ -269,14 +269,17 @@ class TestB2bContract:
         """Invoices filtered by status and creation window, companies by status, receipts newest first."""
         params = {"beginDateAt": "1764568800", "endDateAt": "1767247199", "limit": "250"}
         window = client.get("/api/v3/io/ip/invoices", headers=B2B, params=params).json()["data"]
-        assert window and all(1764568800 <= int(i["createdAt"]) <= 1767247199 for i in window)
+        assert window
+        assert all(1764568800 <= int(i["createdAt"]) <= 1767247199 for i in window)
         partly = client.get("/api/v3/io/ip/invoices", headers=B2B, params={"status": "1"}).json()["data"]
-        assert partly and all(i["status"] == 1 for i in partly)
+        assert partly
+        assert all(i["status"] == 1 for i in partly)
         approved = client.get("/api/v3/io/companies", headers=B2B, params={"companyStatus": "1"}).json()
         assert all(int(c["companyStatus"]) == 1 for c in approved["data"])
         receipts = client.get("/api/v3/io/ip/receipts", headers=B2B, params={"limit": "250"}).json()["data"]
         stamps = [r["createdAt"] for r in receipts]
-        assert stamps and stamps == sorted(stamps, reverse=True)
+        assert stamps
+        assert stamps == sorted(stamps, reverse=True)
 
     def test_created_invoice_answers_the_documented_body_and_is_listed(self, client: TestClient) -> None:
         """POST /invoices answers the spec's body; the new invoice is listed for its company, open."""
