@@ -142,7 +142,7 @@ class TestCommands:
         assert f"COPY deploy/topics.yaml {catalogue}" in (ROOT / "Dockerfile").read_text()
 
     def test_hooks_cron_jobs(self) -> None:
-        """`bcx hooks sync`, `bcx hooks status` and `bcx statements plan` run on schedules, never two at once."""
+        """`bcx hooks sync`, `hooks status` and `statements plan` run on schedules, never two at once."""
         cronjobs = by_kind(DOCS, "CronJob")
         args = {name: pod_spec(doc)["containers"][0]["args"][:2] for name, doc in cronjobs.items()}
         assert args == {
