@@ -74,6 +74,7 @@ async def run_plan(
     reissue: bool = False,
     requested_by: str = "manual",
     registry: Any = None,
+    topic: str | None = None,
 ) -> Any:
     """Plan one store's period; every request is acknowledged by Kafka before this returns."""
     from bcx.avro.registry import registry_client
@@ -90,14 +91,15 @@ async def run_plan(
         registry or registry_client(settings.registry),
         auto_register=settings.registry.auto_register,
     )
+    target = topic or TOPIC
     versions = await asyncio.to_thread(
-        published_versions, settings.kafka.client_config(), codec.decode, store_hash, period
+        published_versions, settings.kafka.client_config(), codec.decode, store_hash, period, topic=target
     )
     producer = KafkaProducer(producer_config(settings.kafka))
     pending: list[asyncio.Future[Any]] = []
 
     def publish(key: str, record: ScheduleRequestRecord) -> None:
-        pending.append(asyncio.wrap_future(producer.produce(TOPIC, codec.encode(record), key=key)))
+        pending.append(asyncio.wrap_future(producer.produce(target, codec.encode(record), key=key)))
 
     try:
         async with BigCommerceClient(settings.bigcommerce) as client:

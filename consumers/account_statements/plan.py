@@ -75,6 +75,7 @@ def published_versions(
     store_hash: str,
     period: Period,
     *,
+    topic: str = TOPIC,
     timeout_s: float = 30.0,
 ) -> dict[str, int]:
     """Key → highest version already on the topic for ``store_hash`` and ``period`` (read to its end)."""
@@ -89,21 +90,21 @@ def published_versions(
     prefix, suffix = f"{store_hash}:".encode(), f":{period}".encode()
     versions: dict[str, int] = {}
     try:
-        described = consumer.list_topics(TOPIC, timeout=timeout_s).topics.get(TOPIC)
+        described = consumer.list_topics(topic, timeout=timeout_s).topics.get(topic)
         if described is None or described.error is not None:
-            raise KafkaError(f"no topic {TOPIC} (run bcx topics apply)")
+            raise KafkaError(f"no topic {topic} (run bcx topics apply)")
         ends: dict[int, int] = {}
         for partition in described.partitions:
-            low, high = consumer.get_watermark_offsets(TopicPartition(TOPIC, partition), timeout=timeout_s)
+            low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=timeout_s)
             if high > low:
                 ends[partition] = high
-        consumer.assign([TopicPartition(TOPIC, p, 0) for p in ends])
+        consumer.assign([TopicPartition(topic, p, 0) for p in ends])
         done = {p: False for p in ends}
         deadline = time.monotonic() + timeout_s
         while not all(done.values()):
             if time.monotonic() > deadline:
                 # a partial read could publish duplicates: refuse instead
-                raise KafkaError(f"could not read {TOPIC} to its end in {timeout_s:.0f}s", retriable=True)
+                raise KafkaError(f"could not read {topic} to its end in {timeout_s:.0f}s", retriable=True)
             for msg in consumer.consume(1000, 0.5):
                 if msg.error() is not None:
                     continue
@@ -118,10 +119,10 @@ def published_versions(
             # transaction markers can end a partition without a record at its last offset
             for p in ends:
                 if not done[p]:
-                    position = consumer.position([TopicPartition(TOPIC, p)])[0].offset
+                    position = consumer.position([TopicPartition(topic, p)])[0].offset
                     done[p] = position >= ends[p]
     except KafkaException as exc:
-        raise KafkaError(f"cannot read {TOPIC}: {exc}", retriable=True) from exc
+        raise KafkaError(f"cannot read {topic}: {exc}", retriable=True) from exc
     finally:
         consumer.close()
     return versions

@@ -94,7 +94,7 @@ class AccountStatementsProcessor:
                     customer_id=None,
                     entity_type="company",
                     entity_id=str(company.company_id),
-                    order_id=None,
+                    company_id=str(company.company_id),
                 ),
                 driver_data=driver_data,
                 source_event_id=value.request_id,
