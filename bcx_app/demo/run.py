@@ -1,11 +1,14 @@
 """The demo, start to finish: its own Kafka and registry, both simulators, the bridge, the enricher and the
-order-documents consumer as separate processes; real webhooks in; a summary of the results out."""
+built flows' consumers as separate processes; real webhooks in, and a small B2B statement run (``bcx
+statements plan``); a summary of the results out."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -27,7 +30,7 @@ from bcx.local.paths import LocalPaths
 from bcx.local.registry_node import RegistryNode
 from bcx.settings import KafkaSettings, RegistrySettings
 from bcx_app.cli.processes import deployed
-from bcx_app.demo.plan import DemoPlan, Ports, build_plan
+from bcx_app.demo.plan import DemoPlan, Ports, build_plan, statement_run
 from bcx_app.demo.processes import Supervisor
 from bcx_app.demo.tally import render_summary
 from bcx_app.demo.traffic import TrafficReport, send_traffic
@@ -111,6 +114,18 @@ def _wait_for_results(
     return False  # timed out
 
 
+def _plan_statements(plan: DemoPlan, say: Callable[[str], None]) -> None:
+    """A small B2B statement run beside the webhooks: ``bcx statements plan`` for the demo store."""
+    command, env = statement_run(plan)
+    say("planning a B2B statement run (bcx statements plan)…\n")
+    done = subprocess.run(
+        command, env={**os.environ, **env}, capture_output=True, text=True, timeout=120, check=False
+    )
+    if done.returncode != 0:
+        raise BcxError(f"bcx statements plan failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    say(f"  {done.stdout.strip()}\n")
+
+
 def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
     workdir = options.workdir.resolve()
     if workdir.exists():
@@ -153,6 +168,7 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
         begun = time.monotonic()
         traffic = TrafficThread(plan, options.seed)
         traffic.start()
+        _plan_statements(plan, say)
         finished = _wait_for_results(
             plan, kafka, watcher, traffic, options.timeout_s, say, options.interactive
         )

@@ -10,7 +10,7 @@ import pytest
 from bcx.contracts.document_result import Channel, DocumentStatus
 from bcx_app.cli.main import main
 from bcx_app.cli.processes import deployed
-from bcx_app.demo.plan import Ports, build_plan
+from bcx_app.demo.plan import Ports, build_plan, statement_run
 from bcx_app.demo.tally import ResultsTally, percentile, render_summary
 from bcx_app.demo.traffic import backlog_events
 from tests.bcx.contracts.test_contracts import NOW, sample_result
@@ -63,10 +63,11 @@ class TestTally:
 
 class TestPlan:
     def test_processes_are_wired_to_each_other(self, tmp_path: Path) -> None:
-        """Every process gets the broker and registry; the bridge knows the store; the consumer, Exstream."""
+        """Every process gets the broker and registry; the bridge knows the store; the consumers, Exstream;
+        the statement run, the B2B simulator."""
         plan = build_plan(
             workdir=tmp_path,
-            ports=Ports(1, 2, 3, {"enricher": 4, "order-documents": 5}),
+            ports=Ports(1, 2, 3, {"enricher": 4, "order-documents": 5, "account-statements": 6}),
             bootstrap_servers="127.0.0.1:9",
             registry_url="http://r",
             orders=10,
@@ -74,11 +75,32 @@ class TestPlan:
             consumers=deployed(),
         )
         names = [p.name for p in plan.processes]
-        assert names == ["bigcommerce-sim", "exstream-sim", "bridge", "enricher", "order-documents"]
+        assert names == [
+            "bigcommerce-sim",
+            "exstream-sim",
+            "bridge",
+            "enricher",
+            "order-documents",
+            "account-statements",
+        ]
         for spec in plan.processes:
             assert spec.env["BCX_KAFKA__BOOTSTRAP_SERVERS"] == "127.0.0.1:9"
-        consumer = plan.processes[-1].env
+        consumer = plan.processes[4].env
         assert consumer["BCX_EXSTREAM__BASE_URL"] == "http://127.0.0.1:2"
+        statements = plan.processes[5].env
+        assert statements["BCX_BIGCOMMERCE__B2B_BASE_URL"] == "http://127.0.0.1:1"
+        command, env = statement_run(plan)
+        assert command[-8:] == [
+            "statements",
+            "plan",
+            "--period",
+            "2025-12",
+            "--store",
+            "demostore",
+            "--requested-by",
+            "demo",
+        ]
+        assert env["BCX_KAFKA__BOOTSTRAP_SERVERS"] == "127.0.0.1:9"
         assert "demostore" in plan.processes[2].env["BCX_BRIDGE__STORES"]
 
 
