@@ -7,13 +7,16 @@ filter exists), grouped by company in memory. Credit and payment terms have no l
 calls per company, only when ``credit_and_terms`` is on. The company itself travels in the schedule request.
 
 The first record of a (store, period) loads the index; concurrent records wait for that one load. The last
-``keep`` indexes stay cached; a restarted process loads again (a few dozen requests per 10,000 companies).
+``keep`` indexes stay cached for ``max_age_s`` (a reissue days later reads the store again); a restarted
+process loads again (a few hundred requests per 10,000 companies).
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -87,23 +90,40 @@ async def load_index(client: BigCommerceClient, store_hash: str, period: Period)
 class PeriodData:
     """The per-process cache of store indexes, and the per-company reads on top of them."""
 
-    def __init__(self, client: BigCommerceClient, *, credit_and_terms: bool, keep: int = 4) -> None:
+    def __init__(
+        self,
+        client: BigCommerceClient,
+        *,
+        credit_and_terms: bool,
+        keep: int = 4,
+        max_age_s: float = 3600.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._client = client
         self._credit_and_terms = credit_and_terms
         self._keep = keep
-        self._loads: OrderedDict[tuple[str, str], asyncio.Task[StoreIndex]] = OrderedDict()
+        self._max_age_s = max_age_s
+        self._clock = clock
+        self._loads: OrderedDict[tuple[str, str], tuple[float, asyncio.Task[StoreIndex]]] = OrderedDict()
+
+    def _usable(self, entry: tuple[float, asyncio.Task[StoreIndex]] | None) -> bool:
+        if entry is None or self._clock() - entry[0] > self._max_age_s:
+            return False  # a reissue days later reads the store again
+        task = entry[1]
+        # a failed load is retried by the next record, not cached
+        return not task.done() or (not task.cancelled() and task.exception() is None)
 
     async def index(self, store_hash: str, period: Period) -> StoreIndex:
         key = (store_hash, str(period))
-        task = self._loads.get(key)
-        if task is None or (task.done() and task.exception() is not None):
-            # a failed load is retried by the next record, not cached
-            task = asyncio.ensure_future(load_index(self._client, store_hash, period))
-            self._loads[key] = task
+        entry = self._loads.get(key)
+        if not self._usable(entry):
+            entry = (self._clock(), asyncio.ensure_future(load_index(self._client, store_hash, period)))
+            self._loads[key] = entry
             while len(self._loads) > self._keep:
                 self._loads.popitem(last=False)
+        assert entry is not None
         self._loads.move_to_end(key)
-        return await asyncio.shield(task)
+        return await asyncio.shield(entry[1])
 
     async def company(self, store_hash: str, period: Period, company_id: int) -> CompanyData:
         index = await self.index(store_hash, period)
