@@ -35,9 +35,9 @@ def build(
     config = settings.account_statements
     rules = load_rules(config.rules_path, use_cases=use_case_names())
     codec = codec_for(ScheduleRequestRecord, TOPIC, services.registry, auto_register=False)
-    source = PeriodData(
-        client or BigCommerceClient(settings.bigcommerce), credit_and_terms=config.credit_and_terms
-    )
+    # the client is the process's (one B2B budget per store); closed when the runtime stops
+    b2b = client or BigCommerceClient(settings.bigcommerce)
+    source = PeriodData(b2b, credit_and_terms=config.credit_and_terms)
 
     def decode(record: SourceRecord) -> ScheduleRequestRecord:
         if record.value is None:
@@ -55,4 +55,10 @@ def build(
         config=config,
         is_sent=is_sent,
     )
-    return UseCase(name=FLOW.name, topics=FLOW.input_topics, decoder=decode, processor=processor)
+    return UseCase(
+        name=FLOW.name,
+        topics=FLOW.input_topics,
+        decoder=decode,
+        processor=processor,
+        close=None if client is not None else b2b.aclose,
+    )

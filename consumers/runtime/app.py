@@ -12,7 +12,7 @@ import os
 import signal
 import socket
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -64,6 +64,8 @@ class UseCase(Generic[T]):
     topics: tuple[str, ...]
     decoder: Decoder[T]
     processor: Processor[T]
+    #: awaited on the processing loop after the runtime stopped (e.g. a use case's own HTTP client)
+    close: Callable[[], Coroutine[Any, Any, None]] | None = None
 
 
 @dataclass
@@ -184,6 +186,9 @@ def run_use_case(
             metrics=metrics,
         )
         stack.callback(lambda: executor.run(exstream.aclose(), timeout=10))
+        if use_case.close is not None:
+            close = use_case.close
+            stack.callback(lambda: executor.run(close(), timeout=10))
         return run_until_stopped(
             stack,
             group=group,
