@@ -5,7 +5,7 @@ simulators, through the real broker.
 RSS is bcx's: planner + consumer), with the BigCommerce simulator (B2B budget 150 requests/min enforced) and
 the Exstream simulator (``--benchmark``: fixed small PDF) in their own processes. Reports wall time of the
 plan and of the documents, B2B API calls (total and per company, from the simulator's own counters),
-Exstream batch jobs (or on-demand calls) and job polls, documents, peak RSS.
+Exstream batch jobs (or on-demand calls) and runtime API calls (job status, outputs), documents, peak RSS.
 
 What bounds a run: at 150 B2B requests/min, one call per company is 2.5 companies/s (4 000 s for
 10 000). bcx reads the store through list endpoints, 250 items a request (companies 249): a few hundred
@@ -179,9 +179,8 @@ def main() -> int:
     # batch threshold is a batch job submission
     batch = report.published > args.batch_threshold
     inputs, polls = ex_stats.get("inputs_requests", 0), ex_stats.get("runtime_requests", 0)
-    print(
-        f"Exstream                {inputs} {'batch jobs' if batch else 'on-demand calls'}, {polls} job polls"
-    )
+    kind = "batch jobs" if batch else "on-demand calls"
+    print(f"Exstream                {inputs} {kind}, {polls} runtime API calls")
     print(f"peak RSS (bcx process)  {peak_mb:8.0f} MB")
     return 0
 
