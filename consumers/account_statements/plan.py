@@ -115,7 +115,8 @@ def published_versions(
                 if value is None or not key.startswith(prefix) or not key.endswith(suffix):
                     continue
                 record = decode(value)
-                versions[key.decode()] = max(versions.get(key.decode(), 0), record.version)
+                if record.schedule == MONTHLY_STATEMENT:  # the topic is shared with other schedules
+                    versions[key.decode()] = max(versions.get(key.decode(), 0), record.version)
             # transaction markers can end a partition without a record at its last offset
             for p in ends:
                 if not done[p]:
