@@ -123,7 +123,9 @@ def _plan_statements(plan: DemoPlan, say: Callable[[str], None]) -> None:
     )
     if done.returncode != 0:
         raise BcxError(f"bcx statements plan failed ({done.returncode}): {done.stderr.strip()[-500:]}")
-    say(f"  {done.stdout.strip()}\n")
+    # the command's own summary is its last line; its logs come before it
+    lines = done.stdout.strip().splitlines()
+    say(f"  {lines[-1] if lines else 'no output'}\n")
 
 
 def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
