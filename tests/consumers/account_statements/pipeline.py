@@ -237,10 +237,13 @@ class Pipeline:
         ).json()
         return sum(1 for d in body["documents"] if d["mimeType"] == "application/pdf")
 
-    def pdf_fields(self, key: str) -> dict[str, str]:
-        """The generic template's ``path: value`` lines of the stored PDF."""
+    def pdf_text(self, key: str) -> str:
         folder = FilesystemStorage(self.storage_root).path_for(key, "x").parent
         (pdf,) = folder.glob("*.pdf")
-        text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+        return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+
+    def pdf_fields(self, key: str) -> dict[str, str]:
+        """The generic template's ``path: value`` lines of the stored PDF."""
+        text = self.pdf_text(key)
         pairs = (line.split(": ", 1) for line in text.splitlines() if ": " in line)
         return {k.strip(): v.strip() for k, v in pairs}

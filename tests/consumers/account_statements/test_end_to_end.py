@@ -114,7 +114,7 @@ class TestStatementRun:
             }
             assert got == buckets
         notice = f"account_statements:{pipeline.store}:company:{fixture_company}:aging_notice:{PERIOD}"
-        assert pipeline.pdf_fields(notice)["aging.escalation"] == "collection"
+        assert "Notice before collection" in pipeline.pdf_text(notice)
 
         # a re-run: the same request redelivered, and the plan again — nothing new
         before = pipeline.results()
