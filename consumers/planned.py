@@ -63,9 +63,4 @@ PLANNED: tuple[Flow, ...] = (
             "store/sku/updated",
         ),
     ),
-    Flow(
-        name="policy-publisher",
-        summary="the reverse flow: approved Exstream policy documents → BigCommerce pages and terms",
-        input_topics=("exstream.policy-documents.v1",),
-    ),
 )

@@ -15,12 +15,13 @@ from bcx.manifest import Flow
 from consumers.account_statements.flow import FLOW as ACCOUNT_STATEMENTS
 from consumers.order_documents.flow import FLOW as ORDER_DOCUMENTS
 from consumers.planned import PLANNED
+from consumers.policy_publisher.flow import FLOW as POLICY_PUBLISHER
 
 if TYPE_CHECKING:  # the runtime (Kafka, Exstream) loads only when a consumer is built
     from consumers.runtime.app import UseCaseFactory
 
 #: the flows with a consumer, in the order the demo starts them
-FLOWS: tuple[Flow, ...] = (ORDER_DOCUMENTS, ACCOUNT_STATEMENTS)
+FLOWS: tuple[Flow, ...] = (ORDER_DOCUMENTS, POLICY_PUBLISHER, ACCOUNT_STATEMENTS)
 
 
 def all_flows() -> tuple[Flow, ...]:

@@ -24,6 +24,7 @@ from consumers.account_statements.settings import AccountStatementsConfig
 from consumers.account_statements.statement import CompanyAccount, company_account
 from consumers.documents.dates import store_zone
 from consumers.documents.due import attempt_all, decide, due_documents
+from consumers.documents.explain import explain
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext
 from consumers.runtime.classify import classify
 from consumers.runtime.errors import PermanentError
@@ -101,6 +102,7 @@ class AccountStatementsProcessor:
                 event_created_at=value.requested_at,
                 mode="batch" if batch else "on_demand",
                 batch_input=self._config.batch_input if batch else None,
+                explanation=explain(decided, document),
             )
             return await self._step.run(request, ctx)
 

@@ -67,12 +67,24 @@ class TestPlan:
         the statement run, the B2B simulator."""
         plan = build_plan(
             workdir=tmp_path,
-            ports=Ports(1, 2, 3, {"enricher": 4, "order-documents": 5, "account-statements": 6}),
+            ports=Ports(
+                1,
+                2,
+                3,
+                {
+                    "enricher": 4,
+                    "order-documents": 5,
+                    "policy-publisher": 6,
+                    "account-statements": 10,
+                    "document-index": 8,
+                },
+            ),
             bootstrap_servers="127.0.0.1:9",
             registry_url="http://r",
             orders=10,
             seed=1,
             consumers=deployed(),
+            index_dsn="postgresql://bcx@127.0.0.1:7/bcx",
         )
         names = [p.name for p in plan.processes]
         assert names == [
@@ -81,13 +93,18 @@ class TestPlan:
             "bridge",
             "enricher",
             "order-documents",
+            "policy-publisher",
             "account-statements",
+            "document-index",
         ]
         for spec in plan.processes:
             assert spec.env["BCX_KAFKA__BOOTSTRAP_SERVERS"] == "127.0.0.1:9"
+        assert plan.processes[-1].env["BCX_INDEX__DSN"] == "postgresql://bcx@127.0.0.1:7/bcx"
         consumer = plan.processes[4].env
         assert consumer["BCX_EXSTREAM__BASE_URL"] == "http://127.0.0.1:2"
-        statements = plan.processes[5].env
+        publisher = plan.processes[5].env
+        assert publisher["BCX_POLICY_PUBLISHER__CATALOGUE_PATH"] == str(tmp_path / "policies.yaml")
+        statements = plan.processes[6].env
         assert statements["BCX_BIGCOMMERCE__B2B_BASE_URL"] == "http://127.0.0.1:1"
         command, env = statement_run(plan)
         assert command[-8:] == [
@@ -108,11 +125,16 @@ class TestPlan:
 @pytest.mark.slow
 class TestDemoCommand:
     def test_small_demo_runs_clean(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        """`bcx demo` on 30 orders delivers documents, generates none twice and shuts down cleanly."""
+        """`bcx demo` on 30 orders delivers documents, generates none twice, ends with the trace of one order
+        from the document index (decision with its rule, generated, delivered) and shuts down cleanly."""
         code = main(["demo", "--orders", "30", "--workdir", str(tmp_path / "demo"), "--timeout", "300"])
         out = capsys.readouterr().out
         assert code == 0, out
         assert "duplicate documents: 0" in out
         assert "order_confirmation" in out
         assert "stopped everything cleanly" in out
+        trace = out.split("$ bcx trace --order ", 1)[1]
+        assert all(kind in trace for kind in ("decision", "generated", "delivered")), trace
         assert list((tmp_path / "demo" / "documents").rglob("*.pdf"))
+        assert "terms-us     v1 en-US  page /terms-and-conditions/ on channel 1" in out
+        assert "NOT PUBLISHED" not in out

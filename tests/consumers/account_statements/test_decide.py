@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,10 +12,14 @@ from bcx.contracts.commerce_accounts import Company, ExtraField
 from bcx.contracts.commerce_schedules import ScheduleRequestRecord, request_id
 from consumers.account_statements.driver_data import StatementInput, build_driver_data
 from consumers.account_statements.facts import statement_facts
+from consumers.account_statements.gather import CompanyData
 from consumers.account_statements.period import Period
+from consumers.account_statements.processor import AccountStatementsProcessor
+from consumers.account_statements.settings import AccountStatementsConfig
 from consumers.account_statements.statement import CompanyAccount, company_account
 from consumers.documents.due import decide, due_documents
 from consumers.registry import use_case_names
+from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext, SourceRecord
 from routing import default_rules_path, load_rules
 from tests.consumers.account_statements.fixture import PERIOD, fixture_invoices
 from tests.consumers.account_statements.test_statement import as_invoices
@@ -92,6 +97,44 @@ class TestDocuments:
     def test_inactive_companies_get_nothing(self) -> None:
         """Rejected or inactive companies are suppressed (category statement)."""
         assert due(account(fixture_invoices(7)), request(who=company(status=3))) == {}
+
+
+class _Source:
+    async def company(self, store_hash: str, period: Period, company_id: int) -> CompanyData:
+        store = StoreInformation(id=store_hash)
+        return CompanyData(store, tuple(as_invoices(fixture_invoices(company_id))), (), None, None)
+
+
+class _Step:
+    def __init__(self) -> None:
+        self.requests: list[DocumentRequest] = []
+
+    async def run(self, request: DocumentRequest, ctx: RecordContext) -> DocumentOutcome:
+        self.requests.append(request)
+        return DocumentOutcome(skipped=False, entry=None)
+
+
+class TestProcessor:
+    def test_each_request_carries_the_decisions_explanation(self) -> None:
+        """Every document request names the rule that asked for it, so the result says why it was sent."""
+        step = _Step()
+        processor = AccountStatementsProcessor(
+            rules=RULES,
+            step=step,
+            source=_Source(),
+            config=AccountStatementsConfig(),
+            is_sent=lambda _key: False,
+        )
+        ctx = RecordContext(
+            SourceRecord("commerce.schedules.v1", 0, 1, b"k", b"v"), 1, "bcx-account-statements"
+        )
+        asyncio.run(processor.process(request(), ctx))
+        explained = {r.decision.document_type: r.explanation for r in step.requests}
+        assert set(explained) == {"account_statement", "account_summary", "aging_notice"}
+        notice = explained["aging_notice"]
+        assert notice is not None
+        assert notice.rules == ["aging-notice"]
+        assert "rule aging-notice matched" in notice.reason
 
 
 class TestDriverData:
