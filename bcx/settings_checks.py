@@ -36,6 +36,7 @@ DELIMITER = "__"
 #: keeps this equal to the models); a ``BCX_`` variable must start with one of them.
 KNOWN_SECTIONS = frozenset(
     {
+        "account_statements",
         "bigcommerce",
         "bridge",
         "consumer",

@@ -15,7 +15,6 @@ from bcx.contracts import (
 from bcx.manifest import Flow
 
 _PAYMENTS = ("store/order/transaction/created", "store/order/transaction/updated")
-_COMPANY = ("store/company/created", "store/company/updated", "store/company/statusUpdated")
 SCHEDULES_TOPIC = "commerce.schedules.v1"
 
 PLANNED: tuple[Flow, ...] = (
@@ -55,12 +54,5 @@ PLANNED: tuple[Flow, ...] = (
             "store/product/deleted",
             "store/sku/updated",
         ),
-    ),
-    Flow(
-        name="account-statements",
-        summary="monthly B2B account statements",
-        input_topics=(commerce_accounts.TOPIC, SCHEDULES_TOPIC),
-        # B2B Edition: company changes (credit, terms, customer group) feed statements
-        scopes=_COMPANY,
     ),
 )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, cast
 
 from bcx.errors import ConfigurationError
 from bcx.manifest import Flow
+from consumers.account_statements.flow import FLOW as ACCOUNT_STATEMENTS
 from consumers.order_documents.flow import FLOW as ORDER_DOCUMENTS
 from consumers.planned import PLANNED
 from consumers.policy_publisher.flow import FLOW as POLICY_PUBLISHER
@@ -21,7 +22,7 @@ if TYPE_CHECKING:  # the runtime (Kafka, Exstream) loads only when a consumer is
     from consumers.runtime.app import UseCaseFactory
 
 #: the flows with a consumer, in the order the demo starts them
-FLOWS: tuple[Flow, ...] = (ORDER_DOCUMENTS, POLICY_PUBLISHER, RETURNS)
+FLOWS: tuple[Flow, ...] = (ORDER_DOCUMENTS, POLICY_PUBLISHER, RETURNS, ACCOUNT_STATEMENTS)
 
 
 def all_flows() -> tuple[Flow, ...]:

@@ -34,6 +34,7 @@ from routing.facts import (
     ReturnFacts,
     RoutingFacts,
     ScheduleFacts,
+    StatementFacts,
     UseCaseName,
 )
 from routing.idempotency import idempotency_key
@@ -62,6 +63,7 @@ __all__ = [
     "RuleOutcome",
     "RuleSet",
     "ScheduleFacts",
+    "StatementFacts",
     "Step",
     "UseCaseName",
     "default_rules_path",

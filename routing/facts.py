@@ -174,6 +174,23 @@ class ScheduleFacts(_Facts):
     period: str = Field(description="e.g. 2026-03 for a monthly statement, a campaign id for a catalog")
 
 
+class StatementFacts(_Facts):
+    """A B2B company's account for a statement period (account-statements flow); amounts stay per
+    currency in the documents, so the facts that thresholds test are currency-free."""
+
+    period: str = Field(description="e.g. 2026-11")
+    edition: str = Field(description="the period, or period-r<version> for a deliberate reissue")
+    has_activity: bool = Field(default=False, description="invoices, credits or payments in the period")
+    has_open_balance: bool = Field(default=False, description="a closing balance above zero")
+    past_due_invoices: int = Field(default=0, description="open invoices past their due date")
+    oldest_past_due_days: int = Field(default=0, description="days past due of the oldest open invoice")
+    worst_bucket: str = Field(default="current", description="current, 1-30, 31-60, 61-90 or 90+")
+    summary_period: str | None = Field(
+        default=None, description="set when the period closes the company's summary term, e.g. 2026-Q4"
+    )
+    payment_terms_days: int | None = None
+
+
 class RoutingFacts(_Facts):
     """Everything the engine may look at for one event. Optional sections are absent when irrelevant."""
 
@@ -191,6 +208,7 @@ class RoutingFacts(_Facts):
     cart: CartFacts | None = None
     products: ProductFacts | None = None
     schedule: ScheduleFacts | None = None
+    statement: StatementFacts | None = None
     sent_keys: frozenset[str] = Field(
         default=frozenset(), description="idempotency keys the caller's ledger says were already sent"
     )

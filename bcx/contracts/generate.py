@@ -1,4 +1,4 @@
-"""Writes ``schemas/commerce.*.v1.avsc`` from the pydantic snapshot models (the one definition).
+"""Writes ``schemas/commerce.*.v1.avsc`` from the pydantic snapshot and schedule models (the one definition).
 
     python -m bcx.contracts.generate           # (re)write the files; ``make schemas`` runs this
     python -m bcx.contracts.generate --check   # exit 1 naming every file that differs (CI, tests)
@@ -14,21 +14,30 @@ import sys
 from pathlib import Path
 
 from bcx.avro.schemas import schemas_dir
-from bcx.contracts.avro_gen import schema_text, snapshot_schema
+from bcx.contracts import commerce_schedules
+from bcx.contracts.avro_gen import SNAPSHOT_NAMESPACE, new_names, prose, record, schema_text, snapshot_schema
 from bcx.contracts.commerce import SNAPSHOT_TOPICS
 from bcx.contracts.commerce_returns import TOPIC as RETURNS_TOPIC
 from bcx.contracts.commerce_returns import returns_schema
 
 
 def generated() -> dict[str, str]:
-    """File name → the text the models generate, for every snapshot topic."""
+    """File name → the text the models generate: every snapshot topic, returns and schedules."""
     files = {
         f"{spec.topic}.avsc": schema_text(snapshot_schema(spec.model, spec.topic, spec.entity_type))
         for spec in SNAPSHOT_TOPICS.values()
     }
     # not a snapshot of a BigCommerce entity: a returns service's record, with its own envelope
     files[f"{RETURNS_TOPIC}.avsc"] = schema_text(returns_schema())
+    files[f"{commerce_schedules.TOPIC}.avsc"] = schema_text(schedules_schema())
     return files
+
+
+def schedules_schema() -> dict[str, object]:
+    """``commerce.schedules.v1``: the request model, documented by its module (key, versions)."""
+    doc = f"{prose(commerce_schedules.__doc__ or '')} Timestamps are UTC."
+    model = commerce_schedules.ScheduleRequestRecord
+    return dict(record(model, new_names(), namespace=SNAPSHOT_NAMESPACE, doc=doc))
 
 
 def main(argv: list[str] | None = None, *, directory: Path | None = None) -> int:

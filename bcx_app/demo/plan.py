@@ -205,3 +205,24 @@ def build_plan(
             )
         )
     return DemoPlan(workdir, ports, bootstrap_servers, registry_url, orders, seed, processes)
+
+
+#: the simulator's generated B2B history ends on 2025-12-31: the demo's statement run is for that month
+DEMO_STATEMENT_PERIOD = "2025-12"
+
+
+def statement_run(plan: DemoPlan, period: str = DEMO_STATEMENT_PERIOD) -> tuple[list[str], dict[str, str]]:
+    """``bcx statements plan`` for the demo store (command, environment): one request per approved
+    company, which the account-statements consumer turns into statements, summaries and aging notices."""
+    env = {
+        "BCX_KAFKA__BOOTSTRAP_SERVERS": plan.bootstrap_servers,
+        "BCX_REGISTRY__URL": plan.registry_url,
+        "BCX_LOG__FORMAT": "json",
+        "BCX_BIGCOMMERCE__API_BASE_URL": f"http://127.0.0.1:{plan.ports.bigcommerce}",
+        "BCX_BIGCOMMERCE__B2B_BASE_URL": f"http://127.0.0.1:{plan.ports.bigcommerce}",
+        "BCX_BIGCOMMERCE__STORES": json.dumps(
+            [{"store_hash": DEMO_STORE, "access_token": DEMO_ACCESS_TOKEN}]
+        ),
+    }
+    command = _bcx("statements", "plan", "--period", period, "--store", DEMO_STORE, "--requested-by", "demo")
+    return command, env

@@ -1,13 +1,15 @@
 """The demo, start to finish: its own Kafka and registry, both simulators, the bridge, the enricher and every
-built flow's consumer as separate processes; real webhooks and returns-intake submissions in; a summary of
-the results (returns documents among them) out; then the store's policies published into BigCommerce and
-listed with where they are."""
+built flow's consumer as separate processes; real webhooks and returns-intake submissions in, and a small B2B
+statement run (``bcx statements plan``); a summary of the results (returns documents among them) out; then
+the store's policies published into BigCommerce and listed with where they are."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Callable
@@ -30,7 +32,7 @@ from bcx.local.postgres_node import PostgresNode
 from bcx.local.registry_node import RegistryNode
 from bcx.settings import KafkaSettings, RegistrySettings
 from bcx_app.cli.processes import deployed
-from bcx_app.demo.plan import DemoPlan, Ports, build_plan
+from bcx_app.demo.plan import DemoPlan, Ports, build_plan, statement_run
 from bcx_app.demo.policies import POLICY_CATALOGUE, publish_policies, write_demo_catalogue
 from bcx_app.demo.processes import Supervisor
 from bcx_app.demo.tally import render_summary
@@ -129,6 +131,20 @@ def _wait_for_results(
     return False  # timed out
 
 
+def _plan_statements(plan: DemoPlan, say: Callable[[str], None]) -> None:
+    """A small B2B statement run beside the webhooks: ``bcx statements plan`` for the demo store."""
+    command, env = statement_run(plan)
+    say("planning a B2B statement run (bcx statements plan)…\n")
+    done = subprocess.run(
+        command, env={**os.environ, **env}, capture_output=True, text=True, timeout=120, check=False
+    )
+    if done.returncode != 0:
+        raise BcxError(f"bcx statements plan failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    # the command's own summary is its last line; its logs come before it
+    lines = done.stdout.strip().splitlines()
+    say(f"  {lines[-1] if lines else 'no output'}\n")
+
+
 def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
     workdir = options.workdir.resolve()
     if workdir.exists():
@@ -180,6 +196,7 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
         begun = time.monotonic()
         traffic = TrafficThread(plan, options.seed)
         traffic.start()
+        _plan_statements(plan, say)
         finished = _wait_for_results(
             plan, kafka, watcher, traffic, options.timeout_s, say, options.interactive
         )

@@ -13,7 +13,7 @@ import signal
 import socket
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -67,6 +67,8 @@ class UseCase(Generic[T]):
     topics: tuple[str, ...]
     decoder: Decoder[T]
     processor: Processor[T]
+    #: awaited on the processing loop after the runtime stopped (e.g. a use case's own HTTP client)
+    close: Callable[[], Coroutine[Any, Any, None]] | None = None
 
 
 @dataclass
@@ -193,6 +195,9 @@ def run_use_case(
             metrics=metrics,
         )
         stack.callback(lambda: executor.run(exstream.aclose(), timeout=10))
+        if use_case.close is not None:
+            close = use_case.close
+            stack.callback(lambda: executor.run(close(), timeout=10))
         return run_until_stopped(
             stack,
             group=group,

@@ -1,4 +1,5 @@
-"""Customers (with delivery preferences), customer groups, attribute definitions, B2B companies, invoices."""
+"""Customers (with delivery preferences), customer groups, attribute definitions, B2B companies and their
+users (invoices and receipts: gen_receivables)."""
 
 from __future__ import annotations
 
@@ -156,88 +157,6 @@ def company_credit(seed: int, company_id: int) -> dict[str, Any]:
 def payment_terms(seed: int, company_id: int) -> dict[str, Any]:
     rng = rng_for(seed, "terms", company_id)
     return {"isEnabled": True, "paymentTerms": rng.choice((15, 30, 45, 60))}
-
-
-def invoices(seed: int, company_id: int) -> list[dict[str, Any]]:
-    """0–4 invoices per company with statuses open (0), partially paid (1) and completed (2)."""
-    rng = rng_for(seed, "invoices", company_id)
-    result = []
-    for k in range(rng.randint(0, 4)):
-        invoice_id = company_id * 10 + k + 1
-        total = round(rng.uniform(200, 9000), 2)
-        status = rng.choices((0, 1, 2), weights=(50, 20, 30))[0]
-        open_balance = (
-            total if status == 0 else (round(total * rng.uniform(0.2, 0.8), 2) if status == 1 else 0)
-        )
-        issued = days_before_anchor(rng.uniform(5, 120))
-        address = {
-            "firstName": "Accounts",
-            "lastName": "Payable",
-            "street1": f"{company_id} Commerce Way",
-            "street2": "Suite 100",
-            "city": "Austin",
-            "state": "Texas",
-            "zipCode": "78701",
-            "country": "United States",
-        }
-        amount = {"code": "USD", "value": f"{total:.2f}"}
-        result.append(
-            {
-                "id": invoice_id,
-                "customerId": str(company_id),
-                "externalCustomerId": f"ERP-C{company_id:05d}",
-                "externalId": f"ERP-INV-{invoice_id:06d}",
-                "invoiceNumber": f"INV-{invoice_id:06d}",
-                "type": "Invoice",
-                "dueDate": int((issued + timedelta(days=30)).timestamp()),
-                "status": status,
-                "orderNumber": str(100 + invoice_id),
-                "purchaseOrderNumber": f"PO-{invoice_id}",
-                "details": {
-                    "type": "B2B",
-                    "header": {
-                        "costLines": [{"amount": amount, "description": "Subtotal"}],
-                        "orderDate": int(issued.timestamp()),
-                        "billingAddress": address,
-                        "shippingAddresses": [address],
-                    },
-                    "details": {
-                        "shipments": [
-                            {
-                                "addressIndex": "0",
-                                "shipDate": str(int(issued.timestamp())),
-                                "shipVia": "UPS",
-                                "trackingNumber": f"1Z{invoice_id:010d}",
-                                "comments": "Delivered",
-                            }
-                        ],
-                        "lineItems": [
-                            {
-                                "sku": f"SKU-{invoice_id:05d}",
-                                "type": "product",
-                                "comments": "Wholesale order",
-                                "description": "Wholesale assortment",
-                                "quantity": "1",
-                                "unitPrice": amount,
-                                "unitDiscount": {"code": "USD", "value": "0.00"},
-                            }
-                        ],
-                    },
-                },
-                "isPendingPayment": 0,
-                "source": 0,
-                "originalBalance": amount,
-                "openBalance": {"code": "USD", "value": f"{open_balance:.2f}"},
-                "customerName": f"Company {company_id}",
-                "createdAt": str(int(issued.timestamp())),
-                "updatedAt": str(int(issued.timestamp())),
-                "channelId": "1",
-                "channelName": "Default",
-                "termsConditions": "Payment due within the agreed terms.",
-                "extraFields": [],
-            }
-        )
-    return result
 
 
 #: B2B Edition built-in roles by position in the company: its first user is the admin

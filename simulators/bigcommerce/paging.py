@@ -161,9 +161,9 @@ def b2b_envelope(
     return JSONResponse({"code": status, "data": data, "meta": meta}, status_code=status)
 
 
-def b2b_list(request: Request, items: list[Any]) -> JSONResponse:
+def b2b_list(request: Request, items: list[Any], *, maximum: int = 250) -> JSONResponse:
     offset = max(0, int(request.query_params.get("offset", "0") or 0))
-    limit = int_param(request, "limit", 10, maximum=250)
+    limit = int_param(request, "limit", 10, maximum=maximum)
     chunk = items[offset : offset + limit]
     return b2b_envelope(chunk, pagination={"totalCount": len(items), "offset": offset, "limit": limit})
 

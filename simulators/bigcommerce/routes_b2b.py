@@ -1,17 +1,30 @@
-"""B2B Edition: companies, credit, payment terms, users (``/api/v3/io``) and invoices (``/api/v3/io/ip``)."""
+"""B2B Edition: companies, credit, payment terms, users (``/api/v3/io``), invoices and receipts
+(``/api/v3/io/ip``).
+
+List filters follow the specs: companies by ``companyStatus`` and ``customerId``; invoices by
+``customerId``, ``status`` and creation time ``beginDateAt``/``endDateAt`` (inclusive); receipts sorted by
+``createdAt`` (``orderBy`` DESC by default), which is how a client reads "since" without a date filter.
+"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from simulators.bigcommerce import gen_people
-from simulators.bigcommerce.paging import b2b_envelope, b2b_list, store_of
+from simulators.bigcommerce.paging import b2b_envelope, b2b_list, json_body, store_of
 
 
 def _missing(what: str) -> JSONResponse:
     return JSONResponse({"code": 404, "data": {}, "meta": {"message": f"{what} not found"}}, status_code=404)
+
+
+def _int(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    return int(raw) if raw is not None and raw.strip().lstrip("-").isdigit() else None
 
 
 async def companies(request: Request) -> Response:
@@ -22,13 +35,17 @@ async def companies(request: Request) -> Response:
         # company N's users are customers 2N-1 and 2N (see gen_people.customer's is_b2b)
         first = (int(customer) + 1) // 2 if customer.isdigit() else 0
         ids = range(first, first + 1)
+    status = _int(request, "companyStatus")
     with store.lock:
         found = [
             c for cid in ids if 1 <= cid <= store.company_count and (c := store.company(cid)) is not None
         ]
+    if status is not None:
+        found = [c for c in found if int(c["companyStatus"]) == status]
     # The list schema types bcGroupId as an integer while the single-company schema types it as a string.
     found = [dict(c, bcGroupId=int(c["bcGroupId"])) for c in found]
-    return b2b_list(request, found)
+    # company.yaml's list schema: pagination.limit has maximum 250 with exclusiveMaximum
+    return b2b_list(request, found, maximum=249)
 
 
 async def users(request: Request) -> Response:
@@ -82,30 +99,68 @@ async def terms(request: Request) -> Response:
 
 async def invoices(request: Request) -> Response:
     store = store_of(request)
-    raw_company = request.query_params.get("customerId")
-    raw_status = request.query_params.get("status")
-    company_ids = (
-        [int(raw_company)] if raw_company and raw_company.isdigit() else range(1, store.company_count + 1)
-    )
-    found = [
-        i
-        for cid in company_ids
-        if store.company(cid) is not None
-        for i in gen_people.invoices(store.seed, cid)
-    ]
-    if raw_status is not None and raw_status.isdigit():
-        found = [i for i in found if i["status"] == int(raw_status)]
+    company_id, status = _int(request, "customerId"), _int(request, "status")
+    begin, end = _int(request, "beginDateAt"), _int(request, "endDateAt")
+    with store.lock:
+        book = store.receivables()
+        found = book.invoices.get(company_id, []) if company_id is not None else book.all_invoices()
+    if status is not None:
+        found = [i for i in found if i["status"] == status]
+    if begin is not None and end is not None:
+        found = [i for i in found if begin <= int(i["createdAt"]) <= end]
     return b2b_list(request, found)
 
 
 async def invoice(request: Request) -> Response:
     store = store_of(request)
-    invoice_id = request.path_params["invoice_id"]
-    company_id = invoice_id // 10
-    if store.company(company_id) is None:
-        return _missing("invoice")
-    found = next((i for i in gen_people.invoices(store.seed, company_id) if i["id"] == invoice_id), None)
+    with store.lock:
+        found = store.receivables().by_id.get(request.path_params["invoice_id"])
     return b2b_envelope(found) if found is not None else _missing("invoice")
+
+
+async def create_invoice(request: Request) -> Response:
+    """``POST /invoices``: the spec's required fields; status follows the open balance (≤ 0 → completed)."""
+    body: Any = await json_body(request)
+    required = ("invoiceNumber", "originalBalance", "openBalance", "customerId")
+    if not isinstance(body, dict) or any(k not in body for k in required):
+        return JSONResponse({"code": 422, "data": {}, "meta": {"message": "missing fields"}}, status_code=422)
+    store = store_of(request)
+    with store.lock:
+        book = store.receivables()
+        book.next_id += 1
+        issued = int(body.get("issuedAt") or store.now().timestamp())
+        open_value = float(body["openBalance"]["value"])
+        created = {
+            "id": book.next_id,
+            "customerId": str(body["customerId"]),
+            "invoiceNumber": body["invoiceNumber"],
+            "type": body.get("type", "Invoice"),
+            "dueDate": int(body.get("dueDate") or issued + 30 * 86400),
+            "status": 2 if open_value <= 0 else int(body.get("status", 0)),
+            "orderNumber": str(body.get("orderNumber", "")),
+            "purchaseOrderNumber": str(body.get("purchaseOrderNumber", "")),
+            "details": body.get("details") or {"header": {}, "details": {}},
+            "source": 1,
+            "originalBalance": {k: str(v) for k, v in body["originalBalance"].items()},
+            "openBalance": {k: str(v) for k, v in body["openBalance"].items()},
+            "createdAt": str(issued),
+            "updatedAt": str(issued),
+            "channelId": str(body.get("channelId", 1)),
+            "termsConditions": body.get("termsConditions", ""),
+            "extraFields": [],
+        }
+        book.add(created)
+    return JSONResponse({"code": 200, "data": {"id": created["id"]}, "meta": {"message": "SUCCESS"}})
+
+
+async def receipts(request: Request) -> Response:
+    store = store_of(request)
+    descending = request.query_params.get("orderBy", "DESC").upper() != "ASC"
+    with store.lock:
+        found = list(store.receivables().receipts)
+    if descending:
+        found.reverse()
+    return b2b_list(request, [dict(r, storeHash=store.store_hash) for r in found])
 
 
 IO_ROUTES = [
@@ -117,5 +172,7 @@ IO_ROUTES = [
 ]
 IP_ROUTES = [
     Route("/invoices", invoices, methods=["GET"]),
+    Route("/invoices", create_invoice, methods=["POST"]),
     Route("/invoices/{invoice_id:int}", invoice, methods=["GET"]),
+    Route("/receipts", receipts, methods=["GET"]),
 ]

@@ -16,9 +16,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bcx.bigcommerce.models.common import parse_bc_datetime
-from simulators.bigcommerce import gen_catalog, gen_orders, gen_people
+from simulators.bigcommerce import gen_catalog, gen_orders, gen_people, receivables
 from simulators.bigcommerce.config import SimulatorConfig
 from simulators.bigcommerce.gen_orders import order_times
+from simulators.bigcommerce.receivables import Receivables
 
 Record = dict[str, Any]
 
@@ -83,6 +84,7 @@ class StoreState:
         self.blocked_domains: list[Record] = []
         self._modified_index: list[tuple[float, int]] | None = None
         self._customer_index: list[tuple[str, int]] | None = None
+        self._receivables: Receivables | None = None
 
     def now(self) -> datetime:
         return self.clock().astimezone(UTC)
@@ -194,6 +196,12 @@ class StoreState:
         if not 1 <= company_id <= self.company_count:
             return None
         return gen_people.company(self.seed, company_id)
+
+    def receivables(self) -> Receivables:
+        """Every company's invoices and receipts, generated on first use (call under :attr:`lock`)."""
+        if self._receivables is None:
+            self._receivables = receivables.build(self.seed, range(1, self.company_count + 1))
+        return self._receivables
 
     # --- store ----------------------------------------------------------------------------------------
     def store_information(self) -> Record:

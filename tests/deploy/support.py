@@ -120,6 +120,7 @@ def settings_models(argv: list[str]) -> list[type[BaseSettings]]:
     from bcx.hooks.settings import HooksSettings
     from bcx_app.cli.common import AdminSettings
     from bcx_app.cli.reconcile_cmd import ReconcileSettings
+    from bcx_app.cli.statements_cmd import PlanSettings
     from consumers.document_index.settings import IndexSettings
     from consumers.runtime.settings import ConsumeSettings
     from producers.enricher.settings import EnricherSettings
@@ -135,6 +136,7 @@ def settings_models(argv: list[str]) -> list[type[BaseSettings]]:
         "dlq": [AdminSettings],
         "reconcile": [ReconcileSettings],
         "index": [IndexSettings],
+        "statements": [PlanSettings],
         "sim": [],  # simulators take command-line options only
     }
     if command == "consume":

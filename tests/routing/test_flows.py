@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from routing import Channel, EventFacts, RefundFacts, RoutingFacts, ScheduleFacts, evaluate
+from routing import (
+    Channel,
+    EventFacts,
+    RefundFacts,
+    RoutingFacts,
+    ScheduleFacts,
+    StatementFacts,
+    evaluate,
+)
 from tests.routing.factories import customer, default_rules, order_facts
 
 
@@ -57,12 +65,13 @@ def _company_facts(use_case: str, scope: str, **customer_overrides: object) -> R
         event=EventFacts(scope=scope),
         customer=customer(is_b2b=True, company_id=7, has_portal_account=True, **customer_overrides),
         schedule=ScheduleFacts(name="monthly_statement", period="2026-03"),
+        statement=StatementFacts(period="2026-03", edition="2026-03", has_open_balance=True),
     )
 
 
 class TestStatements:
     def test_monthly_statement_for_b2b_company(self) -> None:
-        """A B2B company gets one statement per period, in the portal and by email."""
+        """A B2B company with an open balance gets one statement per period, in the portal and by email."""
         facts = _company_facts("account_statements", "bcx/schedule/monthly_statement", company_status=1)
         doc = evaluate(default_rules(), facts).document("account_statement")
         assert doc is not None

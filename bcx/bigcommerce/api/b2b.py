@@ -1,9 +1,17 @@
 """B2B Edition: company with credit, payment terms, open invoices and users (``X-Auth-Token`` +
-``X-Store-Hash``)."""
+``X-Store-Hash``).
+
+The store-wide lists (:meth:`B2bApi.list_companies`, :meth:`B2bApi.list_store_invoices`,
+:meth:`B2bApi.list_receipts_since`) read 250 items per request: a statement run reads a whole store through
+them instead of per-company calls, which the 150 requests/min B2B budget could not afford.
+"""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
 
 from bcx.bigcommerce.api.base import ApiGroup, data_of
 from bcx.bigcommerce.errors import ClientError
@@ -14,6 +22,7 @@ from bcx.bigcommerce.models.b2b import (
     CompanyUser,
     Invoice,
     PaymentTerms,
+    Receipt,
 )
 from bcx.bigcommerce.pagination import iter_b2b
 
@@ -111,3 +120,42 @@ class B2bApi(ApiGroup):
         return CompanySnapshot(
             company=company, credit=credit, payment_terms=terms, invoices=invoices, users=users
         )
+
+    async def list_companies(self, store_hash: str, *, status: int | None = 1) -> AsyncIterator[Company]:
+        """Every company with ``companyStatus`` (approved by default; ``None``: all), 250 per request."""
+        params: dict[str, Any] = {"sortBy": "updatedAt", "orderBy": "ASC"}
+        if status is not None:
+            params["companyStatus"] = status
+        # company.yaml's list answer caps pagination.limit below 250 (exclusiveMaximum)
+        async for item in iter_b2b(self.http, store_hash, "/companies", params=params, limit=249):
+            yield self._parse(Company, item, "companies")
+
+    async def list_store_invoices(
+        self,
+        store_hash: str,
+        *,
+        status: int | None = None,
+        begin: datetime | None = None,
+        end: datetime | None = None,
+    ) -> AsyncIterator[Invoice]:
+        """The store's invoices (every company), filtered by status and/or creation time ``[begin, end]``."""
+        params: dict[str, Any] = {}
+        if status is not None:
+            params["status"] = status
+        if begin is not None and end is not None:
+            params["beginDateAt"] = int(begin.timestamp())
+            params["endDateAt"] = int(end.timestamp())
+        async for item in iter_b2b(self.http, store_hash, "/invoices", api="b2b_ip", params=params):
+            yield self._parse(Invoice, item, "invoices")
+
+    async def list_receipts_since(self, store_hash: str, since: datetime) -> list[Receipt]:
+        """The store's receipts created at or after ``since``: newest first, stopping at the first older
+        page (``GET /receipts`` has no date filter, only ``sortBy=createdAt``)."""
+        found: list[Receipt] = []
+        params = {"sortBy": "createdAt", "orderBy": "DESC"}
+        async for item in iter_b2b(self.http, store_hash, "/receipts", api="b2b_ip", params=params):
+            receipt = self._parse(Receipt, item, "receipts")
+            if receipt.created_at is not None and receipt.created_at < since:
+                break
+            found.append(receipt)
+        return found

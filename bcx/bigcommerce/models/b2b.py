@@ -119,3 +119,18 @@ class CompanySnapshot(BcModel):
     payment_terms: PaymentTerms | None = None
     invoices: list[Invoice] = Field(default_factory=list)
     users: list[CompanyUser] = Field(default_factory=list)
+
+
+class Receipt(BcModel):
+    """``GET /receipts`` (invoice portal) entry: a payment received; ``customer_id`` is the company id."""
+
+    id: int
+    customer_id: str = Field(alias="customerId")
+    payer_name: str = Field(default="", alias="payerName")
+    transaction_type: str = Field(default="", alias="transactionType")
+    payment_type: str = Field(default="", alias="paymentType")
+    reference_number: str = Field(default="", alias="referenceNumber")
+    payment_id: int | None = Field(default=None, alias="paymentId")
+    total: InvoiceAmount
+    created_at: OptionalBcDatetime = Field(default=None, alias="createdAt")
+    updated_at: OptionalBcDatetime = Field(default=None, alias="updatedAt")

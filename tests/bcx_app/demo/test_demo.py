@@ -10,7 +10,7 @@ import pytest
 from bcx.contracts.document_result import Channel, DocumentStatus
 from bcx_app.cli.main import main
 from bcx_app.cli.processes import deployed
-from bcx_app.demo.plan import Ports, build_plan
+from bcx_app.demo.plan import Ports, build_plan, statement_run
 from bcx_app.demo.tally import ResultsTally, percentile, render_summary
 from bcx_app.demo.traffic import backlog_events
 from tests.bcx.contracts.test_contracts import NOW, sample_result
@@ -63,7 +63,8 @@ class TestTally:
 
 class TestPlan:
     def test_processes_are_wired_to_each_other(self, tmp_path: Path) -> None:
-        """Every process gets the broker and registry; the bridge knows the store; the consumer, Exstream."""
+        """Every process gets the broker and registry; the bridge knows the store; the consumers, Exstream;
+        the statement run, the B2B simulator."""
         consumers = deployed()
         plan = build_plan(
             workdir=tmp_path,
@@ -84,6 +85,7 @@ class TestPlan:
             "order-documents",
             "policy-publisher",
             "returns",
+            "account-statements",
             "document-index",
         ]
         for spec in plan.processes:
@@ -94,6 +96,20 @@ class TestPlan:
         assert "BCX_RETURNS__RETURN_ADDRESS" in by_name["returns"]
         publisher = by_name["policy-publisher"]
         assert publisher["BCX_POLICY_PUBLISHER__CATALOGUE_PATH"] == str(tmp_path / "policies.yaml")
+        statements = by_name["account-statements"]
+        assert statements["BCX_BIGCOMMERCE__B2B_BASE_URL"] == "http://127.0.0.1:1"
+        command, env = statement_run(plan)
+        assert command[-8:] == [
+            "statements",
+            "plan",
+            "--period",
+            "2025-12",
+            "--store",
+            "demostore",
+            "--requested-by",
+            "demo",
+        ]
+        assert env["BCX_KAFKA__BOOTSTRAP_SERVERS"] == "127.0.0.1:9"
         assert "demostore" in plan.processes[2].env["BCX_BRIDGE__STORES"]
 
 

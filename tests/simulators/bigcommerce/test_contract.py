@@ -152,6 +152,21 @@ B2B_CASES = [
     ("extra/b2b/user.yaml", "/users", "/api/v3/io/users", {}),
     ("invoice-management.yaml", "/invoices", "/api/v3/io/ip/invoices", {"customerId": "2"}),
     ("invoice-management.yaml", "/invoices/{invoiceId}", "/api/v3/io/ip/invoices/21", {}),
+    # the statement run's store-wide reads
+    ("company.yaml", "/companies", "/api/v3/io/companies", {"companyStatus": "1", "limit": "250"}),
+    ("invoice-management.yaml", "/invoices", "/api/v3/io/ip/invoices", {"status": "1", "limit": "250"}),
+    (
+        "invoice-management.yaml",
+        "/invoices",
+        "/api/v3/io/ip/invoices",
+        {"beginDateAt": "1764568800", "endDateAt": "1767247199", "limit": "250"},
+    ),
+    (
+        "invoice-management.yaml",
+        "/receipts",
+        "/api/v3/io/ip/receipts",
+        {"sortBy": "createdAt", "orderBy": "DESC", "limit": "250"},
+    ),
 ]
 
 
@@ -286,6 +301,36 @@ class TestCompanyUsers:
         response = client.get("/api/v3/io/users", headers=B2B, params={"companyId": "x"})
         assert response.status_code == 422
         _check("extra/b2b/user.yaml", "/users", "get", "422", response.json())
+
+    def test_store_wide_lists_apply_their_filters(self, client: TestClient) -> None:
+        """Invoices filtered by status and creation window, companies by status, receipts newest first."""
+        params = {"beginDateAt": "1764568800", "endDateAt": "1767247199", "limit": "250"}
+        window = client.get("/api/v3/io/ip/invoices", headers=B2B, params=params).json()["data"]
+        assert window
+        assert all(1764568800 <= int(i["createdAt"]) <= 1767247199 for i in window)
+        partly = client.get("/api/v3/io/ip/invoices", headers=B2B, params={"status": "1"}).json()["data"]
+        assert partly
+        assert all(i["status"] == 1 for i in partly)
+        approved = client.get("/api/v3/io/companies", headers=B2B, params={"companyStatus": "1"}).json()
+        assert all(int(c["companyStatus"]) == 1 for c in approved["data"])
+        receipts = client.get("/api/v3/io/ip/receipts", headers=B2B, params={"limit": "250"}).json()["data"]
+        stamps = [r["createdAt"] for r in receipts]
+        assert stamps
+        assert stamps == sorted(stamps, reverse=True)
+
+    def test_created_invoice_answers_the_documented_body_and_is_listed(self, client: TestClient) -> None:
+        """POST /invoices answers the spec's body; the new invoice is listed for its company, open."""
+        body = {
+            "invoiceNumber": "T-1",
+            "customerId": "2",
+            "originalBalance": {"code": "USD", "value": 10},
+            "openBalance": {"code": "USD", "value": 10},
+        }
+        response = client.post("/api/v3/io/ip/invoices", headers=B2B, json=body)
+        assert response.status_code == 200
+        _check("b2b/invoice-management.yaml", "/invoices", "post", "200", response.json())
+        listed = client.get("/api/v3/io/ip/invoices", headers=B2B, params={"customerId": "2"}).json()["data"]
+        assert [i["status"] for i in listed if i["invoiceNumber"] == "T-1"] == [0]
 
 
 class TestSpecContradictions:
