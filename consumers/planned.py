@@ -9,7 +9,6 @@ from bcx.contracts import (
     commerce_accounts,
     commerce_carts,
     commerce_customers,
-    commerce_orders,
     commerce_products,
     commerce_refunds,
 )
@@ -20,13 +19,6 @@ _COMPANY = ("store/company/created", "store/company/updated", "store/company/sta
 SCHEDULES_TOPIC = "commerce.schedules.v1"
 
 PLANNED: tuple[Flow, ...] = (
-    Flow(
-        name="order-exceptions",
-        summary="declined, manual-verification, disputed and failed-payment notices",
-        input_topics=(commerce_orders.TOPIC,),
-        # declined (6), manual verification (12), disputed (13) and failed payments
-        scopes=("store/order/statusUpdated", *_PAYMENTS),
-    ),
     Flow(
         name="returns",
         summary="refund letters",

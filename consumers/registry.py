@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, cast
 from bcx.errors import ConfigurationError
 from bcx.manifest import Flow
 from consumers.order_documents.flow import FLOW as ORDER_DOCUMENTS
+from consumers.order_exceptions.flow import FLOW as ORDER_EXCEPTIONS
 from consumers.planned import PLANNED
 
 if TYPE_CHECKING:  # the runtime (Kafka, Exstream) loads only when a consumer is built
     from consumers.runtime.app import UseCaseFactory
 
 #: the flows with a consumer, in the order the demo starts them
-FLOWS: tuple[Flow, ...] = (ORDER_DOCUMENTS,)
+FLOWS: tuple[Flow, ...] = (ORDER_DOCUMENTS, ORDER_EXCEPTIONS)
 
 
 def all_flows() -> tuple[Flow, ...]:

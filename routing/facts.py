@@ -141,6 +141,16 @@ class ProductFacts(_Facts):
     product_ids: frozenset[int] = frozenset()
 
 
+class ExceptionFacts(_Facts):
+    """An order exception the order-exceptions flow detected (a status transition, a split shipment, a
+    delay); ``state`` names the exception state one notice is sent for (``version: {field: exception.state}``
+    in the rules).
+    """
+
+    kind: str = Field(description="cancelled|declined|verification|disputed|partial|delayed")
+    state: str = Field(default="1", description="one notice per state: shipment ids of a split, delay number")
+
+
 class ScheduleFacts(_Facts):
     """A scheduled trigger (``bcx/schedule/<name>``): the run's name and the period it covers."""
 
@@ -164,6 +174,7 @@ class RoutingFacts(_Facts):
     cart: CartFacts | None = None
     products: ProductFacts | None = None
     schedule: ScheduleFacts | None = None
+    exception: ExceptionFacts | None = None
     sent_keys: frozenset[str] = Field(
         default=frozenset(), description="idempotency keys the caller's ledger says were already sent"
     )

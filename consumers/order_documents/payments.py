@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from bcx.bigcommerce.models import Transaction
+from consumers.documents.order_context import OrderContext, extra
 from consumers.documents.presenter import Presenter
-from consumers.order_documents.context import OrderContext, extra
 from consumers.order_documents.sections import wrapping_cost
 
 PAYMENT_EVENTS = frozenset({"purchase", "capture", "settled"})

@@ -18,12 +18,12 @@ from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.document_result import Recipient
 from bcx.logging import get_logger
 from consumers.documents.due import attempt_all
-from consumers.order_documents.context import OrderContext
+from consumers.documents.order_context import OrderContext
+from consumers.documents.order_snapshot import order_context, trigger
 from consumers.order_documents.decide import decisions, due_documents
 from consumers.order_documents.driver_data import DocumentRequest as DriverRequest
 from consumers.order_documents.driver_data import build_driver_data
 from consumers.order_documents.errors import DriverDataError
-from consumers.order_documents.snapshot import order_context, trigger
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext
 from consumers.runtime.classify import classify
 from consumers.runtime.errors import PermanentError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from routing import Channel, EventFacts, RefundFacts, RoutingFacts, ScheduleFacts, evaluate
+from routing import Channel, EventFacts, ExceptionFacts, RefundFacts, RoutingFacts, ScheduleFacts, evaluate
 from tests.routing.factories import customer, default_rules, order_facts
 
 
@@ -15,12 +15,22 @@ def _due(facts: RoutingFacts) -> list[str]:
 class TestOrderExceptions:
     def test_declined_notice_on_transition(self) -> None:
         """An order moving into Declined gets a payment-declined notice."""
-        facts = order_facts(use_case="order_exceptions", status_id=6, previous_status_id=11)
+        facts = order_facts(
+            use_case="order_exceptions",
+            status_id=6,
+            previous_status_id=11,
+            exception=ExceptionFacts(kind="declined"),
+        )
         assert _due(facts) == ["payment_declined_notice"]
 
     def test_cancelled_checkout_gets_nothing(self) -> None:
         """An incomplete checkout being cancelled produces no cancellation notice."""
-        facts = order_facts(use_case="order_exceptions", status_id=5, previous_status_id=0)
+        facts = order_facts(
+            use_case="order_exceptions",
+            status_id=5,
+            previous_status_id=0,
+            exception=ExceptionFacts(kind="cancelled"),
+        )
         assert _due(facts) == []
 
     def test_dispute_in_italy_goes_by_post(self) -> None:
@@ -30,6 +40,7 @@ class TestOrderExceptions:
             status_id=13,
             previous_status_id=10,
             customer_facts=customer(country="IT", locale="it-IT"),
+            exception=ExceptionFacts(kind="disputed"),
         )
         doc = evaluate(default_rules(), facts).document("dispute_notice")
         assert doc is not None

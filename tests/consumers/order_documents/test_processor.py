@@ -11,9 +11,9 @@ import pytest
 from bcx.bigcommerce.models import OrderSnapshot
 from bcx.contracts.commerce_common import Trigger
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
-from consumers.order_documents.context import OrderContext
+from consumers.documents.order_context import OrderContext
+from consumers.documents.order_snapshot import order_context, order_snapshot, trigger
 from consumers.order_documents.processor import OrderDocumentsProcessor
-from consumers.order_documents.snapshot import order_context, order_snapshot, trigger
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext, SourceRecord
 from consumers.runtime.errors import PermanentError, RetryableError
 from producers.enricher.mapping import Context, Envelope, order_record

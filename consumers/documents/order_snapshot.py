@@ -1,4 +1,5 @@
-"""``commerce.orders.v1`` records → the :class:`OrderContext` documents are built from, and the trigger.
+"""``commerce.orders.v1`` records → the :class:`OrderContext` documents are built from, and the trigger
+(shared by every flow that reads order snapshots).
 
 Everything comes from the snapshot: the enricher read the order, the store's profile, the customer's
 profile (with the B2B company) and the lines' categories once, so this use case calls no BigCommerce API.
@@ -11,6 +12,8 @@ were carried has a store of defaults named by its hash and no customer. Pure: no
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from bcx.bigcommerce.models import (
@@ -27,15 +30,28 @@ from bcx.bigcommerce.models.b2b import ExtraField
 from bcx.bigcommerce.models.store import Timezone
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.commerce_profiles import BuyerCompany, CustomerProfile, StoreProfile
-from consumers.order_documents.context import OrderContext
-from consumers.order_documents.errors import DriverDataError
-from consumers.order_documents.facts import Trigger
+from consumers.documents.errors import DocumentDataError
+from consumers.documents.order_context import OrderContext
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """The event that woke the consumer: webhook scope, id, time, status transition, transaction."""
+
+    scope: str
+    event_id: str | None = None
+    occurred_at: datetime | None = None
+    previous_status_id: int | None = None
+    new_status_id: int | None = None
+    transaction_id: str | None = None
+    #: the event's ``data`` as JSON (synthetic events carry what they detected, e.g. a delay's number)
+    data_json: str = ""
 
 
 def order_snapshot(record: OrderSnapshotRecord) -> OrderSnapshot:
     """The record's order as the BigCommerce client models (raises for a deleted order)."""
     if record.order is None:
-        raise DriverDataError(f"order {record.entity_id} is deleted; it has no documents")
+        raise DocumentDataError(f"order {record.entity_id} is deleted; it has no documents")
     return OrderSnapshot.model_validate(record.model_dump(include=set(OrderSnapshot.model_fields)))
 
 
@@ -129,4 +145,5 @@ def trigger(record: OrderSnapshotRecord) -> Trigger:
         previous_status_id=event.previous_status_id,
         new_status_id=event.new_status_id,
         transaction_id=transaction_id,
+        data_json=event.data_json or "",
     )
