@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "reconcile": ("bcx_app.cli.reconcile_cmd",),
     "routing": ("bcx_app.cli.routing_cmd",),
     "schemas": ("bcx_app.cli.schemas_cmd",),
+    "sweep": ("bcx_app.cli.sweep_cmd",),
     "sim": ("bcx_app.cli.sim_bigcommerce_cmd", "bcx_app.cli.sim_exstream_cmd"),
     "topics": ("bcx_app.cli.topics_cmd",),
 }

@@ -120,6 +120,7 @@ def settings_models(argv: list[str]) -> list[type[BaseSettings]]:
     from bcx.hooks.settings import HooksSettings
     from bcx_app.cli.common import AdminSettings
     from bcx_app.cli.reconcile_cmd import ReconcileSettings
+    from bcx_app.cli.sweep_cmd import SweepSettings
     from consumers.runtime.settings import ConsumeSettings
     from producers.enricher.settings import EnricherSettings
     from producers.webhook_bridge.settings import BridgeSettings
@@ -133,6 +134,7 @@ def settings_models(argv: list[str]) -> list[type[BaseSettings]]:
         "schemas": [AdminSettings],
         "dlq": [AdminSettings],
         "reconcile": [ReconcileSettings],
+        "sweep": [SweepSettings],
         "sim": [],  # simulators take command-line options only
     }
     if command == "consume":
