@@ -8,7 +8,6 @@ from __future__ import annotations
 from bcx.contracts import (
     commerce_accounts,
     commerce_carts,
-    commerce_customers,
     commerce_products,
     commerce_refunds,
 )
@@ -32,18 +31,6 @@ PLANNED: tuple[Flow, ...] = (
         input_topics=(commerce_carts.TOPIC,),
         # converted cancels a pending reminder
         scopes=("store/cart/abandoned", "store/cart/converted"),
-    ),
-    Flow(
-        name="onboarding",
-        summary="welcome guides for customers and welcome packs for approved B2B companies",
-        input_topics=(commerce_customers.TOPIC, commerce_accounts.TOPIC),
-        # the welcome-b2b-company rule reads store/company/created|statusUpdated (B2B Edition stores)
-        scopes=(
-            "store/customer/created",
-            "store/customer/updated",
-            "store/company/created",
-            "store/company/statusUpdated",
-        ),
     ),
     Flow(
         name="catalogs",

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, cast
 
 from bcx.errors import ConfigurationError
 from bcx.manifest import Flow
+from consumers.onboarding.flow import FLOW as ONBOARDING
 from consumers.order_documents.flow import FLOW as ORDER_DOCUMENTS
 from consumers.order_exceptions.flow import FLOW as ORDER_EXCEPTIONS
 from consumers.planned import PLANNED
@@ -20,7 +21,7 @@ if TYPE_CHECKING:  # the runtime (Kafka, Exstream) loads only when a consumer is
     from consumers.runtime.app import UseCaseFactory
 
 #: the flows with a consumer, in the order the demo starts them
-FLOWS: tuple[Flow, ...] = (ORDER_DOCUMENTS, ORDER_EXCEPTIONS)
+FLOWS: tuple[Flow, ...] = (ORDER_DOCUMENTS, ORDER_EXCEPTIONS, ONBOARDING)
 
 
 def all_flows() -> tuple[Flow, ...]:

@@ -139,6 +139,8 @@ class ProductFacts(_Facts):
     category_ids: frozenset[int] = frozenset()
     category_names: frozenset[str] = frozenset()
     product_ids: frozenset[int] = frozenset()
+    family: str | None = Field(default=None, description="onboarding: the product family a guide is about")
+    warrantable: bool = Field(default=False, description="onboarding: the family has a warrantable product")
 
 
 class ExceptionFacts(_Facts):

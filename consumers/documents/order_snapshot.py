@@ -28,6 +28,7 @@ from bcx.bigcommerce.models import (
 )
 from bcx.bigcommerce.models.b2b import ExtraField
 from bcx.bigcommerce.models.store import Timezone
+from bcx.contracts.commerce_common import SnapshotEnvelope
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.commerce_profiles import BuyerCompany, CustomerProfile, StoreProfile
 from consumers.documents.errors import DocumentDataError
@@ -131,7 +132,7 @@ def _data(raw: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def trigger(record: OrderSnapshotRecord) -> Trigger:
+def trigger(record: SnapshotEnvelope) -> Trigger:
     """The webhook (or reconciliation event) that caused the snapshot, with the transaction it names."""
     event = record.trigger
     data = _data(event.data_json)

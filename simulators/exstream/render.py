@@ -1,15 +1,18 @@
 """Turning a filled-in layout into real documents: PDF with fpdf2, HTML as rendered by the template.
 
 The PDF layout is plain text produced by a Jinja template, one instruction per line:
-``# `` title, ``## `` section heading, ``- `` bullet, ``| a | b |`` table row, ``---`` rule, a blank line a
-gap, anything else a paragraph. Core PDF fonts are used with the Windows-1252 encoding (Latin-1 plus €, curly
+``# `` title, ``## `` section heading, ``- `` bullet, ``| a | b |`` table row, ``---`` rule, ``[qr] text`` a
+QR code of ``text`` (e.g. a registration link; segno, error correction M), a blank line a gap, anything else
+a paragraph. Core PDF fonts are used with the Windows-1252 encoding (Latin-1 plus €, curly
 quotes and dashes, which invoices need); other characters are replaced.
 """
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 
+import segno
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
@@ -39,6 +42,8 @@ def render_pdf(layout: str, *, title: str, author: str = "Exstream simulator") -
             pdf.ln(2)
             pdf.set_font("Helvetica", "B", 13)
             pdf.multi_cell(width, 7, line[3:], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        elif raw.startswith("[qr] "):
+            _qr(pdf, raw[5:].strip())
         elif line.strip() == "---":
             y = pdf.get_y() + 1
             pdf.line(pdf.l_margin, y, pdf.l_margin + width, y)
@@ -59,6 +64,15 @@ def render_pdf(layout: str, *, title: str, author: str = "Exstream simulator") -
             pdf.set_font("Helvetica", "", 11)
             pdf.multi_cell(width, 6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
+
+
+def _qr(pdf: FPDF, text: str) -> None:
+    """A 40 mm QR code of ``text`` at the left margin (the raw text: a URL must not lose characters)."""
+    image = io.BytesIO()
+    segno.make(text, error="m", micro=False).save(image, kind="png", scale=8, border=4)
+    image.seek(0)
+    pdf.image(image, x=pdf.l_margin, w=40, h=40)
+    pdf.ln(2)
 
 
 _BENCHMARK_PDF: bytes | None = None

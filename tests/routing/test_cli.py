@@ -26,7 +26,7 @@ class TestCheck:
         """Checking the shipped rules succeeds and summarises them."""
         assert main(["routing", "check"]) == 0
         out = capsys.readouterr().out
-        assert out.startswith(f"ok: {default_rules_path()}: 15 document types, 17 rules")
+        assert out.startswith(f"ok: {default_rules_path()}: 17 document types, 19 rules")
 
     def test_bad_file_exits_non_zero_with_lines(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
