@@ -99,7 +99,8 @@ async def run_sweep(
     settings.bigcommerce.credentials(store_hash)  # fail fast on an unknown store
     target = topic or settings.input_topic
     producer = None if dry_run else KafkaProducer(producer_config(settings.kafka))
-    codec = None if dry_run else webhook_event_codec(registry or registry_client(settings.registry))
+    owned = registry_client(settings.registry) if registry is None and not dry_run else None
+    codec = None if dry_run else webhook_event_codec(registry or owned)
     pending: list[asyncio.Future[Any]] = []
 
     async def emit(event: WebhookEvent) -> None:
@@ -115,4 +116,6 @@ async def run_sweep(
     finally:
         if producer is not None:
             producer.close()
+        if owned is not None:
+            owned.close()
     return len(found)
