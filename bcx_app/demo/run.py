@@ -162,7 +162,8 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
             answered = ", ".join(f"{k}: {v}" for k, v in sorted(report.answered.items()))
             say(
                 f"\nwebhooks: {report.sent} deliveries for {report.orders} orders + live scenarios; "
-                f"bridge answered {answered}\n"
+                f"bridge answered {answered}; "
+                f"bcx sweep delayed-orders published {report.delayed} delay events\n"
             )
         where = {
             "PDFs": str(plan.documents_dir),

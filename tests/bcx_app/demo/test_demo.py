@@ -93,5 +93,10 @@ class TestDemoCommand:
         assert code == 0, out
         assert "duplicate documents: 0" in out
         assert "order_confirmation" in out
+        flows = next(line for line in out.splitlines() if line.startswith("documents by flow: "))
+        assert "order_exceptions" in flows, flows  # the store's declines, splits, disputes, late orders
+        assert "onboarding" in flows, flows  # guides, warranty notices, welcome packs
+        assert "partial_shipment_notice" in out
+        assert "order_delay_notice" in out
         assert "stopped everything cleanly" in out
         assert list((tmp_path / "demo" / "documents").rglob("*.pdf"))

@@ -169,7 +169,8 @@ class TestOptions:
     def test_every_scenario_is_listed(self) -> None:
         """The CLI's scenario names cover the documented set."""
         documented = (
-            "order-lifecycle refund fraud-review cancellation abandoned-cart new-customer price-change"
+            "order-lifecycle refund fraud-review cancellation abandoned-cart new-customer price-change "
+            "split-shipment payment-declined dispute"
         )
         assert set(SCENARIOS) == set(documented.split())
 
