@@ -1,9 +1,12 @@
 """structlog configuration shared by every process: JSON on stdout, console on a TTY, secrets redacted.
 
-Per-message context (event id, store, partition, offset, idempotency key) is passed as key/values on the
-lines of the code that handles the message; the processor chain also merges ``structlog.contextvars``, so
-anything bound with ``bound_contextvars`` appears on every line inside that block. The canonical line is
-one log event per request or record.
+Every line carries ``component`` (the process: ``bridge``, ``enricher``, the use case, …). Per-record
+context is bound with ``structlog.contextvars.bound_contextvars`` by the code that handles the record:
+the consumer runtime binds ``event_id`` (from the record's ``bcx.event_id`` header) around each record, so
+every line written while the record is handled (document steps, Exstream and BigCommerce requests, retries,
+the dead letter) carries the id the bridge gave the webhook. The store is always ``store_hash``. The
+canonical line is one log event per request or record. Lines of the standard library's loggers (uvicorn,
+confluent-kafka, httpx) go through the same pipeline, so they are JSON with the same fields.
 
 The pipeline is on the hot path of every request (the webhook bridge writes a line per callback), so its
 steps are the cheap equivalents of structlog's stock ones: the redaction decision per key is cached, the
@@ -222,10 +225,40 @@ def flush_logs() -> None:
 atexit.register(flush_logs)
 
 
+class _ToStructlog(logging.Handler):
+    """Standard-library records through the structlog pipeline: the same JSON, context and redaction."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            fields: dict[str, Any] = {"logger": record.name}
+            if record.exc_info:
+                fields["exc_info"] = record.exc_info
+            structlog.get_logger().log(record.levelno, record.getMessage(), **fields)
+            # rare lines (uvicorn's start and stop), some written after the last flush before uvicorn
+            # re-raises SIGTERM: write them at once rather than lose them with the buffer
+            flush_logs()
+        except Exception:  # logging must never take the process down
+            self.handleError(record)
+
+
+def _with_component(component: str) -> Any:
+    def add(_logger: Any, _method: str, event_dict: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+        event_dict.setdefault("component", component)
+        return event_dict
+
+    return add
+
+
 def configure_logging(
-    settings: LogSettings | None = None, *, stream: Any = None, buffer_s: float | None = None
+    settings: LogSettings | None = None,
+    *,
+    stream: Any = None,
+    buffer_s: float | None = None,
+    component: str = "bcx",
 ) -> None:
     """Configure structlog and the standard library root logger once per process.
+
+    ``component`` is written on every line: the process's name (``bridge``, ``enricher``, the use case).
 
     ``buffer_s``: batch JSON lines and write them at least this often, instead of a write and flush per
     line. Only for processes whose shutdown path calls :func:`flush_logs` or exits normally (``atexit``);
@@ -244,6 +277,7 @@ def configure_logging(
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
+            _with_component(component),
             structlog.processors.add_log_level,
             UtcTimestamper(),
             redact_secrets,
@@ -255,10 +289,27 @@ def configure_logging(
         logger_factory=_SinkLoggerFactory(_active_sink),
         cache_logger_on_first_use=False,
     )
-    logging.basicConfig(level=level, stream=stream, format="%(message)s", force=True)
+    logging.basicConfig(level=level, handlers=[_ToStructlog()], force=True)
     # uvicorn's and httpx's own loggers are chatty at INFO and would break the one-line-per-request rule.
-    for noisy in ("httpx", "httpcore", "uvicorn.access"):
+    for noisy in ("httpx", "httpx2", "httpcore", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+#: The Kafka header every bcx record carries its originating webhook's event id in (set by the bridge and
+#: the enricher, kept by retry and dead-letter copies).
+EVENT_ID_HEADER = "bcx.event_id"
+
+
+def bind_event_id(raw: bytes | None) -> None:
+    """Bind ``event_id`` (a ``bcx.event_id`` header value) for the rest of the current asyncio task.
+
+    Meant for the top of a task that handles one record: a task runs in a copy of its creator's context,
+    so nothing leaks out of it; an absent header unbinds what the creator had bound.
+    """
+    if raw:
+        structlog.contextvars.bind_contextvars(event_id=raw.decode("utf-8", "replace"))
+    else:
+        structlog.contextvars.unbind_contextvars("event_id")
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

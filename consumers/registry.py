@@ -16,12 +16,13 @@ from consumers.onboarding.flow import FLOW as ONBOARDING
 from consumers.order_documents.flow import FLOW as ORDER_DOCUMENTS
 from consumers.order_exceptions.flow import FLOW as ORDER_EXCEPTIONS
 from consumers.planned import PLANNED
+from consumers.policy_publisher.flow import FLOW as POLICY_PUBLISHER
 
 if TYPE_CHECKING:  # the runtime (Kafka, Exstream) loads only when a consumer is built
     from consumers.runtime.app import UseCaseFactory
 
 #: the flows with a consumer, in the order the demo starts them
-FLOWS: tuple[Flow, ...] = (ORDER_DOCUMENTS, ORDER_EXCEPTIONS, ONBOARDING)
+FLOWS: tuple[Flow, ...] = (ORDER_DOCUMENTS, POLICY_PUBLISHER, ORDER_EXCEPTIONS, ONBOARDING)
 
 
 def all_flows() -> tuple[Flow, ...]:

@@ -57,6 +57,12 @@ class BigCommerceSettings(_Section):
     def _no_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
 
+    def require_stores(self) -> None:
+        """For a process that calls BigCommerce: no stores means nothing it does can succeed, so it refuses
+        to start (a ``ValueError`` for a settings validator; ``{bigcommerce__stores}`` names the variable)."""
+        if not self.stores:
+            raise ValueError("set {bigcommerce__stores}: this process calls BigCommerce and has no store")
+
     def credentials(self, store_hash: str) -> StoreCredentials:
         """The credentials of ``store_hash``; a :class:`ConfigurationError` when the store is unknown."""
         for store in self.stores:

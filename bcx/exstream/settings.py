@@ -2,8 +2,10 @@
 
 A process that talks to Exstream adds ``exstream: ExstreamSettings = ExstreamSettings()`` (and
 ``output_storage: OutputStorageSettings``) to its :class:`bcx.settings.ProcessSettings` subclass; operators
-then set e.g. ``BCX_EXSTREAM__BASE_URL`` and ``BCX_EXSTREAM__CLIENT_SECRET``. The defaults point at the
-Exstream simulator (``bcx sim exstream``) on its default port.
+then set ``BCX_EXSTREAM__BASE_URL``, ``BCX_EXSTREAM__TOKEN_URL``, ``BCX_EXSTREAM__CLIENT_ID`` and
+``BCX_EXSTREAM__CLIENT_SECRET``. Those four have no defaults: a process that would otherwise start, report
+ready and dead-letter every document against a simulator address refuses to start instead. The demo,
+compose and tests pass the simulator's address and client explicitly.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from bcx.settings import http_url
 
 
 class _Section(BaseModel):
@@ -27,12 +31,14 @@ class ExstreamSettings(_Section):
     ``https://{region}.api.opentext.com/tenants/{tenant}/oauth2/token`` (API gateway, JSON body).
     """
 
-    base_url: str = "http://127.0.0.1:8300"
+    base_url: str
     orchestration_path: str = "/orchestration"
-    token_url: str = "http://127.0.0.1:8300/otdsws/oauth2/token"  # noqa: S105 (a URL, not a secret)
+    # the design-asset service (DAS): approval states of communications
+    design_path: str = "/design"
+    token_url: str
     token_request_format: Literal["form", "json"] = "form"  # noqa: S105 (a format name)
-    client_id: str = "bcx"
-    client_secret: SecretStr = SecretStr("")
+    client_id: str = Field(min_length=1)
+    client_secret: SecretStr
     scope: str | None = None
     tenant: str | None = None
     domain: str = "default"
@@ -66,11 +72,26 @@ class ExstreamSettings(_Section):
     poll_multiplier: float = Field(default=2.0, ge=1)
     poll_timeout_s: float = Field(default=3600.0, gt=0)
 
+    @field_validator("base_url", "token_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        return http_url(value)
+
+    @field_validator("client_secret")
+    @classmethod
+    def _not_empty(cls, value: SecretStr) -> SecretStr:
+        if not value.get_secret_value():
+            raise ValueError("is empty")
+        return value
+
     def resolved_token_url(self) -> str:
         return self.token_url.replace("{tenant}", self.tenant or "")
 
     def orchestration_url(self, path: str) -> str:
         return self.base_url.rstrip("/") + self.orchestration_path.rstrip("/") + path
+
+    def design_url(self, path: str) -> str:
+        return self.base_url.rstrip("/") + self.design_path.rstrip("/") + path
 
 
 class S3StorageSettings(_Section):

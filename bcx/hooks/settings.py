@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode
 
 from bcx.bigcommerce.settings import BigCommerceSettings
@@ -102,3 +102,8 @@ class HooksSettings(ProcessSettings):
 
     bigcommerce: BigCommerceSettings = BigCommerceSettings()
     hooks: HookOptions = HookOptions()
+
+    @model_validator(mode="after")
+    def _has_stores(self) -> Self:
+        self.bigcommerce.require_stores()
+        return self

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,10 +12,16 @@ from confluent_kafka.admin import AdminClient
 from confluent_kafka.admin._config import AlterConfigOpType, ConfigEntry, ConfigResource
 from confluent_kafka.cimpl import NewPartitions, NewTopic
 
+from bcx.kafka.client_logs import BOOTSTRAP_VARIABLE
 from bcx.kafka.errors import TopicAdminError
 from bcx.kafka.topics import ActualTopic, Drift, TopicSpec, diff
 
 _TIMEOUT = 30.0
+# First contact: a cluster that does not answer this soon is reported, naming the setting to check, instead
+# of a 30 s silence; short attempts let the admin client be polled in between so its error callback
+# (bcx.kafka.client_logs: kafka.unreachable, with librdkafka's reason) is written while we wait.
+_REACH_S = 10.0
+_REACH_ATTEMPT_S = 2.0
 
 
 @dataclass
@@ -41,10 +48,21 @@ class TopicAdmin:
             raise TopicAdminError(f"cannot read cluster metadata: {exc}", retriable=True) from exc
 
     def existing(self) -> set[str]:
-        try:
-            return set(self._admin.list_topics(timeout=_TIMEOUT).topics)
-        except KafkaException as exc:
-            raise TopicAdminError(f"cannot list topics: {exc}", retriable=True) from exc
+        return set(self._reach().topics)
+
+    def _reach(self) -> Any:
+        deadline = time.monotonic() + _REACH_S
+        while True:
+            try:
+                return self._admin.list_topics(timeout=_REACH_ATTEMPT_S)
+            except KafkaException as exc:
+                self._admin.poll(0)
+                if time.monotonic() >= deadline:
+                    raise TopicAdminError(
+                        f"cannot reach Kafka within {_REACH_S:.0f} s: check {BOOTSTRAP_VARIABLE} "
+                        f"({exc.args[0].str()})",
+                        retriable=True,
+                    ) from exc
 
     def describe(self, names: Iterable[str]) -> dict[str, ActualTopic]:
         names = list(names)

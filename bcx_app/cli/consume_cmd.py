@@ -29,6 +29,6 @@ def _consume(args: argparse.Namespace) -> int:
     from consumers.runtime.settings import ConsumeSettings
 
     settings = load_settings(ConsumeSettings)
-    configure_logging(settings.log)
+    configure_logging(settings.log, component=args.use_case)
     factory = load_factory(args.module) if args.module else factory_for(args.use_case)
     return run_use_case(args.use_case, factory, settings)

@@ -64,7 +64,7 @@ def _run(args: argparse.Namespace) -> int:
         rate_window_ms=args.rate_window_ms,
     )
     # the demo's own logs (webhook sender, clients) would drown the progress line; children log to files
-    configure_logging(LogSettings(level="ERROR", format="console"), stream=sys.stderr)
+    configure_logging(LogSettings(level="ERROR", format="console"), stream=sys.stderr, component="demo")
     try:
         with terminate_on_signals():
             return run_demo(options, say)

@@ -26,5 +26,5 @@ def _enrich(_args: argparse.Namespace) -> int:
     from producers.enricher.settings import EnricherSettings
 
     settings = load_settings(EnricherSettings)
-    configure_logging(settings.log)
+    configure_logging(settings.log, component="enricher")
     return run_enricher(settings)

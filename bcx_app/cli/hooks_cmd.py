@@ -70,7 +70,7 @@ def _prepare(args: argparse.Namespace) -> tuple[HooksSettings, tuple[str, ...], 
     from bcx.settings import load_settings
 
     settings = load_settings(HooksSettings)
-    configure_logging(settings.log, stream=sys.stderr)  # stdout carries the report
+    configure_logging(settings.log, stream=sys.stderr, component="hooks")  # stdout carries the report
     table = scopes_by_flow()
     use_cases = tuple(args.use_case or settings.hooks.use_cases)
     if not use_cases:

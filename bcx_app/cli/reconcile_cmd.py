@@ -12,9 +12,9 @@ import argparse
 import asyncio
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from bcx.bigcommerce.settings import BigCommerceSettings
 from bcx.contracts.webhook_event import TOPIC as WEBHOOKS_TOPIC
@@ -31,6 +31,11 @@ class ReconcileSettings(ProcessSettings):
     registry: RegistrySettings = RegistrySettings()
     bigcommerce: BigCommerceSettings = BigCommerceSettings()
     input_topic: str = Field(default=WEBHOOKS_TOPIC)
+
+    @model_validator(mode="after")
+    def _has_stores(self) -> Self:
+        self.bigcommerce.require_stores()
+        return self
 
 
 def parse_since(text: str, now: datetime) -> datetime:
@@ -68,7 +73,7 @@ def _reconcile(args: argparse.Namespace) -> int:
     from bcx.settings import load_settings
 
     settings = load_settings(ReconcileSettings)
-    configure_logging(settings.log)
+    configure_logging(settings.log, component="reconcile")
     entities = frozenset(e.strip() for e in args.entities.split(",") if e.strip())
     unknown = entities - set(ENTITIES)
     if unknown:

@@ -53,7 +53,7 @@ def register(subparsers: Any) -> None:
         "webhooks",
         help="send BigCommerce webhook callbacks for scenarios",
         description="Scenarios: order-lifecycle, refund, fraud-review, cancellation, abandoned-cart, "
-        "new-customer, price-change, split-shipment, payment-declined, dispute (or 'all').",
+        "new-customer, price-change, policy-hand-edit, split-shipment, payment-declined, dispute (or 'all').",
     )
     send.add_argument("--target", required=True, help="URL the callbacks are POSTed to")
     send.add_argument("--scenario", action="append", required=True, help="scenario to run (repeat), or all")
@@ -79,7 +79,7 @@ def _serve(args: argparse.Namespace) -> int:
     from simulators.bigcommerce.config import FaultConfig, RateLimitConfig, SimulatorConfig
     from simulators.bigcommerce.server import serve_forever
 
-    configure_logging(LogSettings())
+    configure_logging(LogSettings(), component="bigcommerce-sim")
     config = SimulatorConfig(
         store_hashes=tuple(args.store_hash) or ("simstore1",),
         access_token=args.access_token,
@@ -108,7 +108,7 @@ def _send(args: argparse.Namespace) -> int:
     from simulators.bigcommerce.server import start_simulator
     from simulators.bigcommerce.webhooks.scenarios import SCENARIOS
 
-    configure_logging(LogSettings())
+    configure_logging(LogSettings(), component="bigcommerce-sim")
     names = sorted(SCENARIOS) if "all" in args.scenario else list(args.scenario)
     running = None
     base_url = args.simulator

@@ -70,7 +70,7 @@ def _serve(args: argparse.Namespace) -> int:
     from simulators.exstream.config import FaultConfig, LatencyConfig, SimulatorConfig
     from simulators.exstream.server import serve
 
-    configure_logging(LogSettings())
+    configure_logging(LogSettings(), component="exstream-sim")
     latency = LatencyConfig(
         kind=args.latency,
         ms=args.latency_ms,

@@ -13,7 +13,9 @@ from bcx.contracts.codecs import codec_for
 from bcx.contracts.commerce_accounts import AccountSnapshotRecord
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.ledger_entry import LedgerState
+from bcx.errors import ConfigurationError
 from bcx.settings import load_settings
+from consumers.documents.erasures import ErasedCustomers
 from consumers.onboarding.flow import FLOW
 from consumers.onboarding.policy import load_policy
 from consumers.onboarding.processor import OnboardingProcessor, Snapshot
@@ -49,7 +51,14 @@ def build(services: Services, settings: OnboardingSettings | None = None) -> Use
         entry = services.ledger.get(key)
         return entry is not None and entry.state in _SENT
 
+    erased = ErasedCustomers(services.settings.kafka.client_config()).start()
+    if not erased.wait_ready(services.settings.consumer.ledger_catch_up_timeout_s):
+        raise ConfigurationError("customers.erasures.v1 could not be read; refusing to send documents blind")
     processor = OnboardingProcessor(
-        rules=rules, policy=policy, step=services.document_step(FLOW.use_case), is_sent=is_sent
+        rules=rules,
+        policy=policy,
+        step=services.document_step(FLOW.use_case),
+        is_sent=is_sent,
+        erased=erased.erased,
     )
     return UseCase(name=FLOW.name, topics=FLOW.input_topics, decoder=decode, processor=processor)

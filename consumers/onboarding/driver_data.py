@@ -19,7 +19,7 @@ from typing import Any
 
 from bcx.contracts.commerce_accounts import AccountSnapshotRecord
 from consumers.documents.errors import DocumentDataError
-from consumers.documents.order_context import OrderContext, presenter
+from consumers.documents.orders.context import OrderContext, presenter
 from consumers.documents.sections import address_block, full_name, store_section
 from consumers.onboarding.policy import OnboardingPolicy
 
@@ -45,7 +45,7 @@ def _document(request: OnboardingRequest, title: str, number: str) -> dict[str, 
 def _family_lines(context: OrderContext, policy: OnboardingPolicy, family: str) -> list[dict[str, Any]]:
     lines = []
     for line in context.snapshot.products:
-        categories = [int(c) for c in (line.model_extra or {}).get("categories", [])]
+        categories = list(context.categories.get(line.product_id, ()))
         if policy.family(categories) == family:
             lines.append(
                 {

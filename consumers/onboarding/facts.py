@@ -12,9 +12,8 @@ from collections import defaultdict
 from datetime import UTC
 
 from bcx.contracts.commerce_accounts import AccountSnapshotRecord
-from consumers.documents.order_context import OrderContext
-from consumers.documents.order_facts import customer_facts, entity_version, order_facts
-from consumers.documents.order_snapshot import Trigger
+from consumers.documents.orders.context import OrderContext
+from consumers.documents.orders.facts import Trigger, customer_facts, entity_version, order_facts
 from consumers.onboarding.flow import FLOW
 from consumers.onboarding.policy import OnboardingPolicy
 from routing import CustomerFacts, EventFacts, ProductFacts, RoutingFacts
@@ -35,7 +34,7 @@ def families(context: OrderContext, policy: OnboardingPolicy) -> dict[str, Produ
     categories: dict[str, set[int]] = defaultdict(set)
     products: dict[str, set[int]] = defaultdict(set)
     for line in context.snapshot.products:
-        line_categories = [int(c) for c in (line.model_extra or {}).get("categories", [])]
+        line_categories = list(context.categories.get(line.product_id, ()))
         family = policy.family(line_categories)
         if family is None:
             continue

@@ -1,9 +1,10 @@
 """The onboarding processor: an order snapshot → its guides and warranty notices (one per product family),
 a company snapshot → its welcome pack; each through the runtime's document step.
 
-Routing decides (two-pass ``sent_keys`` evaluation from the documents kit): which families get which guide,
-when (once shipped, or completed for digital goods), print or digital, which locale. Every due document is
-attempted, then the first failure is raised.
+Orders of erased customers (``customers.erasures.v1``) are skipped; welcome packs go to a company, not a
+customer. Routing decides (two-pass ``sent_keys`` evaluation from the documents kit): which families get
+which guide, when (once shipped, or completed for digital goods), print or digital, which locale. Every due
+document is attempted (its result carries the decision's explanation), then the first failure is raised.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.document_result import Recipient
 from bcx.logging import get_logger
 from consumers.documents.due import attempt_all, decide
-from consumers.documents.order_snapshot import order_context, trigger
+from consumers.documents.explain import explain
+from consumers.documents.orders.snapshot import order_context, trigger
 from consumers.onboarding.driver_data import OnboardingRequest, order_document, welcome_pack
 from consumers.onboarding.facts import company_facts, order_onboarding_facts
 from consumers.onboarding.policy import OnboardingPolicy
@@ -43,8 +45,10 @@ class OnboardingProcessor:
         policy: OnboardingPolicy,
         step: DocumentRunner,
         is_sent: Callable[[str], bool],
+        erased: Callable[[str, str | None], bool] = lambda _store, _customer: False,
     ) -> None:
         self._rules = rules
+        self._erased = erased
         self._policy = policy
         self._step = step
         self._is_sent = is_sent
@@ -70,8 +74,12 @@ class OnboardingProcessor:
             if value.order is None:
                 return
             context = order_context(value)
-            facts = order_onboarding_facts(context, event, self._policy)
             order = context.snapshot.order
+            if self._erased(value.store_hash, str(order.customer_id) if order.customer_id else None):
+                # the customer's data was erased (bcx erase, store/customer/deleted): nothing more is sent
+                log.info("onboarding.customer_erased", store_hash=value.store_hash, order_id=value.entity_id)
+                return
+            facts = order_onboarding_facts(context, event, self._policy)
             recipient = Recipient(
                 store_hash=value.store_hash,
                 customer_id=str(order.customer_id) if order.customer_id else None,
@@ -102,6 +110,7 @@ class OnboardingProcessor:
                 driver_data=driver_data,
                 source_event_id=value.trigger.event_id,
                 event_created_at=value.trigger.created_at,
+                explanation=explain(decided, document),
             )
             return await self._step.run(request, ctx)
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from consumers.documents.due import decide, due_documents
-from consumers.documents.order_context import OrderContext
-from consumers.documents.order_snapshot import Trigger
+from consumers.documents.orders.context import OrderContext
+from consumers.documents.orders.facts import Trigger
 from consumers.order_documents.facts import order_document_facts
 from routing import RoutingDecision, RuleSet
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 import json
 
 from bcx.contracts.webhook_event import DELAYED_ORDER_SCOPE
-from consumers.documents.order_context import OrderContext
-from consumers.documents.order_snapshot import Trigger
+from consumers.documents.orders.context import OrderContext
+from consumers.documents.orders.facts import Trigger
 from routing import ExceptionFacts
 
 STATUS_KINDS: dict[int, str] = {5: "cancelled", 6: "declined", 12: "verification", 13: "disputed"}

@@ -16,8 +16,8 @@ from datetime import date, datetime, time
 from typing import Any
 
 from consumers.documents import dates
-from consumers.documents.order_context import OrderContext, presenter
-from consumers.documents.order_snapshot import Trigger
+from consumers.documents.orders.context import OrderContext, presenter
+from consumers.documents.orders.facts import Trigger
 from consumers.documents.presenter import Presenter
 from consumers.documents.sections import address_block, full_name, store_section
 from consumers.order_exceptions.detect import delay_number, unshipped

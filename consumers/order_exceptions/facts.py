@@ -1,15 +1,14 @@
 """Order snapshot + trigger + detected exception → :class:`routing.RoutingFacts` for order-exceptions.
 
 One facts object per detected exception state (usually zero or one); the customer and order sections are
-the ones every order flow shares (:mod:`consumers.documents.order_facts`), plus ``exception`` (kind and
+the ones every order flow shares (:mod:`consumers.documents.orders.facts`), plus ``exception`` (kind and
 state) that the rules and the notices' idempotency keys (``version: {field: exception.state}``) read.
 """
 
 from __future__ import annotations
 
-from consumers.documents.order_context import OrderContext
-from consumers.documents.order_facts import customer_facts, entity_version, order_facts
-from consumers.documents.order_snapshot import Trigger
+from consumers.documents.orders.context import OrderContext
+from consumers.documents.orders.facts import Trigger, customer_facts, entity_version, order_facts
 from consumers.order_exceptions.flow import FLOW
 from routing import EventFacts, ExceptionFacts, RoutingFacts
 

@@ -1,10 +1,11 @@
 """The order-exceptions processor: one ``commerce.orders.v1`` snapshot → the notices its exception states
 call for, through the runtime's document step.
 
-Per record: skip deleted orders; detect the exception states this event may notify (:mod:`.detect`); build
-one routing facts object per state and decide with the documents kit's two-pass ``sent_keys`` evaluation
-(a state already notified is explained as "already sent"); for each due notice build its driver data and
-hand it to the document step, which makes it effectively once per idempotency key (one notice per
+Per record: skip deleted orders and orders of erased customers (``customers.erasures.v1``); detect the
+exception states this event may notify (:mod:`.detect`); build one routing facts object per state and decide
+with the documents kit's two-pass ``sent_keys`` evaluation (a state already notified is explained as
+"already sent"); for each due notice build its driver data and hand it, with the decision's explanation for
+the result, to the document step, which makes it effectively once per idempotency key (one notice per
 exception state). Every due notice is attempted, then the first failure is raised.
 """
 
@@ -17,15 +18,17 @@ from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.document_result import Recipient
 from bcx.logging import get_logger
 from consumers.documents.due import attempt_all, decide
-from consumers.documents.order_context import OrderContext
-from consumers.documents.order_snapshot import Trigger, order_context, trigger
+from consumers.documents.explain import explain
+from consumers.documents.orders.context import OrderContext
+from consumers.documents.orders.facts import Trigger
+from consumers.documents.orders.snapshot import order_context, trigger
 from consumers.order_exceptions.detect import detect
 from consumers.order_exceptions.driver_data import NoticeRequest, build_notice
 from consumers.order_exceptions.facts import exception_facts
 from consumers.order_exceptions.policy import ExceptionPolicy
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext
 from consumers.runtime.classify import classify
-from routing import DocumentDecision, ExceptionFacts, RuleSet
+from routing import DocumentDecision, ExceptionFacts, RoutingDecision, RuleSet
 
 log = get_logger(__name__)
 
@@ -38,9 +41,16 @@ class OrderExceptionsProcessor:
     """Implements the runtime's ``Processor[OrderSnapshotRecord]``."""
 
     def __init__(
-        self, *, rules: RuleSet, policy: ExceptionPolicy, step: DocumentRunner, is_sent: Callable[[str], bool]
+        self,
+        *,
+        rules: RuleSet,
+        policy: ExceptionPolicy,
+        step: DocumentRunner,
+        is_sent: Callable[[str], bool],
+        erased: Callable[[str, str | None], bool] = lambda _store, _customer: False,
     ) -> None:
         self._rules = rules
+        self._erased = erased
         self._policy = policy
         self._step = step
         self._is_sent = is_sent
@@ -50,6 +60,13 @@ class OrderExceptionsProcessor:
             log.info("order_exceptions.deleted", store_hash=value.store_hash, order_id=value.entity_id)
             return
         context = order_context(value)
+        customer_id = context.snapshot.order.customer_id
+        if self._erased(value.store_hash, str(customer_id) if customer_id else None):
+            # the customer's data was erased (bcx erase, store/customer/deleted): nothing more is sent
+            log.info(
+                "order_exceptions.customer_erased", store_hash=value.store_hash, order_id=value.entity_id
+            )
+            return
         event = trigger(value)
         found = detect(context, event, waiting=self._policy.delays.statuses)
         decided = decide(self._rules, exception_facts(context, event, found), is_sent=self._is_sent)
@@ -61,7 +78,8 @@ class OrderExceptionsProcessor:
 
         async def run(document: DocumentDecision) -> DocumentOutcome:
             exception = due[document.idempotency_key or ""][1]
-            return await self._step.run(self._request(value, context, event, document, exception), ctx)
+            request = self._request(value, context, event, document, exception, decided)
+            return await self._step.run(request, ctx)
 
         attempts = await attempt_all([d for d, _ in due.values()], run)
         log.info(
@@ -83,6 +101,7 @@ class OrderExceptionsProcessor:
         event: Trigger,
         document: DocumentDecision,
         exception: ExceptionFacts,
+        decided: list[RoutingDecision],
     ) -> DocumentRequest:
         try:
             driver_data = build_notice(
@@ -112,4 +131,5 @@ class OrderExceptionsProcessor:
             driver_data=driver_data,
             source_event_id=value.trigger.event_id,
             event_created_at=value.trigger.created_at,
+            explanation=explain(decided, document),
         )

@@ -19,7 +19,7 @@ from collections.abc import Callable, Coroutine, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from bcx.logging import get_logger
+from bcx.logging import EVENT_ID_HEADER, bind_event_id, get_logger
 from consumers.runtime.backoff import RetryPolicy
 from consumers.runtime.classify import classify
 from consumers.runtime.dead_letters import Rerouter
@@ -147,6 +147,7 @@ class Executor(Generic[T]):
         await asyncio.gather(*doomed, return_exceptions=True)
 
     async def _run(self, record: SourceRecord) -> None:
+        bind_event_id(record.header(EVENT_ID_HEADER))  # every line about this record carries its event id
         started = self._clock()
         finished = False
         try:

@@ -57,5 +57,6 @@ class ConsumeSettings(ProcessSettings):
     registry: RegistrySettings = RegistrySettings()
     metrics: MetricsSettings = MetricsSettings()
     consumer: RuntimeSettings = RuntimeSettings()
-    exstream: ExstreamSettings = ExstreamSettings()
+    #: required: the runtime builds an Exstream client for every use case (no simulator default)
+    exstream: ExstreamSettings
     output_storage: OutputStorageSettings = OutputStorageSettings()

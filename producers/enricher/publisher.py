@@ -9,6 +9,7 @@ from bcx.avro.codec import AvroCodec
 from bcx.contracts.commerce import SNAPSHOT_TOPICS, snapshot_codec
 from bcx.contracts.commerce_common import SnapshotEnvelope
 from bcx.kafka.producer import KafkaProducer
+from bcx.logging import EVENT_ID_HEADER
 
 
 class KafkaSnapshotPublisher:
@@ -31,4 +32,8 @@ class KafkaSnapshotPublisher:
 
     async def publish(self, record: SnapshotEnvelope) -> None:
         codec = self._codecs[record.entity_type]
-        await self._producer.send(self.topics[record.entity_type], codec.encode(record), key=record.key)
+        # the webhook's event id travels on, so the consumers' log lines name it (bcx.logging)
+        headers = [(EVENT_ID_HEADER, record.trigger.event_id.encode())]
+        await self._producer.send(
+            self.topics[record.entity_type], codec.encode(record), key=record.key, headers=headers
+        )

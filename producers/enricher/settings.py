@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Self
+
+from pydantic import Field, model_validator
 
 from bcx.bigcommerce.settings import BigCommerceSettings
 from bcx.contracts.webhook_event import TOPIC as WEBHOOKS_TOPIC
@@ -33,6 +35,11 @@ class EnricherSettings(ProcessSettings):
     #: how long store/customer profiles and product categories carried in snapshots are cached per store
     #: (webhooks announcing a change drop them earlier); 0 stops carrying them
     profile_ttl_s: float = Field(default=600.0, ge=0)
+
+    @model_validator(mode="after")
+    def _has_stores(self) -> Self:
+        self.bigcommerce.require_stores()
+        return self
 
     @property
     def group(self) -> str:

@@ -1,6 +1,7 @@
 """The callback endpoint, as a plain ASGI app mounted on the Starlette router (the hot path stays lean).
 
-Order of checks: content type (415), declared and actual body size while streaming (413), JSON (400),
+Order of checks: header size (431), content type (415), declared and actual body size while streaming (413),
+JSON (400),
 required fields (422), store authentication (401), duplicate window, then publish and answer 200 with an
 empty body only once Kafka acknowledged — or 503 + Retry-After when it could not in time.
 """
@@ -44,6 +45,11 @@ class Outcome(NamedTuple):
     outcome: str
     fields: dict[str, Any]
     label: str = UNAUTHENTICATED  # the metric's scope label: the scope once the store is authenticated
+
+
+def header_bytes(raw: list[tuple[bytes, bytes]]) -> int:
+    """Size of the headers as sent (``name: value`` and CRLF each)."""
+    return sum(len(name) + len(value) + 4 for name, value in raw)
 
 
 def check_content_type(value: str | None) -> None:
@@ -112,8 +118,12 @@ class WebhookEndpoint:
         metrics = self._metrics
         metrics.in_flight_now += 1
         try:
-            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
-            result = await self._handle(receive, headers)
+            # the server (http_protocol.py) stops reading at the same bound; this covers any other server
+            if header_bytes(scope["headers"]) > self._options.max_header_bytes:
+                result = Outcome(431, "headers_too_large", {})
+            else:
+                headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+                result = await self._handle(receive, headers)
         except ClientDisconnected:
             result = Outcome(CLIENT_GONE, "client_disconnected", {})
         finally:
@@ -144,7 +154,7 @@ class WebhookEndpoint:
             check_content_type(headers.get("content-type"))
             body = await read_body(receive, self._options.max_body_bytes, headers.get("content-length"))
             callback = parse_callback(body)
-            fields["store"] = callback.store_hash
+            fields["store_hash"] = callback.store_hash
             now = self._clock()
             verdict = authenticate(
                 self._stores.get(callback.store_hash),

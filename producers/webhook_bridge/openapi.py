@@ -31,6 +31,7 @@ REASONS: dict[int, tuple[str, ...]] = {
     ),
     413: ("body_too_large",),
     415: ("unsupported_media_type",),
+    431: ("headers_too_large",),
     422: (
         "not_an_object",
         "missing_scope",
@@ -49,12 +50,16 @@ REASONS: dict[int, tuple[str, ...]] = {
 }
 
 _DESCRIPTIONS = {
-    400: "The body is not JSON (or uses NaN/Infinity, or nests absurdly deep). Nothing was published.",
+    400: "The body is not strict JSON (NaN/Infinity, a number beyond a double's range such as 1e400, or "
+    "absurd nesting). Nothing was published.",
     401: "Unknown store, missing or wrong shared secret, or a bad, malformed or stale Standard Webhooks "
     "signature. Nothing was published.",
     413: "The body exceeds the configured limit (BCX_BRIDGE__MAX_BODY_BYTES). Nothing was published.",
     415: "The content type is not application/json. Nothing was published.",
-    422: "JSON, but not a callback: a required field is missing or invalid. Nothing was published.",
+    422: "JSON, but not a callback: a required field is missing or invalid, data.type names a resource "
+    "without a usable id, or a resource type or id contains ':'. Nothing was published.",
+    431: "The request line and headers exceed the configured limit (BCX_BRIDGE__MAX_HEADER_BYTES); the "
+    "server stops reading the head there. Nothing was published.",
     503: "Kafka (or the schema registry) did not acknowledge in time. BigCommerce retries on its own "
     "schedule. The record may still be stored later; a retry then yields a duplicate with the same event id.",
 }

@@ -8,16 +8,25 @@ The resource an event is about (the Kafka key's ``type:id``) is found per family
 
 - store events: ``data.type`` + ``data.id``;
 - ``data.type`` without ``id`` (``store/order/transaction/*``): ``data.{type}_id``;
+- ``data.type`` names a resource (anything but ``store``) and neither id is usable: 422
+  ``invalid_resource_id``: keying it by the store would put an unidentifiable record on the wire;
 - inventory-location events (``store/inventory/…``): ``variant_id``, ``product_id`` or ``location_id``;
 - channel, B2B, metafield events (no ``type``/``id``): the most specific noun of the
   scope that has a ``{noun}_id`` in ``data`` (``store/company/user/created`` → ``user_id``), then
   ``metafield_id``, ``variant_id``, ``product_id``, ``location_id``, ``uuid``;
-- nothing identifies a resource (``store/information/updated``, ``store/app/uninstalled``): the store itself.
+- nothing identifies a resource and no ``data.type`` claims one (``store/information/updated`` has
+  ``type: store``, ``store/app/uninstalled`` no data): the store itself, ``{first noun or "store"}:{hash}``.
+
+The Kafka key joins ``store_hash:resource_type:resource_id`` with colons, so a colon in the type or the id
+is refused (422) rather than escaped: BigCommerce's types are nouns and its ids integers or UUIDs.
+Numbers outside a double's range (``1e400``) are malformed JSON (400): Python would read them as infinity
+and write ``Infinity``, which is not JSON.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any, NamedTuple
 
@@ -58,10 +67,18 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400: would be written back as Infinity
+        raise ValueError("number out of range")
+    return value
+
+
 # Built once: json.loads/json.dumps with any non-default option build a new decoder/encoder per call.
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
-# ensure_ascii keeps lone surrogates (legal in JSON text, illegal in UTF-8) as escapes: lossless
-_DATA_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True)
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite)
+# ensure_ascii keeps lone surrogates (legal in JSON text, illegal in UTF-8) as escapes: lossless;
+# allow_nan=False: never write NaN/Infinity even if one got past the decoder
+_DATA_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True, allow_nan=False)
 
 
 def _load(body: bytes) -> Any:
@@ -105,7 +122,17 @@ def _created_at(value: Any) -> int:
 def _id(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
         return None
-    return _text(value, "resource_id", required=True)
+    text = _text(value, "resource_id", required=True) or ""
+    if ":" in text:
+        raise _reject("invalid_resource_id", "resource_id must not contain ':'")
+    return text
+
+
+def _type(value: str) -> str:
+    text = _text(value, "resource_type", required=True) or value
+    if ":" in text:
+        raise _reject("invalid_resource_type", "resource_type must not contain ':'")
+    return text
 
 
 def _nouns(scope: str) -> list[str]:
@@ -121,30 +148,31 @@ def resource_of(scope: str, data: dict[str, Any], store_hash: str) -> tuple[str,
     type_ = data.get("type")
     type_ = type_ if isinstance(type_, str) and type_ else None
     if type_ is not None:
-        type_ = _text(type_, "resource_type", required=True) or type_
+        type_ = _type(type_)
         found = _id(data.get("id"))
         if found is None:
             found = _id(data.get(f"{type_}_id"))
         if found is not None:
             return type_, found
+        if type_ != "store":
+            raise _reject("invalid_resource_id", "data.type names a resource but data has no usable id")
+        return type_, store_hash
     nouns = _nouns(scope)
-    if type_ is None:
-        if nouns and nouns[0] == "inventory":  # inventory-location: the stock is about a variant or product
-            for key in _INVENTORY_ID_KEYS:
-                found = _id(data.get(key))
-                if found is not None:
-                    return key.removesuffix("_id"), found
-        for noun in reversed(nouns):
-            found = _id(data.get(f"{noun}_id"))
-            if found is not None:
-                return _text(noun, "resource_type", required=True) or noun, found
-        for key in _FALLBACK_ID_KEYS:
+    if nouns and nouns[0] == "inventory":  # inventory-location: the stock is about a variant or product
+        for key in _INVENTORY_ID_KEYS:
             found = _id(data.get(key))
             if found is not None:
-                noun = nouns[-1] if key == "uuid" and nouns else key.removesuffix("_id")
-                return _text(noun, "resource_type", required=True) or noun, found
-    owner = type_ or (nouns[0] if nouns else "store")
-    return _text(owner, "resource_type", required=True) or owner, store_hash
+                return key.removesuffix("_id"), found
+    for noun in reversed(nouns):
+        found = _id(data.get(f"{noun}_id"))
+        if found is not None:
+            return _type(noun), found
+    for key in _FALLBACK_ID_KEYS:
+        found = _id(data.get(key))
+        if found is not None:
+            noun = nouns[-1] if key == "uuid" and nouns else key.removesuffix("_id")
+            return _type(noun), found
+    return _type(nouns[0] if nouns else "store"), store_hash
 
 
 def parse_callback(body: bytes) -> Callback:

@@ -16,7 +16,7 @@ from bcx.avro.errors import SerializationError
 from bcx.contracts.webhook_event import WebhookEvent
 from bcx.kafka.errors import ProduceError, ProducerQueueFull
 from bcx.kafka.producer import Delivered, KafkaProducer
-from bcx.logging import get_logger
+from bcx.logging import EVENT_ID_HEADER, get_logger
 from producers.webhook_bridge.delivery import DeliveryExpired, DeliveryWaits
 from producers.webhook_bridge.errors import Unavailable
 from producers.webhook_bridge.metrics import BridgeMetrics
@@ -111,4 +111,4 @@ class Publisher:
 
 
 def _headers(event: WebhookEvent) -> list[tuple[str, bytes]]:
-    return [("bcx.event_id", event.event_id.encode()), ("bcx.scope", event.scope.encode())]
+    return [(EVENT_ID_HEADER, event.event_id.encode()), ("bcx.scope", event.scope.encode())]

@@ -11,7 +11,9 @@ from __future__ import annotations
 import uvicorn
 
 from bcx.logging import configure_logging, get_logger
-from producers.webhook_bridge.app import app_from_settings
+from bcx.metrics import serve_metrics
+from producers.webhook_bridge.app import Bridge, app_from_settings
+from producers.webhook_bridge.http_protocol import bounded_protocol
 from producers.webhook_bridge.settings import BridgeSettings
 
 log = get_logger(__name__)
@@ -19,8 +21,8 @@ log = get_logger(__name__)
 LOG_BUFFER_S = 0.25
 
 
-def uvicorn_config(settings: BridgeSettings) -> uvicorn.Config:
-    bridge = app_from_settings(settings)
+def uvicorn_config(settings: BridgeSettings, bridge: Bridge | None = None) -> uvicorn.Config:
+    bridge = bridge or app_from_settings(settings)
     return uvicorn.Config(
         bridge.app,
         host=settings.bridge.host,
@@ -31,12 +33,26 @@ def uvicorn_config(settings: BridgeSettings) -> uvicorn.Config:
         server_header=False,
         timeout_graceful_shutdown=int(settings.bridge.shutdown_timeout_s),
         ws="none",
+        http=bounded_protocol(settings.bridge.max_header_bytes),
     )
 
 
 def serve(settings: BridgeSettings) -> None:
     """Run in the foreground until SIGTERM/SIGINT."""
-    configure_logging(settings.log, buffer_s=LOG_BUFFER_S)
-    config = uvicorn_config(settings)
-    log.info("bridge.listening", host=settings.bridge.host, port=settings.bridge.port)
-    uvicorn.Server(config).run()
+    configure_logging(settings.log, buffer_s=LOG_BUFFER_S, component="bridge")
+    bridge = app_from_settings(settings)
+    # /metrics is always on the listen port; BCX_METRICS__PORT adds a listener of its own, e.g. to keep
+    # the metrics off the port the internet reaches
+    metrics_server = serve_metrics(bridge.registry, settings.metrics)
+    config = uvicorn_config(settings, bridge)
+    log.info(
+        "bridge.listening",
+        host=settings.bridge.host,
+        port=settings.bridge.port,
+        metrics_port=metrics_server.port if metrics_server else None,
+    )
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        if metrics_server is not None:
+            metrics_server.close()

@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, TypeAdapter, Valid
 
 from bcx.contracts.webhook_event import TOPIC
 from bcx.errors import ConfigurationError
-from bcx.settings import KafkaSettings, ProcessSettings, RegistrySettings
+from bcx.settings import KafkaSettings, MetricsSettings, ProcessSettings, RegistrySettings
+from bcx.settings_checks import is_placeholder
 
 STORE_HASH = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _HEADER_NAME = re.compile(
@@ -93,6 +94,8 @@ class BridgeOptions(BaseModel):
     stores: dict[str, StoreAuth] = {}
     stores_file: Path | None = None
     max_body_bytes: int = Field(default=65536, ge=1024, le=16 * 1024 * 1024)
+    #: request line plus every header name and value; more gets 431 (BigCommerce sends well under 2 KiB)
+    max_header_bytes: int = Field(default=16384, ge=1024, le=1024 * 1024)
     produce_timeout_s: float = Field(default=2.0, gt=0, le=60)
     retry_after_s: int = Field(default=60, ge=1, le=86400)
     signature_tolerance_s: int = Field(default=300, ge=1, le=3600)
@@ -120,6 +123,8 @@ class BridgeSettings(ProcessSettings):
     bridge: BridgeOptions = BridgeOptions()
     kafka: KafkaSettings = KafkaSettings()
     registry: RegistrySettings = RegistrySettings()
+    #: /metrics is served on the listen port; a non-zero ``BCX_METRICS__PORT`` serves it there as well
+    metrics: MetricsSettings = MetricsSettings(port=0)
 
 
 _STORES = TypeAdapter(dict[str, StoreAuth])
@@ -136,14 +141,24 @@ def _validated(raw: Any, source: str) -> dict[str, StoreAuth]:
     bad = [name for name in stores if not STORE_HASH.match(name)]
     if bad:
         raise ConfigurationError(f"invalid store hash(es) in {source}: {', '.join(sorted(bad))}")
+    templated = sorted(name for name, auth in stores.items() if is_placeholder(name) or _templated(auth))
+    if templated:  # a store hash is no secret; a templated secret is named by its store only
+        raise ConfigurationError(
+            f"template placeholder (e.g. REPLACE_ME) left in {source} for store(s) {', '.join(templated)}"
+        )
     return stores
+
+
+def _templated(auth: StoreAuth) -> bool:
+    secrets = (auth.secret, auth.client_secret, auth.standard_webhooks_secret)
+    return any(value is not None and is_placeholder(value.get_secret_value()) for value in secrets)
 
 
 def load_stores(options: BridgeOptions) -> dict[str, StoreAuth]:
     """Every configured store: ``options.stores`` plus the stores file, which must not overlap."""
     stores = _validated(dict(options.stores), "BCX_BRIDGE__STORES")
     if options.stores_file is not None:
-        source = f"BCX_BRIDGE__STORES_FILE ({options.stores_file})"
+        source = "the file named by BCX_BRIDGE__STORES_FILE"
         try:
             raw = yaml.safe_load(options.stores_file.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:

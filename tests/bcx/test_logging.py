@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
+import logging
 
 import structlog
 from pydantic import SecretStr
 
-from bcx.logging import REDACTED, configure_logging, get_logger
+from bcx.logging import REDACTED, bind_event_id, configure_logging, get_logger
 from bcx.settings import LogSettings
 
 
@@ -24,6 +26,35 @@ class TestLogging:
         assert line["event_id"] == "e-1"
         assert line["partition"] == 3
         assert line["level"] == "info"
+
+    def test_component_and_stdlib_lines_share_the_pipeline(self) -> None:
+        """Every line names the component, and a standard-library logger's line is the same JSON with the
+        bound context (uvicorn's and confluent-kafka's own lines)."""
+        out = io.StringIO()
+        configure_logging(LogSettings(format="json"), stream=out, component="bridge")
+        with structlog.contextvars.bound_contextvars(event_id="e-2"):
+            get_logger("t").info("mine")
+            logging.getLogger("tests.stdlib").info("Started server process [%d]", 42)
+        first, second = (json.loads(line) for line in out.getvalue().splitlines())
+        assert (first["component"], first["event_id"]) == ("bridge", "e-2")
+        assert second == {**second, "component": "bridge", "event_id": "e-2", "logger": "tests.stdlib"}
+        assert second["event"] == "Started server process [42]"
+
+    async def test_bind_event_id_stays_in_its_task(self) -> None:
+        """A record's task binds its event id for its own lines; an absent header unbinds an inherited one."""
+        out = io.StringIO()
+        configure_logging(LogSettings(format="json"), stream=out)
+
+        async def handle(header: bytes | None) -> None:
+            bind_event_id(header)
+            get_logger("t").info("handled")
+
+        with structlog.contextvars.bound_contextvars(event_id="inherited"):
+            await asyncio.create_task(handle(b"evt-1"))
+            await asyncio.create_task(handle(None))
+            get_logger("t").info("after")
+        lines = [json.loads(line) for line in out.getvalue().splitlines()]
+        assert [line.get("event_id") for line in lines] == ["evt-1", None, "inherited"]
 
     def test_secret_looking_keys_and_secretstr_are_redacted(self) -> None:
         """Values under secret-looking keys, nested or not, and any SecretStr never reach the output."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import SecretStr
 
@@ -33,21 +35,23 @@ class TestLoadSettings:
 
 
 class TestKafkaSettings:
-    def test_sasl_ssl_options_reach_librdkafka(self) -> None:
+    def test_sasl_ssl_options_reach_librdkafka(self, tmp_path: Path) -> None:
         """Security options become librdkafka properties, with the secret unwrapped only there."""
+        ca = tmp_path / "ca.pem"
+        ca.write_text("-----BEGIN CERTIFICATE-----\n")
         settings = KafkaSettings(
             bootstrap_servers="b:9093",
             security_protocol="SASL_SSL",
             sasl_mechanism="SCRAM-SHA-512",
             sasl_username="bcx",
             sasl_password=SecretStr("s3cret"),
-            ssl_ca_location="/etc/ca.pem",
+            ssl_ca_location=str(ca),
         )
         conf = settings.client_config()
         assert conf["security.protocol"] == "SASL_SSL"
         assert conf["sasl.mechanism"] == "SCRAM-SHA-512"
         assert conf["sasl.password"] == "s3cret"
-        assert conf["ssl.ca.location"] == "/etc/ca.pem"
+        assert conf["ssl.ca.location"] == str(ca)
         assert "s3cret" not in repr(settings)
 
     def test_plaintext_has_no_security_keys(self) -> None:

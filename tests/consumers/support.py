@@ -59,7 +59,7 @@ def consume_settings(
         registry=registry,
         metrics=MetricsSettings(port=0),
         consumer=RuntimeSettings(group_id=group, topics=topics, **runtime),
-        exstream=exstream or ExstreamSettings(),
+        exstream=exstream or exstream_settings("http://127.0.0.1:9"),  # nothing listens: unused
         output_storage=OutputStorageSettings(root=storage_root or Path("var/test-documents")),
     )
 

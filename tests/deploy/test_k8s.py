@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 
+from bcx.errors import ConfigurationError
 from bcx.kafka.topics import expand, load_catalogue
 from bcx.settings import load_settings
 from bcx_app.cli.main import build_parser, command_names
-from consumers.registry import FLOWS, flow_named
+from bcx_app.cli.processes import deployed
+from consumers.registry import FLOWS
 from producers.enricher.settings import EnricherSettings
 from tests.deploy.support import (
     BASE,
@@ -53,16 +55,17 @@ SERVERS = [c for c in CONTAINERS if c.argv[0] in ("bridge", "enrich", "consume")
 
 @pytest.fixture
 def container_env(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Replace the process environment's BCX_* variables with a container's."""
+    """Replace the process environment's BCX_* variables with a container's; ``filled`` replaces the secret
+    templates' REPLACE_ME as an operator would (the process refuses the placeholder itself)."""
 
-    def apply(container: Container) -> None:
+    def apply(container: Container, *, filled: bool = True) -> None:
         import os
 
         for name in list(os.environ):
             if name.upper().startswith("BCX_"):
                 monkeypatch.delenv(name)
         for name, value in container.env.items():
-            monkeypatch.setenv(name, value)
+            monkeypatch.setenv(name, value.replace("REPLACE_ME", "filled0by0operator") if filled else value)
 
     return apply
 
@@ -172,6 +175,15 @@ class TestSettings:
         for model in settings_models(container.argv):
             load_settings(model)
 
+    def test_unfilled_secret_templates_are_refused(self, container_env: Any) -> None:
+        """A container started with the secret templates as shipped exits naming a REPLACE_ME variable."""
+        container = next(c for c in CONTAINERS if c.argv[:2] == ["consume", "order-documents"])
+        container_env(container, filled=False)
+        consume_settings = settings_models(container.argv)[0]
+        with pytest.raises(ConfigurationError, match="REPLACE_ME") as caught:
+            load_settings(consume_settings)
+        assert "BCX_EXSTREAM__CLIENT_SECRET" in str(caught.value)
+
     def test_the_walk_catches_mistakes(self) -> None:
         """A misspelt section or field is reported, so the variable test above has teeth."""
         models = settings_models(["consume", "order-documents"])
@@ -265,10 +277,10 @@ class TestScaling:
         trigger = scaled["spec"]["triggers"][0]
         assert trigger["type"] == "kafka"
         meta = trigger["metadata"]
-        expected_group = EnricherSettings().group if argv == ["enrich"] else flow_named(argv[1]).group
+        expected_group = next(p.group for p in deployed() if list(p.argv) == argv)
         assert meta["consumerGroup"] == expected_group
         if argv == ["enrich"]:
-            assert meta["topic"] == EnricherSettings().input_topic
+            assert meta["topic"] == EnricherSettings.model_fields["input_topic"].default
         assert scaled["spec"]["maxReplicaCount"] <= PARTITIONS[meta["topic"]]
         assert meta["bootstrapServersFromEnv"] == "BCX_KAFKA__BOOTSTRAP_SERVERS"
         assert meta["allowIdleConsumers"] == "false"

@@ -27,6 +27,7 @@ def settings(**overrides: Any) -> ExstreamSettings:
     values: dict[str, Any] = {
         "base_url": BASE,
         "token_url": f"{BASE}/otdsws/oauth2/token",
+        "client_id": "bcx",
         "client_secret": SecretStr("s3cret"),
         "domain": "dom",
         "breaker_failure_threshold": 3,

@@ -20,6 +20,10 @@ DOCUMENTED_ELSEWHERE = {
     "store/company/created",
     "store/company/updated",
     "store/company/statusUpdated",
+    # channel events (docs/integrations/webhooks/events/channels.mdx): the policy publisher's drift triggers
+    "store/channel/1/page/created",
+    "store/channel/1/page/updated",
+    "store/channel/1/settings/checkout/updated",
 }
 
 
@@ -58,6 +62,11 @@ class TestScopes:
 
 
 class TestSettings:
+    @pytest.fixture(autouse=True)
+    def _a_store(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """``bcx hooks`` refuses to start without BigCommerce credentials."""
+        monkeypatch.setenv("BCX_BIGCOMMERCE__STORES", '[{"store_hash": "s1", "access_token": "t"}]')
+
     def test_environment_configures_hooks(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """BCX_HOOKS__* set destination, secrets and comma-separated use cases; per-store secrets win."""
         monkeypatch.setenv("BCX_HOOKS__DESTINATION", "https://hooks.example.com/webhooks/bigcommerce")

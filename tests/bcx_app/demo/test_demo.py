@@ -66,20 +66,46 @@ class TestPlan:
         """Every process gets the broker and registry; the bridge knows the store; the consumer, Exstream."""
         plan = build_plan(
             workdir=tmp_path,
-            ports=Ports(1, 2, 3, {c.name: port for port, c in enumerate(deployed(), start=4)}),
+            ports=Ports(
+                1,
+                2,
+                3,
+                {
+                    "enricher": 4,
+                    "order-documents": 5,
+                    "policy-publisher": 6,
+                    "order-exceptions": 10,
+                    "onboarding": 11,
+                    "document-index": 8,
+                },
+            ),
             bootstrap_servers="127.0.0.1:9",
             registry_url="http://r",
             orders=10,
             seed=1,
             consumers=deployed(),
+            index_dsn="postgresql://bcx@127.0.0.1:7/bcx",
         )
         names = [p.name for p in plan.processes]
-        assert names == ["bigcommerce-sim", "exstream-sim", "bridge", *(c.name for c in deployed())]
-        assert names[3:5] == ["enricher", "order-documents"]
+        assert names == [
+            "bigcommerce-sim",
+            "exstream-sim",
+            "bridge",
+            "enricher",
+            "order-documents",
+            "policy-publisher",
+            "order-exceptions",
+            "onboarding",
+            "document-index",
+        ]
         for spec in plan.processes:
             assert spec.env["BCX_KAFKA__BOOTSTRAP_SERVERS"] == "127.0.0.1:9"
-        consumer = plan.processes[-1].env
-        assert consumer["BCX_EXSTREAM__BASE_URL"] == "http://127.0.0.1:2"
+        assert plan.processes[-1].env["BCX_INDEX__DSN"] == "postgresql://bcx@127.0.0.1:7/bcx"
+        env = {p.name: p.env for p in plan.processes}
+        for flow in ("order-documents", "order-exceptions", "onboarding"):
+            assert env[flow]["BCX_EXSTREAM__BASE_URL"] == "http://127.0.0.1:2"
+        publisher = env["policy-publisher"]
+        assert publisher["BCX_POLICY_PUBLISHER__CATALOGUE_PATH"] == str(tmp_path / "policies.yaml")
         assert "demostore" in plan.processes[2].env["BCX_BRIDGE__STORES"]
 
 
@@ -87,7 +113,8 @@ class TestPlan:
 @pytest.mark.slow
 class TestDemoCommand:
     def test_small_demo_runs_clean(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        """`bcx demo` on 30 orders delivers documents, generates none twice and shuts down cleanly."""
+        """`bcx demo` on 30 orders delivers documents, generates none twice, ends with the trace of one order
+        from the document index (decision with its rule, generated, delivered) and shuts down cleanly."""
         code = main(["demo", "--orders", "30", "--workdir", str(tmp_path / "demo"), "--timeout", "300"])
         out = capsys.readouterr().out
         assert code == 0, out
@@ -99,4 +126,8 @@ class TestDemoCommand:
         assert "partial_shipment_notice" in out
         assert "order_delay_notice" in out
         assert "stopped everything cleanly" in out
+        trace = out.split("$ bcx trace --order ", 1)[1]
+        assert all(kind in trace for kind in ("decision", "generated", "delivered")), trace
         assert list((tmp_path / "demo" / "documents").rglob("*.pdf"))
+        assert "terms-us     v1 en-US  page /terms-and-conditions/ on channel 1" in out
+        assert "NOT PUBLISHED" not in out

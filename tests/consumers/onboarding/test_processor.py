@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -15,7 +16,7 @@ from bcx.bigcommerce.models import CompanySnapshot
 from bcx.contracts.commerce_accounts import AccountSnapshotRecord
 from bcx.contracts.commerce_common import Trigger
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
-from consumers.documents.order_context import OrderContext
+from consumers.documents.orders.context import OrderContext
 from consumers.onboarding.policy import load_policy
 from consumers.onboarding.processor import OnboardingProcessor, Snapshot
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext, SourceRecord
@@ -69,9 +70,13 @@ class FakeStep:
         return DocumentOutcome(False, None)
 
 
-def run(value: Snapshot) -> list[DocumentRequest]:
+def run(
+    value: Snapshot, erased: Callable[[str, str | None], bool] = lambda _store, _customer: False
+) -> list[DocumentRequest]:
     step = FakeStep()
-    processor = OnboardingProcessor(rules=RULES, policy=load_policy(), step=step, is_sent=lambda _k: False)
+    processor = OnboardingProcessor(
+        rules=RULES, policy=load_policy(), step=step, is_sent=lambda _k: False, erased=erased
+    )
     asyncio.run(processor.process(value, CTX))
     return step.requests
 
@@ -123,6 +128,20 @@ class TestOrderOnboarding:
         text, _ = pdf(setup)
         assert "Charge the device fully" in text
         assert setup.driver_data["products"][0]["name"] in text
+
+    def test_an_erased_customer_gets_no_guide(self) -> None:
+        """Once the order's customer was erased, the shipped order gets no guide or warranty notice; the
+        requests it does get otherwise carry the decision's explanation."""
+        context = shipped_with_electronics()
+        customer = str(context.snapshot.order.customer_id) if context.snapshot.order.customer_id else None
+        erased = run(order_snapshot(context), erased=lambda s, c: (s, c) == (context.store.id, customer))
+        assert erased == []
+        requests = run(order_snapshot(context))
+        assert requests
+        for request in requests:
+            assert request.explanation is not None
+            assert request.explanation.rules == [request.decision.rule]
+            assert request.explanation.rules_digest == RULES.digest
 
     def test_nothing_before_shipping(self) -> None:
         """An order awaiting fulfilment gets no guide yet."""

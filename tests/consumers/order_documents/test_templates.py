@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from consumers.documents.order_context import OrderContext
+from consumers.documents.orders.context import OrderContext
 from consumers.order_documents.driver_data import (
     ORDER_CONFIRMATION,
     ORDER_INVOICE,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
@@ -12,7 +13,7 @@ import pytest
 from bcx.contracts.commerce_common import Trigger
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.webhook_event import DELAYED_ORDER_SCOPE
-from consumers.documents.order_context import OrderContext
+from consumers.documents.orders.context import OrderContext
 from consumers.order_exceptions.policy import load_policy
 from consumers.order_exceptions.processor import OrderExceptionsProcessor
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext, SourceRecord
@@ -63,10 +64,18 @@ class FakeStep:
         return [r.decision.idempotency_key or "" for r in self.requests]
 
 
-def run(value: OrderSnapshotRecord, sent: frozenset[str] = frozenset()) -> FakeStep:
+def run(
+    value: OrderSnapshotRecord,
+    sent: frozenset[str] = frozenset(),
+    erased: Callable[[str, str | None], bool] = lambda _store, _customer: False,
+) -> FakeStep:
     step = FakeStep()
     processor = OrderExceptionsProcessor(
-        rules=load_rules(None), policy=load_policy(), step=step, is_sent=lambda key: key in sent
+        rules=load_rules(None),
+        policy=load_policy(),
+        step=step,
+        is_sent=lambda key: key in sent,
+        erased=erased,
     )
     asyncio.run(processor.process(value, CTX))
     return step
@@ -201,3 +210,24 @@ class TestDelays:
         """A delay event for an order that has shipped since sends nothing."""
         context = hand_made(status_id=2)
         assert run(record(context, scope=DELAYED_ORDER_SCOPE, data={"delay": 1})).requests == []
+
+
+class TestErasureAndExplanation:
+    def test_an_erased_customers_order_gets_no_notice(self) -> None:
+        """Once the order's customer was erased (bcx erase, store/customer/deleted), a transition into
+        Disputed sends nothing; another customer's erasure does not stop it."""
+        base = simulated(14)
+        order = base.snapshot.order.model_copy(update={"customer_id": 42})
+        context = base.model_copy(update={"snapshot": base.snapshot.model_copy(update={"order": order})})
+        store = context.store.id
+        assert run(record(context), erased=lambda s, c: (s, c) == (store, "42")).requests == []
+        assert run(record(context), erased=lambda _s, c: c == "someone-else").requests
+
+    def test_a_notice_carries_the_decisions_explanation(self) -> None:
+        """The notice's request names the rule that asked for it, why, and the digest of the rules."""
+        (request,) = run(record(simulated(14))).requests
+        explanation = request.explanation
+        assert explanation is not None
+        assert explanation.rules == [request.decision.rule]
+        assert explanation.rules_digest == load_rules(None).digest
+        assert f"rule {request.decision.rule} matched" in explanation.reason

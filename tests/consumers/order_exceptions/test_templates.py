@@ -7,7 +7,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from consumers.documents.order_snapshot import Trigger
+from consumers.documents.orders.facts import Trigger
 from consumers.order_exceptions.driver_data import NoticeRequest, build_notice
 from consumers.order_exceptions.policy import load_policy
 from routing import ExceptionFacts, load_rules

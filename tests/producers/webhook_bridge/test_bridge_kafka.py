@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import socket
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
 from bcx.contracts.codecs import webhook_event_codec
 from bcx.settings import KafkaSettings
+from producers.webhook_bridge.http_protocol import bounded_protocol
 from tests.producers.webhook_bridge.conftest import BridgeFactory
 from tests.producers.webhook_bridge.samples import (
     SECRET_HEADER,
@@ -26,9 +31,16 @@ from tests.producers.webhook_bridge.samples import (
     signed,
     stored,
 )
+from tests.producers.webhook_bridge.server import serve_in_thread
 from tests.support.kafka import consume
 
 pytestmark = pytest.mark.integration
+
+# numbers beyond a double's range: Python reads them as infinity and would publish "Infinity"
+OVERFLOWING_ID = encode(callback(data={"type": "order", "id": 7})).replace(b'"id":7', b'"id":1e400')
+OVERFLOWING_FIELD = encode(callback(data={"type": "order", "id": 7, "total": 1})).replace(
+    b'"total":1', b'"total":-1E999'
+)
 
 
 def records_by_event_id(
@@ -106,6 +118,34 @@ class TestRejections:
             (encode(callback()), {"content-type": "application/json"}, 401, "missing_secret"),
             (encode(callback(store="zzz999")), shared_headers(), 401, "unknown_store"),
             (encode(callback(store=SIGNED_STORE)), shared_headers(), 401, "missing_signature"),
+            (OVERFLOWING_ID, shared_headers(), 400, "malformed_json"),
+            (OVERFLOWING_FIELD, shared_headers(), 400, "malformed_json"),
+            (encode(callback(data={"type": "order"})), shared_headers(), 422, "invalid_resource_id"),
+            (
+                encode(callback(data={"type": "order", "id": None})),
+                shared_headers(),
+                422,
+                "invalid_resource_id",
+            ),
+            (
+                encode(callback(data={"type": "order", "id": {"n": 1}})),
+                shared_headers(),
+                422,
+                "invalid_resource_id",
+            ),
+            (
+                encode(callback(data={"type": "order", "id": "1:2"})),
+                shared_headers(),
+                422,
+                "invalid_resource_id",
+            ),
+            (
+                encode(callback(data={"type": "or:der", "id": 1})),
+                shared_headers(),
+                422,
+                "invalid_resource_type",
+            ),
+            (encode(callback()), {**shared_headers(), "x-pad": "x" * 17_000}, 431, "headers_too_large"),
         ],
     )
     async def test_rejection_classes_publish_nothing(
@@ -217,3 +257,36 @@ class TestDuplicatesAndOps:
         assert shared_headers()[SECRET_HEADER] not in out
         assert "wrong-secret-value" not in out
         assert headers["webhook-signature"].split(",", 1)[1] not in out
+
+
+def _send_unfinished_head(base_url: str, header_bytes: int) -> bytes:
+    """Send a request head with one header value of ``header_bytes`` and no end, then read the answer."""
+    address = urlsplit(base_url)
+    with socket.create_connection((address.hostname, address.port), timeout=30) as conn:
+        # one send, well under a loopback segment: the server reads it whole, so closing after its answer
+        # leaves nothing unread (unread bytes would turn the close into a reset that loses the answer)
+        conn.sendall(b"POST /webhooks/bigcommerce HTTP/1.1\r\nhost: bridge\r\nx-pad: " + b"x" * header_bytes)
+        answer = b""
+        while chunk := conn.recv(65536):
+            answer += chunk
+        return answer
+
+
+class TestHeaderLimitOverHttp:
+    async def test_oversized_head_is_cut_off_with_431(
+        self, bridge_factory: BridgeFactory, kafka_settings: KafkaSettings
+    ) -> None:
+        """Served as ``bcx bridge`` serves it, a head over the limit is answered 431 before it even ends (the
+        header is not buffered to its end), while a callback with normal headers and a large body passes."""
+        async with bridge_factory() as running:
+            with serve_in_thread(running.bridge.app, http=bounded_protocol(16384)) as base_url:
+                answer = await asyncio.to_thread(_send_unfinished_head, base_url, 20_000)
+                body = encode(callback(data={"type": "order", "id": 9, "pad": "x" * 60_000}))
+                response = await asyncio.to_thread(
+                    httpx.post, f"{base_url}/webhooks/bigcommerce", content=body, headers=shared_headers()
+                )
+            topic = running.topic
+        assert answer.startswith(b"HTTP/1.1 431 ")
+        assert answer.endswith(b'{"error": "headers_too_large"}')
+        assert response.status_code == 200
+        assert stored(kafka_settings, topic) == 1

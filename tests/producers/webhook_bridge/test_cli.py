@@ -64,10 +64,11 @@ class TestServe:
         new_topic: NewTopic,
         tmp_path: Path,
     ) -> None:
-        """``bcx bridge`` answers callbacks after Kafka acks, and on SIGTERM stops accepting, flushes the
-        producer (nothing undelivered) and exits."""
+        """``bcx bridge`` answers callbacks after Kafka acks, serves its metrics on BCX_METRICS__PORT too, and
+        on SIGTERM stops accepting, flushes the producer (nothing undelivered) and exits."""
         topic = new_topic("bigcommerce.webhooks")
         port = free_port()
+        metrics_port = free_port()
         env = {
             **os.environ,
             "BCX_KAFKA__BOOTSTRAP_SERVERS": kafka_settings.bootstrap_servers,
@@ -75,6 +76,7 @@ class TestServe:
             "BCX_BRIDGE__TOPIC": topic,
             "BCX_BRIDGE__STORES": json.dumps({STORE: {"secret_header": SECRET_HEADER, "secret": SECRET}}),
             "BCX_LOG__FORMAT": "json",
+            "BCX_METRICS__PORT": str(metrics_port),
         }
         log = tmp_path / "bridge.log"
         with log.open("wb") as out:
@@ -101,6 +103,8 @@ class TestServe:
                 body = encode(callback(data={"type": "order", "id": i}))
                 response = httpx.post(f"{base}/webhooks/bigcommerce", content=body, headers=shared_headers())
                 assert response.status_code == 200
+            scraped = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5).text
+            assert 'bcx_bridge_requests_total{outcome="accepted",scope="store/order/created"} 5.0' in scraped
         finally:
             proc.send_signal(signal.SIGTERM)
             code = proc.wait(timeout=60)

@@ -60,6 +60,25 @@ class TestStores:
         with pytest.raises(ConfigurationError, match="invalid store hash"):
             load_stores(BridgeOptions(stores={"a/b": StoreAuth(secret=SecretStr("s"))}))
 
+    @pytest.mark.parametrize(
+        "stores",
+        [
+            {"REPLACE_ME": {"secret": "long-random-value"}},
+            {"abc123": {"secret": "REPLACE_ME"}},
+            {"abc123": {"secret": "long-random-value", "client_secret": "<the app's client secret>"}},
+        ],
+    )
+    def test_template_placeholders_in_the_file_are_refused(
+        self, tmp_path: Path, stores: dict[str, object]
+    ) -> None:
+        """The secrets template copied unfilled into the mounted file stops the bridge, naming the setting."""
+        path = tmp_path / "stores.yaml"
+        path.write_text(json.dumps(stores))
+        with pytest.raises(ConfigurationError, match="BCX_BRIDGE__STORES_FILE") as info:
+            load_stores(BridgeOptions(stores_file=path))
+        assert "placeholder" in str(info.value)
+        assert str(path) not in str(info.value)
+
     def test_unreadable_file_is_a_configuration_error(self, tmp_path: Path) -> None:
         """A missing stores file is reported as configuration, not a crash."""
         with pytest.raises(ConfigurationError, match="cannot read"):

@@ -104,6 +104,7 @@ class TestDeliveries:
             ("abandoned-cart", "store/cart/abandoned"),
             ("new-customer", "store/customer/created"),
             ("price-change", "store/product/updated"),
+            ("policy-hand-edit", "store/channel/1/settings/checkout/updated"),
         ],
     )
     def test_each_scenario_sends_its_defining_callback(self, name: str, scope: str) -> None:
@@ -169,8 +170,8 @@ class TestOptions:
     def test_every_scenario_is_listed(self) -> None:
         """The CLI's scenario names cover the documented set."""
         documented = (
-            "order-lifecycle refund fraud-review cancellation abandoned-cart new-customer price-change "
-            "split-shipment payment-declined dispute"
+            "order-lifecycle refund fraud-review cancellation abandoned-cart new-customer price-change"
+            " policy-hand-edit split-shipment payment-declined dispute"
         )
         assert set(SCENARIOS) == set(documented.split())
 

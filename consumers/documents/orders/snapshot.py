@@ -1,8 +1,7 @@
-"""``commerce.orders.v1`` records → the :class:`OrderContext` documents are built from, and the trigger
-(shared by every flow that reads order snapshots).
+"""``commerce.orders.v1`` records → the :class:`OrderContext` documents are built from, and the trigger.
 
 Everything comes from the snapshot: the enricher read the order, the store's profile, the customer's
-profile (with the B2B company) and the lines' categories once, so this use case calls no BigCommerce API.
+profile (with the B2B company) and the lines' categories once, so no order flow calls a BigCommerce API.
 The contract record carries the same field names as :mod:`bcx.bigcommerce.models.orders`, so the order
 part is a plain re-validation; fields the contract does not carry (tax ``class``, card details, line
 ``applied_discounts``) are simply absent and the mapping does without. A snapshot written before profiles
@@ -12,8 +11,6 @@ were carried has a store of defaults named by its hash and no customer. Pure: no
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from bcx.bigcommerce.models import (
@@ -32,27 +29,21 @@ from bcx.contracts.commerce_common import SnapshotEnvelope
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.commerce_profiles import BuyerCompany, CustomerProfile, StoreProfile
 from consumers.documents.errors import DocumentDataError
-from consumers.documents.order_context import OrderContext
+from consumers.documents.orders.context import OrderContext
+from consumers.documents.orders.facts import Trigger
 
 
-@dataclass(frozen=True)
-class Trigger:
-    """The event that woke the consumer: webhook scope, id, time, status transition, transaction."""
+class DeletedOrder(DocumentDataError):
+    """The snapshot is of a deleted order: there is nothing to build from it (permanent)."""
 
-    scope: str
-    event_id: str | None = None
-    occurred_at: datetime | None = None
-    previous_status_id: int | None = None
-    new_status_id: int | None = None
-    transaction_id: str | None = None
-    #: the event's ``data`` as JSON (synthetic events carry what they detected, e.g. a delay's number)
-    data_json: str = ""
+    retryable = False
 
 
 def order_snapshot(record: OrderSnapshotRecord) -> OrderSnapshot:
-    """The record's order as the BigCommerce client models (raises for a deleted order)."""
+    """The record's order as the BigCommerce client models (raises :class:`DeletedOrder` for a deleted
+    order)."""
     if record.order is None:
-        raise DocumentDataError(f"order {record.entity_id} is deleted; it has no documents")
+        raise DeletedOrder(f"order {record.entity_id} is deleted; it has no documents")
     return OrderSnapshot.model_validate(record.model_dump(include=set(OrderSnapshot.model_fields)))
 
 
@@ -121,6 +112,7 @@ def order_context(record: OrderSnapshotRecord) -> OrderContext:
         store=store_information(record.store_hash, record.store),
         customer=customer_snapshot(profile) if profile is not None else None,
         company=company_snapshot(company) if company is not None else None,
+        categories={line.product_id: tuple(line.categories) for line in record.products if line.product_id},
     )
 
 
