@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, cast
 from bcx.errors import ConfigurationError
 from bcx.manifest import Flow
 from consumers.account_statements.flow import FLOW as ACCOUNT_STATEMENTS
+from consumers.onboarding.flow import FLOW as ONBOARDING
 from consumers.order_documents.flow import FLOW as ORDER_DOCUMENTS
+from consumers.order_exceptions.flow import FLOW as ORDER_EXCEPTIONS
 from consumers.planned import PLANNED
 from consumers.policy_publisher.flow import FLOW as POLICY_PUBLISHER
 from consumers.returns.flow import FLOW as RETURNS
@@ -22,7 +24,14 @@ if TYPE_CHECKING:  # the runtime (Kafka, Exstream) loads only when a consumer is
     from consumers.runtime.app import UseCaseFactory
 
 #: the flows with a consumer, in the order the demo starts them
-FLOWS: tuple[Flow, ...] = (ORDER_DOCUMENTS, POLICY_PUBLISHER, RETURNS, ACCOUNT_STATEMENTS)
+FLOWS: tuple[Flow, ...] = (
+    ORDER_DOCUMENTS,
+    POLICY_PUBLISHER,
+    RETURNS,
+    ACCOUNT_STATEMENTS,
+    ORDER_EXCEPTIONS,
+    ONBOARDING,
+)
 
 
 def all_flows() -> tuple[Flow, ...]:

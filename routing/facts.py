@@ -165,6 +165,18 @@ class ProductFacts(_Facts):
     types: frozenset[str] = Field(
         default=frozenset(), description="product types of the lines: physical, digital"
     )
+    family: str | None = Field(default=None, description="onboarding: the product family a guide is about")
+    warrantable: bool = Field(default=False, description="onboarding: the family has a warrantable product")
+
+
+class ExceptionFacts(_Facts):
+    """An order exception the order-exceptions flow detected (a status transition, a split shipment, a
+    delay); ``state`` names the exception state one notice is sent for (``version: {field: exception.state}``
+    in the rules).
+    """
+
+    kind: str = Field(description="cancelled|declined|verification|disputed|partial|delayed")
+    state: str = Field(default="1", description="one notice per state: shipment ids of a split, delay number")
 
 
 class ScheduleFacts(_Facts):
@@ -209,6 +221,7 @@ class RoutingFacts(_Facts):
     products: ProductFacts | None = None
     schedule: ScheduleFacts | None = None
     statement: StatementFacts | None = None
+    exception: ExceptionFacts | None = None
     sent_keys: frozenset[str] = Field(
         default=frozenset(), description="idempotency keys the caller's ledger says were already sent"
     )

@@ -9,6 +9,11 @@ from typing import Any
 from bcx.contracts.base import Record, UtcMillis
 
 TOPIC = "bigcommerce.webhooks.v1"
+#: scopes of synthetic events a bcx sweep publishes about something no BigCommerce webhook announces; the
+#: event itself is the news, so the enricher publishes the snapshot even when the entity did not change
+SWEEP_SCOPE_PREFIX = "bcx/sweep/"
+#: ``bcx sweep delayed-orders``: ``data`` is ``{type: order, id, delay: <n>}``
+DELAYED_ORDER_SCOPE = "bcx/sweep/order/delayed"
 
 
 class WebhookAuthentication(StrEnum):

@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "routing": ("bcx_app.cli.routing_cmd",),
     "schemas": ("bcx_app.cli.schemas_cmd",),
     "statements": ("bcx_app.cli.statements_cmd",),
+    "sweep": ("bcx_app.cli.sweep_cmd",),
     "sim": ("bcx_app.cli.sim_bigcommerce_cmd", "bcx_app.cli.sim_exstream_cmd"),
     "topics": ("bcx_app.cli.topics_cmd",),
     "trace": ("bcx_app.cli.trace_cmd",),

@@ -206,7 +206,8 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
             answered = ", ".join(f"{k}: {v}" for k, v in sorted(report.answered.items()))
             say(
                 f"\nwebhooks: {report.sent} deliveries for {report.orders} orders + live scenarios; "
-                f"bridge answered {answered}\n"
+                f"bridge answered {answered}; "
+                f"bcx sweep delayed-orders published {report.delayed} delay events\n"
             )
             if report.returns is not None:
                 intake = ", ".join(f"{k}: {v}" for k, v in sorted(report.returns.answered.items()))

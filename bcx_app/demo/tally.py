@@ -27,6 +27,8 @@ class ResultsTally:
     errors: Counter[str] = field(default_factory=Counter)
     outputs: set[str] = field(default_factory=set)
     orders: set[str] = field(default_factory=set)
+    #: flow (use case) → idempotency keys generated: what each flow produced
+    by_flow: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, result: DocumentResult) -> None:
         channel = result.channel.value if result.channel is not None else "-"
@@ -35,6 +37,7 @@ class ResultsTally:
             self.orders.add(result.recipient.order_id)
         if result.status is DocumentStatus.GENERATED:
             self.generated_per_key[result.document.idempotency_key] += 1
+            self.by_flow.setdefault(result.document.use_case, set()).add(result.document.idempotency_key)
         if result.status is DocumentStatus.DELIVERED and result.timing.event_created_at is not None:
             self.latencies_s.append((result.occurred_at - result.timing.event_created_at).total_seconds())
         if result.error is not None:
@@ -67,10 +70,13 @@ def render_summary(tally: ResultsTally, *, elapsed_s: float, where: dict[str, st
         f"{tally.count(DocumentStatus.DELIVERED)} delivered, {tally.count(DocumentStatus.FAILED)} failed; "
         f"duplicate documents: {tally.duplicate_documents}",
         "",
-        f"  {'document type':22} {'channel':9} {'outcome':10} {'count':>6}",
+        "documents by flow: "
+        + (", ".join(f"{flow} {len(keys)}" for flow, keys in sorted(tally.by_flow.items())) or "none"),
+        "",
+        f"  {'document type':24} {'channel':9} {'outcome':10} {'count':>6}",
     ]
     for (doc_type, channel, status), n in sorted(tally.by_outcome.items()):
-        lines.append(f"  {doc_type:22} {channel:9} {status:10} {n:>6}")
+        lines.append(f"  {doc_type:24} {channel:9} {status:10} {n:>6}")
     if tally.latencies_s:
         p50, p90, p99 = (percentile(tally.latencies_s, q) for q in (50, 90, 99))
         lines += [

@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import httpx
 from pydantic import SecretStr
@@ -32,7 +33,16 @@ from simulators.bigcommerce.webhooks.scenarios import Event, ScenarioContext
 from simulators.bigcommerce.webhooks.sender import SendOptions, SendReport, WebhookSender, run_scenarios
 
 INCOMPLETE = 0
-LIVE_SCENARIOS = ("order-lifecycle",) * 6 + ("refund", "refund", "fraud-review", "cancellation")
+#: order-exceptions situations too: fraud review, cancellation, splits, declines, disputes
+LIVE_SCENARIOS: tuple[str, ...] = ("order-lifecycle",) * 6 + (
+    "refund",
+    "refund",
+    "fraud-review",
+    "cancellation",
+)
+LIVE_SCENARIOS += ("split-shipment", "split-shipment", "payment-declined", "dispute")
+#: B2B companies announced in the backlog (created, approved ones get a welcome pack)
+COMPANIES = 5
 
 
 def backlog_events(orders: Sequence[tuple[int, int]]) -> list[Event]:
@@ -46,12 +56,19 @@ def backlog_events(orders: Sequence[tuple[int, int]]) -> list[Event]:
     return events
 
 
+def company_events(count: int = COMPANIES) -> list[Event]:
+    """B2B Edition's ``store/company/created`` callbacks for the store's first companies."""
+    return [("store/company/created", {"company_id": company_id}) for company_id in range(1, count + 1)]
+
+
 @dataclass
 class TrafficReport:
     orders: int
     sent: int
     answered: dict[str, int]
     returns: ReturnsReport | None = None
+    #: delay events `bcx sweep delayed-orders` published
+    delayed: int = 0
 
 
 def _client(plan: DemoPlan) -> BigCommerceClient:
@@ -73,10 +90,11 @@ async def send_traffic(plan: DemoPlan, rng: random.Random, *, duplicates: float 
         secret_header=(SECRET_HEADER, DEMO_SHARED_SECRET),
     )
     report = SendReport()
+    swept = 0
     try:
         async with _client(plan) as client:
             orders = [(order.id, order.status_id) async for order in client.list_orders(DEMO_STORE)]
-            deliveries = [sender.build(event) for event in backlog_events(orders)]
+            deliveries = [sender.build(event) for event in backlog_events(orders) + company_events()]
             options = SendOptions(duplicates=duplicates, reorder=True, concurrency=16)
             report.results.extend(await sender.deliver_all(deliveries, options, rng))
             async with httpx.AsyncClient(base_url=plan.bigcommerce_url) as admin:
@@ -87,8 +105,30 @@ async def send_traffic(plan: DemoPlan, rng: random.Random, *, duplicates: float 
             report.results.extend(live.results)
             shipped = sorted(order_id for order_id, status in orders if status in SHIPPED)
             returns = await send_returns(client, plan.returns_url, shipped)
+        swept = await sweep_delays(plan)
     finally:
         await sender.aclose()
     return TrafficReport(
-        orders=len(orders), sent=len(report.results), answered=report.by_status, returns=returns
+        orders=len(orders),
+        sent=len(report.results),
+        answered=report.by_status,
+        returns=returns,
+        delayed=swept,
     )
+
+
+async def sweep_delays(plan: DemoPlan) -> int:
+    """`bcx sweep delayed-orders` on the demo store, as its CronJob would: the late orders' events."""
+    from bcx.settings import KafkaSettings, RegistrySettings
+    from bcx_app.cli.sweep_cmd import SweepSettings, run_sweep
+
+    settings = SweepSettings(
+        kafka=KafkaSettings(bootstrap_servers=plan.bootstrap_servers, client_id="bcx-demo-sweep"),
+        registry=RegistrySettings(url=plan.registry_url),
+        bigcommerce=BigCommerceSettings(
+            api_base_url=plan.bigcommerce_url,
+            b2b_base_url=plan.bigcommerce_url,
+            stores=(StoreCredentials(store_hash=DEMO_STORE, access_token=SecretStr(DEMO_ACCESS_TOKEN)),),
+        ),
+    )
+    return await run_sweep(settings, DEMO_STORE, datetime.now(UTC))

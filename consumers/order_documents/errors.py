@@ -3,15 +3,17 @@
 ::
 
     bcx.errors.BcxError
-    └── OrderDocumentError          the use case refuses a record
-        └── DriverDataError         the snapshot cannot make the requested document (unknown document
+    ├── OrderDocumentError          the use case refuses a record
+    │   └── DriverDataError         the snapshot cannot make the requested document (unknown document
                                     type, receipt for a transaction the order does not have); permanent:
                                     retrying the same snapshot gives the same answer, so it dead-letters
+    └── consumers.documents.errors.DocumentDataError   (also a base of DriverDataError)
 """
 
 from __future__ import annotations
 
 from bcx.errors import BcxError
+from consumers.documents.errors import DocumentDataError
 
 
 class OrderDocumentError(BcxError):
@@ -20,5 +22,5 @@ class OrderDocumentError(BcxError):
     retryable = False
 
 
-class DriverDataError(OrderDocumentError):
+class DriverDataError(OrderDocumentError, DocumentDataError):
     """Driver data cannot be built from this snapshot for this document (never retryable)."""

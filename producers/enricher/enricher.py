@@ -25,7 +25,7 @@ from bcx.bigcommerce.client import BigCommerceClient
 from bcx.bigcommerce.errors import AuthError, PermanentError, RateLimited, RetryableError
 from bcx.bigcommerce.models import Order as ApiOrder
 from bcx.contracts.commerce_common import SnapshotEnvelope, Trigger
-from bcx.contracts.webhook_event import WebhookAuthentication, WebhookEvent
+from bcx.contracts.webhook_event import SWEEP_SCOPE_PREFIX, WebhookAuthentication, WebhookEvent
 from bcx.errors import ConfigurationError
 from bcx.logging import get_logger
 from producers.enricher import mapping
@@ -168,12 +168,14 @@ class Enricher:
     async def _target(
         self, event: WebhookEvent, target: Target, key: str, trigger: Trigger, reads: EventReads
     ) -> str:
-        if self.ledger.superseded(key, event.created_at):
+        # a sweep's event is news about an unchanged entity (a delay): it is published even so
+        swept = event.scope.startswith(SWEEP_SCOPE_PREFIX)
+        if not swept and self.ledger.superseded(key, event.created_at):
             return self._decided(target, "superseded")
         record = await self._read(event, target, trigger, reads)
         if self.ledger.stale(key, record.date_modified):
             return self._decided(target, "stale")
-        if self.ledger.duplicate(key, record.content_digest):
+        if not swept and self.ledger.duplicate(key, record.content_digest):
             return self._decided(target, "duplicate")
         try:
             await self._publisher.publish(record)

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bcx.contracts.webhook_event import WebhookEvent
+from bcx.contracts.webhook_event import SWEEP_SCOPE_PREFIX, WebhookEvent
 from producers.enricher.errors import UnenrichableEvent
 
 _CHANNEL = re.compile(r"^store/channel/\d+/")
@@ -95,6 +95,8 @@ def _int_id(event: WebhookEvent, *paths: tuple[str, ...]) -> str:
 def plan(event: WebhookEvent) -> Plan:
     """The snapshots ``event`` calls for; :class:`UnenrichableEvent` when it lacks the ids it needs."""
     scope = normalise_scope(event.scope)
+    if scope.startswith(SWEEP_SCOPE_PREFIX + "order/"):  # bcx sweep: the order it found (e.g. delayed)
+        return Plan((Target("order", _int_id(event, ("id",))),))
     parts = scope.split("/")
     family = parts[1] if len(parts) > 1 and parts[0] == "store" else ""
     rest = parts[2:]

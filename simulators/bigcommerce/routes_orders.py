@@ -33,6 +33,13 @@ def _when(request: Request, name: str) -> float | None:
         return None
 
 
+def _created(record: Any) -> float | None:
+    try:
+        return float(parse_bc_datetime(record["order"]["date_created"]).timestamp())
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
 def _order_ids(request: Request) -> list[int]:
     """Ids of live orders in the requested order, filtered by modification date and ``min_id``."""
     store = store_of(request)
@@ -54,11 +61,12 @@ async def list_orders(request: Request) -> Response:
     store = store_of(request)
     status = request.query_params.get("status_id")
     customer = request.query_params.get("customer_id")
+    created_before = _when(request, "max_date_created")
     page = int_param(request, "page", 1)
     limit = int_param(request, "limit", 50, maximum=250)
     with store.lock:
         ids = _order_ids(request)
-        if status is None and customer is None:
+        if status is None and customer is None and created_before is None:
             # Only the requested page is generated, so listing a 100k-order store stays cheap.
             window = ids[(page - 1) * limit : page * limit]
             orders = [record["order"] for oid in window if (record := store.order_record(oid)) is not None]
@@ -71,6 +79,9 @@ async def list_orders(request: Request) -> Response:
             if status is not None and str(record["order"]["status_id"]) != status:
                 continue
             if customer is not None and str(record["order"]["customer_id"]) != customer:
+                continue
+            created = _created(record)
+            if created_before is not None and (created is None or created > created_before):
                 continue
             matching.append(record["order"])
     return v2_list(request, matching)

@@ -2,19 +2,22 @@
 
 The PDF layout is plain text produced by a Jinja template, one instruction per line:
 ``# `` title, ``## `` section heading, ``- `` bullet, ``| a | b |`` table row, ``---`` rule, a blank line a
-gap, ``[code128] VALUE`` / ``[qr] VALUE`` a barcode (:mod:`simulators.exstream.barcodes`), anything else a
-paragraph. Core PDF fonts are used with the Windows-1252 encoding (Latin-1 plus €, curly
-quotes and dashes, which invoices need); other characters are replaced.
+gap, ``[code128] VALUE`` a Code 128 barcode (:mod:`simulators.exstream.barcodes`), ``[qr] VALUE`` a QR code of
+the raw value (segno, error correction M; a URL must not lose characters), anything else a paragraph. Core
+PDF fonts are used with the Windows-1252 encoding (Latin-1 plus €, curly quotes and dashes, which invoices
+need); other characters are replaced.
 """
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 
+import segno
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from simulators.exstream.barcodes import draw_code128, draw_qr
+from simulators.exstream.barcodes import draw_code128
 
 
 def _latin1(text: str) -> str:
@@ -36,8 +39,6 @@ def render_pdf(layout: str, *, title: str, author: str = "Exstream simulator") -
         line = _latin1(raw.rstrip())
         if line.startswith("[code128] "):
             draw_code128(pdf, line[10:].strip())
-        elif line.startswith("[qr] "):
-            draw_qr(pdf, line[5:].strip())
         elif line.startswith("# "):
             pdf.set_font("Helvetica", "B", 18)
             pdf.multi_cell(width, 9, line[2:], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -46,6 +47,8 @@ def render_pdf(layout: str, *, title: str, author: str = "Exstream simulator") -
             pdf.ln(2)
             pdf.set_font("Helvetica", "B", 13)
             pdf.multi_cell(width, 7, line[3:], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        elif raw.startswith("[qr] "):
+            _qr(pdf, raw[5:].strip())
         elif line.strip() == "---":
             y = pdf.get_y() + 1
             pdf.line(pdf.l_margin, y, pdf.l_margin + width, y)
@@ -66,6 +69,15 @@ def render_pdf(layout: str, *, title: str, author: str = "Exstream simulator") -
             pdf.set_font("Helvetica", "", 11)
             pdf.multi_cell(width, 6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
+
+
+def _qr(pdf: FPDF, text: str) -> None:
+    """A 40 mm QR code of ``text`` at the left margin (the raw text: a URL must not lose characters)."""
+    image = io.BytesIO()
+    segno.make(text, error="m", micro=False).save(image, kind="png", scale=8, border=4)
+    image.seek(0)
+    pdf.image(image, x=pdf.l_margin, w=40, h=40)
+    pdf.ln(2)
 
 
 _BENCHMARK_PDF: bytes | None = None

@@ -121,6 +121,7 @@ def settings_models(argv: list[str]) -> list[type[BaseSettings]]:
     from bcx_app.cli.common import AdminSettings
     from bcx_app.cli.reconcile_cmd import ReconcileSettings
     from bcx_app.cli.statements_cmd import PlanSettings
+    from bcx_app.cli.sweep_cmd import SweepSettings
     from consumers.document_index.settings import IndexSettings
     from consumers.runtime.settings import ConsumeSettings
     from producers.enricher.settings import EnricherSettings
@@ -137,6 +138,7 @@ def settings_models(argv: list[str]) -> list[type[BaseSettings]]:
         "reconcile": [ReconcileSettings],
         "index": [IndexSettings],
         "statements": [PlanSettings],
+        "sweep": [SweepSettings],
         "sim": [],  # simulators take command-line options only
     }
     if command == "consume":

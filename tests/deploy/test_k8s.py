@@ -144,14 +144,16 @@ class TestCommands:
         ]
         assert f"COPY deploy/topics.yaml {catalogue}" in (ROOT / "Dockerfile").read_text()
 
-    def test_hooks_cron_jobs(self) -> None:
-        """`bcx hooks sync`, `hooks status` and `statements plan` run on schedules, never two at once."""
+    def test_cron_jobs(self) -> None:
+        """Hooks sync, hooks status, the statement plan and the delayed-orders sweep run on schedules, never
+        two at once."""
         cronjobs = by_kind(DOCS, "CronJob")
         args = {name: pod_spec(doc)["containers"][0]["args"][:2] for name, doc in cronjobs.items()}
         assert args == {
             "bcx-hooks-sync": ["hooks", "sync"],
             "bcx-hooks-status": ["hooks", "status"],
             "bcx-statements-plan": ["statements", "plan"],
+            "bcx-sweep-delayed-orders": ["sweep", "delayed-orders"],
         }
         assert all(doc["spec"]["concurrencyPolicy"] == "Forbid" for doc in cronjobs.values())
 

@@ -94,13 +94,14 @@ class TestKubernetes:
 
     @pytest.mark.parametrize("process", DEPLOYED, ids=ids(DEPLOYED))
     def test_each_process_runs_in_the_base(self, process: ConsumerProcess) -> None:
-        """A Deployment runs `bcx <argv>` in group <group>, scaled by KEDA on each declared input topic."""
+        """A Deployment runs `bcx <argv>` in group <group>, scaled by KEDA on each declared input topic and
+        the group's retry topic."""
         deployment = by_kind(K8S_DOCS, "Deployment")[process.group]
         assert pod_spec(deployment)["containers"][0]["args"] == list(process.argv)
         scaled = by_kind(K8S_DOCS, "ScaledObject")[process.group]
         triggers = [t["metadata"] for t in scaled["spec"]["triggers"]]
         assert {t["consumerGroup"] for t in triggers} == {process.group}
-        assert [t["topic"] for t in triggers] == list(process.input_topics)
+        assert [t["topic"] for t in triggers] == [*process.input_topics, f"{process.group}.retry.v1"]
         assert process.group in by_kind(K8S_DOCS, "PodDisruptionBudget")
 
     def test_hooks_config_enables_only_declared_flows(self) -> None:

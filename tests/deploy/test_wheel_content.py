@@ -82,6 +82,12 @@ class TestProductionWheel:
         for package in ("bcx/", "producers/", "consumers/", "routing/"):
             assert any(n.startswith(package) for n in names), package
 
+    def test_carries_the_flows_policies(self, production: zipfile.ZipFile) -> None:
+        """The flows' packaged policy files (read when no BCX_*__POLICY_PATH is set) are in the wheel."""
+        names = production.namelist()
+        for policy in ("consumers/order_exceptions/policy.yaml", "consumers/onboarding/policy.yaml"):
+            assert policy in names, policy
+
     def test_pdf_and_template_libraries_are_only_the_sim_extra(self, production: zipfile.ZipFile) -> None:
         """fpdf2 and jinja2 are required only with the sim extra (and dev, which includes it), never at run
         time; Babel is a runtime requirement."""

@@ -8,6 +8,7 @@ from typing import Any
 from routing import (
     CustomerFacts,
     EventFacts,
+    ExceptionFacts,
     OrderFacts,
     PaymentFacts,
     RoutingFacts,
@@ -74,6 +75,7 @@ def order_facts(
     is_test: bool = False,
     use_case: str = "order_documents",
     sent_keys: frozenset[str] = frozenset(),
+    exception: ExceptionFacts | None = None,
     **order: Any,
 ) -> RoutingFacts:
     """Facts for an order event; by default order 250 moved 0 → 11 with its payment captured."""
@@ -99,6 +101,7 @@ def order_facts(
             **order,
         ),
         payment=payment,
+        exception=exception,
         sent_keys=sent_keys,
     )
 

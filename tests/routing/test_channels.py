@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from routing import Channel, DocumentDecision, evaluate
+from routing import Channel, DocumentDecision, ExceptionFacts, evaluate
 from tests.routing.factories import customer, default_rules, order_facts
 
 
@@ -38,6 +38,7 @@ class TestPreference:
             previous_status_id=11,
             use_case="order_exceptions",
             customer_facts=customer(country="US", preferred_channels=(Channel.PORTAL,)),
+            exception=ExceptionFacts(kind="declined"),
         )
         doc = evaluate(default_rules(), facts).document("payment_declined_notice")
         assert doc is not None

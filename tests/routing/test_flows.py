@@ -7,6 +7,8 @@ from decimal import Decimal
 from routing import (
     Channel,
     EventFacts,
+    ExceptionFacts,
+    ProductFacts,
     RefundFacts,
     RoutingFacts,
     ScheduleFacts,
@@ -23,12 +25,22 @@ def _due(facts: RoutingFacts) -> list[str]:
 class TestOrderExceptions:
     def test_declined_notice_on_transition(self) -> None:
         """An order moving into Declined gets a payment-declined notice."""
-        facts = order_facts(use_case="order_exceptions", status_id=6, previous_status_id=11)
+        facts = order_facts(
+            use_case="order_exceptions",
+            status_id=6,
+            previous_status_id=11,
+            exception=ExceptionFacts(kind="declined"),
+        )
         assert _due(facts) == ["payment_declined_notice"]
 
     def test_cancelled_checkout_gets_nothing(self) -> None:
         """An incomplete checkout being cancelled produces no cancellation notice."""
-        facts = order_facts(use_case="order_exceptions", status_id=5, previous_status_id=0)
+        facts = order_facts(
+            use_case="order_exceptions",
+            status_id=5,
+            previous_status_id=0,
+            exception=ExceptionFacts(kind="cancelled"),
+        )
         assert _due(facts) == []
 
     def test_dispute_in_italy_goes_by_post(self) -> None:
@@ -38,6 +50,7 @@ class TestOrderExceptions:
             status_id=13,
             previous_status_id=10,
             customer_facts=customer(country="IT", locale="it-IT"),
+            exception=ExceptionFacts(kind="disputed"),
         )
         doc = evaluate(default_rules(), facts).document("dispute_notice")
         assert doc is not None
@@ -91,17 +104,40 @@ class TestOnboarding:
         facts = _company_facts("onboarding", "store/company/statusUpdated", company_status=1)
         assert _due(facts) == ["b2b_welcome_pack"]
 
-    def test_new_customer_welcome(self) -> None:
-        """A newly registered customer gets the welcome guide."""
-        facts = RoutingFacts(
-            use_case="onboarding",
-            store_hash="abc123",
-            entity_type="customer",
-            entity_id="32",
-            event=EventFacts(scope="store/customer/created"),
-            customer=customer(),
+    def test_pending_company_gets_nothing_yet(self) -> None:
+        """A company created pending approval gets its welcome pack only once approved."""
+        facts = _company_facts("onboarding", "store/company/created", company_status=0)
+        assert _due(facts) == []
+
+    def test_shipped_electronics_get_setup_care_and_warranty_once_per_family(self) -> None:
+        """A shipped order's electronics family gets a setup guide, a care guide and a warranty notice."""
+        facts = order_facts(use_case="onboarding", status_id=2).model_copy(
+            update={"products": ProductFacts(family="electronics", warrantable=True)}
         )
-        assert _due(facts) == ["welcome_guide"]
+        decision = evaluate(default_rules(), facts)
+        assert [d.document_type for d in decision.due] == [
+            "setup_guide",
+            "care_guide",
+            "warranty_registration",
+        ]
+        assert {d.idempotency_key for d in decision.due} == {
+            f"onboarding:abc123:order:250:{t}:electronics"
+            for t in ("setup_guide", "care_guide", "warranty_registration")
+        }
+
+    def test_not_before_shipping_and_print_for_who_prefers_it(self) -> None:
+        """Nothing while awaiting fulfilment; a customer preferring paper gets the printed guide."""
+        waiting = order_facts(use_case="onboarding", status_id=11).model_copy(
+            update={"products": ProductFacts(family="apparel")}
+        )
+        assert _due(waiting) == []
+        paper = order_facts(
+            use_case="onboarding",
+            status_id=10,
+            customer_facts=customer(preferred_channels=(Channel.PRINT,)),
+        ).model_copy(update={"products": ProductFacts(family="apparel")})
+        (doc,) = evaluate(default_rules(), paper).due
+        assert (doc.document_type, doc.channels) == ("care_guide", (Channel.PRINT,))
 
 
 class TestCatalogs:

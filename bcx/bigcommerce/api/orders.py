@@ -76,16 +76,35 @@ class OrdersApi(ApiGroup):
         )
 
     async def list_orders(
-        self, store_hash: str, *, since: datetime | None = None, status_id: int | None = None
+        self,
+        store_hash: str,
+        *,
+        since: datetime | None = None,
+        status_id: int | None = None,
+        created_before: datetime | None = None,
     ) -> AsyncIterator[Order]:
-        """Orders modified at or after ``since`` (all when ``None``), oldest modification first."""
+        """Orders modified at or after ``since`` (all when ``None``), in ``status_id`` and created at or
+        before ``created_before`` when given, oldest modification first."""
         params: dict[str, object] = {"sort": "date_modified:asc"}
         if since is not None:
             params["min_date_modified"] = format_rfc2822(since)
         if status_id is not None:
             params["status_id"] = status_id
+        if created_before is not None:
+            params["max_date_created"] = format_rfc2822(created_before)
         async for item in iter_v2(self.http, store_hash, "/orders", params=params):
             yield self._parse(Order, item, "orders")
+
+    async def list_shipping_addresses(self, store_hash: str, order_id: int) -> list[ShippingAddress]:
+        """``GET /v2/orders/{id}/shipping_addresses``: where and how (``shipping_method``) the order ships."""
+        items = iter_v2(
+            self.http,
+            store_hash,
+            f"/orders/{order_id}/shipping_addresses",
+            resource="order",
+            resource_id=order_id,
+        )
+        return await self._collect(ShippingAddress, items, "order shipping addresses")
 
     async def get_shipment(self, store_hash: str, order_id: int, shipment_id: int) -> Shipment:
         response = await self.http.request(

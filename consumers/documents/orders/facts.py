@@ -46,6 +46,8 @@ class Trigger:
     previous_status_id: int | None = None
     new_status_id: int | None = None
     transaction_id: str | None = None
+    #: the event's ``data`` as JSON (synthetic events carry what they detected, e.g. a delay's number)
+    data_json: str = ""
 
 
 def entity_version(context: OrderContext) -> str:

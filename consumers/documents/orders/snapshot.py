@@ -1,7 +1,7 @@
 """``commerce.orders.v1`` records → the :class:`OrderContext` documents are built from, and the trigger.
 
 Everything comes from the snapshot: the enricher read the order, the store's profile, the customer's
-profile (with the B2B company) and the lines' categories once, so this use case calls no BigCommerce API.
+profile (with the B2B company) and the lines' categories once, so no order flow calls a BigCommerce API.
 The contract record carries the same field names as :mod:`bcx.bigcommerce.models.orders`, so the order
 part is a plain re-validation; fields the contract does not carry (tax ``class``, card details, line
 ``applied_discounts``) are simply absent and the mapping does without. A snapshot written before profiles
@@ -23,15 +23,16 @@ from bcx.bigcommerce.models import (
     OrderSnapshot,
 )
 from bcx.bigcommerce.models.b2b import ExtraField
+from bcx.contracts.commerce_common import SnapshotEnvelope
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.commerce_profiles import BuyerCompany, CustomerProfile
-from bcx.errors import BcxError
+from consumers.documents.errors import DocumentDataError
 from consumers.documents.orders.context import OrderContext
 from consumers.documents.orders.facts import Trigger
 from consumers.documents.profiles import store_information
 
 
-class DeletedOrder(BcxError):
+class DeletedOrder(DocumentDataError):
     """The snapshot is of a deleted order: there is nothing to build from it (permanent)."""
 
     retryable = False
@@ -101,7 +102,7 @@ def _data(raw: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def trigger(record: OrderSnapshotRecord) -> Trigger:
+def trigger(record: SnapshotEnvelope) -> Trigger:
     """The webhook (or reconciliation event) that caused the snapshot, with the transaction it names."""
     event = record.trigger
     data = _data(event.data_json)
@@ -115,4 +116,5 @@ def trigger(record: OrderSnapshotRecord) -> Trigger:
         previous_status_id=event.previous_status_id,
         new_status_id=event.new_status_id,
         transaction_id=transaction_id,
+        data_json=event.data_json or "",
     )

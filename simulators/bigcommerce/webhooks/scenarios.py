@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from bcx.bigcommerce.client import BigCommerceClient
+from simulators.bigcommerce.webhooks import exception_scenarios
 from simulators.bigcommerce.webhooks import payloads as p
 
 Event = tuple[str, dict[str, Any]]
@@ -161,4 +162,7 @@ SCENARIOS: dict[str, Callable[[ScenarioContext], AsyncIterator[Step]]] = {
     "new-customer": new_customer,
     "price-change": price_change,
     "policy-hand-edit": policy_hand_edit,
+    "split-shipment": exception_scenarios.split_shipment,
+    "payment-declined": exception_scenarios.payment_declined,
+    "dispute": exception_scenarios.dispute,
 }

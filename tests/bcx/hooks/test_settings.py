@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from bcx.errors import ConfigurationError
 from bcx.hooks.scopes import wanted_scopes
 from bcx.hooks.settings import HookOptions, HooksSettings
 from bcx.settings import load_settings
 from consumers.registry import scopes_by_flow
+from tests.deploy.support import ROOT
 from tests.support.required import reference
 
 #: documented on BigCommerce's events page but without an example body in the reference set
@@ -40,6 +42,18 @@ class TestScopes:
         assert wanted["store/order/statusUpdated"] == ("order-documents", "order-exceptions")
         assert wanted["store/order/refund/created"] == ("returns",)
         assert list(wanted) == sorted(wanted)
+
+    def test_deployed_flows_subscribe_the_company_scopes(self) -> None:
+        """The deployed hooks ConfigMap's flows include onboarding, so sync subscribes company scopes."""
+        docs = list(
+            yaml.safe_load_all((ROOT / "deploy/k8s/base/configmaps.yaml").read_text(encoding="utf-8"))
+        )
+        (hooks,) = [d for d in docs if d["metadata"]["name"] == "bcx-hooks"]
+        enabled = hooks["data"]["BCX_HOOKS__USE_CASES"].split(",")
+        wanted = wanted_scopes(enabled, scopes_by_flow())
+        assert wanted["store/company/created"] == ("onboarding",)
+        assert wanted["store/company/statusUpdated"] == ("onboarding",)
+        assert "store/shipment/created" in wanted
 
     def test_unknown_use_case_is_a_configuration_error(self) -> None:
         """An unknown use case is refused with the known ones listed."""

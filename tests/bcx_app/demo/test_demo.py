@@ -86,6 +86,8 @@ class TestPlan:
             "policy-publisher",
             "returns",
             "account-statements",
+            "order-exceptions",
+            "onboarding",
             "document-index",
         ]
         for spec in plan.processes:

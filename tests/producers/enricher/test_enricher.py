@@ -11,7 +11,7 @@ import pytest
 from bcx.bigcommerce.models.common import parse_bc_datetime
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.commerce_refunds import RefundSnapshotRecord
-from bcx.contracts.webhook_event import WebhookEvent
+from bcx.contracts.webhook_event import DELAYED_ORDER_SCOPE, WebhookEvent
 from producers.enricher.errors import EnrichmentRetryable, UnenrichableEvent
 from simulators.bigcommerce.config import SimulatorConfig
 from tests.producers.enricher.events import event
@@ -88,6 +88,19 @@ class TestOrders:
         assert outcome.outcome == "duplicate"
         assert outcome.api_calls == await order_reads(r, 9)
         assert len(r.publisher.records) == 1
+
+    async def test_sweep_event_republishes_an_unchanged_order(self, r: Rig) -> None:
+        """A delay found by `bcx sweep delayed-orders` is news about an unchanged order: it is published."""
+        await r.enricher.enrich(_order_event(9))
+        swept = event(
+            DELAYED_ORDER_SCOPE, {"type": "order", "id": 9, "delay": 1}, event_id="sweep:delayed:s:9:1"
+        )
+        outcome = await r.enricher.enrich(swept)
+        assert outcome.outcome == "published"
+        assert [rec.trigger.scope for rec in r.publisher.records] == [
+            "store/order/updated",
+            DELAYED_ORDER_SCOPE,
+        ]
 
     async def test_change_is_published(self, r: Rig) -> None:
         """After a status change the next event publishes a newer version with the new status."""

@@ -112,3 +112,14 @@ class TestScopes:
         data = {"type": "order", "id": 1, "status": {"previous_status_id": 0, "new_status_id": 11}}
         assert status_transition(event("store/order/statusUpdated", data)) == (0, 11)
         assert status_transition(event("store/order/created", {"type": "order", "id": 1})) == (None, None)
+
+
+class TestSweepScopes:
+    def test_a_delayed_order_sweep_event_plans_its_order(self) -> None:
+        """`bcx sweep delayed-orders` events name the order by ``id``, like store/order events."""
+        from bcx.contracts.webhook_event import DELAYED_ORDER_SCOPE
+        from producers.enricher.plan import Target, plan
+        from tests.producers.enricher.events import event
+
+        planned = plan(event(DELAYED_ORDER_SCOPE, {"type": "order", "id": 42, "delay": 1}))
+        assert planned.targets == (Target("order", "42"),)

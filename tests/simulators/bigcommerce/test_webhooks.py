@@ -171,7 +171,7 @@ class TestOptions:
         """The CLI's scenario names cover the documented set."""
         documented = (
             "order-lifecycle refund fraud-review cancellation abandoned-cart new-customer price-change"
-            " policy-hand-edit"
+            " policy-hand-edit split-shipment payment-declined dispute"
         )
         assert set(SCENARIOS) == set(documented.split())
 
