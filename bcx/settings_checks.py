@@ -47,6 +47,7 @@ KNOWN_SECTIONS = frozenset(
         "ledger_max_events",
         "ledger_max_keys",
         "log",
+        "marketing",
         "metrics",
         "order_documents",
         "output_storage",

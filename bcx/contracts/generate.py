@@ -14,16 +14,22 @@ import sys
 from pathlib import Path
 
 from bcx.avro.schemas import schemas_dir
+from bcx.contracts import marketing_contacts, marketing_profiles
 from bcx.contracts.avro_gen import schema_text, snapshot_schema
 from bcx.contracts.commerce import SNAPSHOT_TOPICS
 
 
 def generated() -> dict[str, str]:
     """File name → the text the models generate, for every snapshot topic."""
-    return {
+    files = {
         f"{spec.topic}.avsc": schema_text(snapshot_schema(spec.model, spec.topic, spec.entity_type))
         for spec in SNAPSHOT_TOPICS.values()
     }
+    # the marketing flows' own topics (profiles, contact history, campaign requests)
+    files[f"{marketing_profiles.TOPIC}.avsc"] = schema_text(marketing_profiles.profile_schema())
+    for topic, schema in marketing_contacts.schemas().items():
+        files[f"{topic}.avsc"] = schema_text(schema)
+    return files
 
 
 def main(argv: list[str] | None = None, *, directory: Path | None = None) -> int:
