@@ -171,3 +171,18 @@ class CompactedTable(Generic[M]):
         self._thread.join(timeout=5)
         self._consumer.close()
         self._meta.close()
+
+
+def table_codec(
+    model: type[M], schema: str, topic: str, registry: Any, *, auto_register: bool
+) -> AvroCodec[M]:
+    """``schema``'s file (``schemas/<schema>.avsc``) under ``topic``'s subject (a test's own topic too)."""
+    from bcx.avro.schemas import AvroSchema, load_schema
+
+    shared = load_schema(schema)
+    return AvroCodec(
+        model,
+        AvroSchema(topic=topic, text=shared.text, parsed=shared.parsed),
+        registry,
+        auto_register=auto_register,
+    )
