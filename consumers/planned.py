@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from bcx.contracts import (
     commerce_accounts,
-    commerce_carts,
     commerce_customers,
     commerce_orders,
-    commerce_products,
     commerce_refunds,
 )
 from bcx.manifest import Flow
@@ -35,13 +33,6 @@ PLANNED: tuple[Flow, ...] = (
         scopes=("store/order/refund/created", "store/order/statusUpdated"),
     ),
     Flow(
-        name="retention",
-        summary="abandoned-cart reminders",
-        input_topics=(commerce_carts.TOPIC,),
-        # converted cancels a pending reminder
-        scopes=("store/cart/abandoned", "store/cart/converted"),
-    ),
-    Flow(
         name="onboarding",
         summary="welcome guides for customers and welcome packs for approved B2B companies",
         input_topics=(commerce_customers.TOPIC, commerce_accounts.TOPIC),
@@ -51,17 +42,6 @@ PLANNED: tuple[Flow, ...] = (
             "store/customer/updated",
             "store/company/created",
             "store/company/statusUpdated",
-        ),
-    ),
-    Flow(
-        name="catalogs",
-        summary="product catalogs for scheduled campaigns",
-        input_topics=(commerce_products.TOPIC, SCHEDULES_TOPIC),
-        scopes=(
-            "store/product/created",
-            "store/product/updated",
-            "store/product/deleted",
-            "store/sku/updated",
         ),
     ),
     Flow(

@@ -66,7 +66,7 @@ class TestPlan:
         """Every process gets the broker and registry; the bridge knows the store; the consumer, Exstream."""
         plan = build_plan(
             workdir=tmp_path,
-            ports=Ports(1, 2, 3, {"enricher": 4, "order-documents": 5}),
+            ports=Ports(1, 2, 3, {c.name: 4 + i for i, c in enumerate(deployed())}),
             bootstrap_servers="127.0.0.1:9",
             registry_url="http://r",
             orders=10,
@@ -74,10 +74,11 @@ class TestPlan:
             consumers=deployed(),
         )
         names = [p.name for p in plan.processes]
-        assert names == ["bigcommerce-sim", "exstream-sim", "bridge", "enricher", "order-documents"]
+        assert names == ["bigcommerce-sim", "exstream-sim", "bridge", *(c.name for c in deployed())]
+        assert names[3:5] == ["enricher", "order-documents"]
         for spec in plan.processes:
             assert spec.env["BCX_KAFKA__BOOTSTRAP_SERVERS"] == "127.0.0.1:9"
-        consumer = plan.processes[-1].env
+        consumer = plan.processes[4].env
         assert consumer["BCX_EXSTREAM__BASE_URL"] == "http://127.0.0.1:2"
         assert "demostore" in plan.processes[2].env["BCX_BRIDGE__STORES"]
 
