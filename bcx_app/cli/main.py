@@ -19,6 +19,7 @@ from bcx.errors import BcxError
 #: top-level command → the module(s) registering it (``sim`` is a group two modules add to)
 COMMANDS: dict[str, tuple[str, ...]] = {
     "bridge": ("bcx_app.cli.bridge_cmd",),
+    "campaigns": ("bcx_app.cli.campaigns_cmd",),
     "consume": ("bcx_app.cli.consume_cmd",),
     "demo": ("bcx_app.cli.demo_cmd",),
     "dlq": ("bcx_app.cli.dlq_cmd",),
@@ -30,6 +31,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "routing": ("bcx_app.cli.routing_cmd",),
     "schemas": ("bcx_app.cli.schemas_cmd",),
     "sim": ("bcx_app.cli.sim_bigcommerce_cmd", "bcx_app.cli.sim_exstream_cmd"),
+    "sweep": ("bcx_app.cli.sweep_cmd",),
     "topics": ("bcx_app.cli.topics_cmd",),
 }
 COMMAND_MODULES: tuple[str, ...] = tuple(m for modules in COMMANDS.values() for m in modules)

@@ -119,6 +119,7 @@ def settings_models(argv: list[str]) -> list[type[BaseSettings]]:
     """The settings models the process started by ``bcx <argv>`` loads from the environment."""
     from bcx.hooks.settings import HooksSettings
     from bcx_app.cli.common import AdminSettings
+    from bcx_app.cli.marketing_io import MarketingCliSettings
     from bcx_app.cli.reconcile_cmd import ReconcileSettings
     from consumers.runtime.settings import ConsumeSettings
     from producers.enricher.settings import EnricherSettings
@@ -134,6 +135,7 @@ def settings_models(argv: list[str]) -> list[type[BaseSettings]]:
         "dlq": [AdminSettings],
         "reconcile": [ReconcileSettings],
         "sim": [],  # simulators take command-line options only
+        "sweep": [MarketingCliSettings],
     }
     if command == "consume":
         return [ConsumeSettings, *use_case_settings(argv[1])]

@@ -144,9 +144,18 @@ class TestCommands:
         ]
         assert f"COPY deploy/topics.yaml {catalogue}" in (ROOT / "Dockerfile").read_text()
 
+    def test_retention_sweeps_are_cron_jobs(self) -> None:
+        """Each `bcx sweep` kind runs from its own CronJob, never two at once: no scheduler of our own."""
+        from bcx_app.cli.sweep_cmd import SWEEPS
+
+        sweeps = {n: d for n, d in by_kind(DOCS, "CronJob").items() if n.startswith("bcx-sweep-")}
+        args = sorted(pod_spec(doc)["containers"][0]["args"][1] for doc in sweeps.values())
+        assert args == sorted(SWEEPS)
+        assert all(doc["spec"]["concurrencyPolicy"] == "Forbid" for doc in sweeps.values())
+
     def test_hooks_cron_jobs(self) -> None:
         """`bcx hooks sync` and `bcx hooks status` run on schedules, never two at once."""
-        cronjobs = by_kind(DOCS, "CronJob")
+        cronjobs = {n: d for n, d in by_kind(DOCS, "CronJob").items() if n.startswith("bcx-hooks-")}
         args = {name: pod_spec(doc)["containers"][0]["args"][:2] for name, doc in cronjobs.items()}
         assert args == {"bcx-hooks-sync": ["hooks", "sync"], "bcx-hooks-status": ["hooks", "status"]}
         assert all(doc["spec"]["concurrencyPolicy"] == "Forbid" for doc in cronjobs.values())
