@@ -122,7 +122,7 @@ class CatalogsProcessor:
         )
 
     def _manifest(self, request: CampaignRequest, sent: Sent) -> None:
-        """One row file per printed recipient (a replay rewrites it); ``bcx campaigns manifest`` joins them."""
+        """A row file per printed recipient (a replay rewrites it); ``bcx campaigns manifest`` joins them."""
         profile = self._sender.profile(request.store_hash, request.customer_id)
         rows_dir = run_dir(self._output_dir, request.campaign, request.run_id) / "rows"
         for outcome in sent.results.values():
