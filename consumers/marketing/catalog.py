@@ -16,21 +16,34 @@ from bcx.contracts.commerce_products import ProductSnapshotRecord
 from bcx.contracts.marketing_profiles import MarketingProfile
 from consumers.marketing.campaign import Products
 
+#: (store_hash, category) → visible products in it as (not featured, id): featured first, then by id
+ProductIndex = dict[tuple[str, int], list[tuple[bool, int]]]
 
-def select_products(
-    rules: Products, profile: MarketingProfile, products: Iterable[ProductSnapshotRecord]
-) -> list[int]:
-    wanted = [*(profile.category_ids if rules.from_customer_categories else []), *rules.categories]
-    rank = {category: i for i, category in reversed(list(enumerate(wanted)))}
-    scored = []
+
+def index(products: Iterable[ProductSnapshotRecord]) -> ProductIndex:
+    """Built once per run, so choosing each recipient's products does not scan the whole catalogue."""
+    found: ProductIndex = {}
     for snap in products:
         product = snap.product
-        if snap.store_hash != profile.store_hash or product is None or not product.is_visible:
+        if product is None or not product.is_visible:
             continue
-        hits = [rank[c] for c in product.categories if c in rank]
-        if hits:
-            scored.append((min(hits), not product.is_featured, product.id))
-    return [product_id for *_, product_id in sorted(scored)[: rules.max_items]]
+        for category in product.categories:
+            found.setdefault((snap.store_hash, category), []).append((not product.is_featured, product.id))
+    for entries in found.values():
+        entries.sort()
+    return found
+
+
+def select_products(rules: Products, profile: MarketingProfile, products: ProductIndex) -> list[int]:
+    wanted = [*(profile.category_ids if rules.from_customer_categories else []), *rules.categories]
+    chosen: list[int] = []
+    for category in dict.fromkeys(wanted):  # the customer's categories first, each once
+        for _, product_id in products.get((profile.store_hash, category), ()):
+            if product_id not in chosen:
+                chosen.append(product_id)
+                if len(chosen) >= rules.max_items:
+                    return chosen
+    return chosen
 
 
 def price_of(snap: ProductSnapshotRecord, price_list_id: int | None) -> Decimal:

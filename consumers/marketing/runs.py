@@ -17,7 +17,7 @@ from bcx.contracts.commerce_products import ProductSnapshotRecord
 from bcx.contracts.marketing_contacts import CampaignRequest, ContactHistory
 from bcx.contracts.marketing_profiles import MarketingProfile
 from consumers.marketing.campaign import Campaign, explain
-from consumers.marketing.catalog import select_products
+from consumers.marketing.catalog import index, select_products
 from consumers.marketing.policy import MarketingPolicy
 from consumers.marketing.pressure import Kind, check
 from consumers.marketing.triggers import due
@@ -91,6 +91,7 @@ def campaign_requests(
     now: datetime,
 ) -> list[CampaignRequest]:
     """One request per audience member (consent and caps are the flow's to check, at send time)."""
+    catalogue = index(products)
     out = []
     for verdict in result.audience:
         profile = profiles[f"{verdict.store_hash}:{verdict.customer_id}"]
@@ -105,7 +106,7 @@ def campaign_requests(
                 channel=campaign.channel,
                 cap_group=campaign.cap_group,
                 document_type=campaign.document_type,
-                product_ids=select_products(campaign.products, profile, products),
+                product_ids=select_products(campaign.products, profile, catalogue),
                 price_list_id=campaign.products.price_lists.get(profile.customer_group_id),
                 promotion=campaign.products.promotion,
             )
