@@ -164,6 +164,8 @@ def build_plan(
         "BCX_EXSTREAM__CLIENT_ID": EXSTREAM_CLIENT[0],
         "BCX_EXSTREAM__CLIENT_SECRET": EXSTREAM_CLIENT[1],
         "BCX_OUTPUT_STORAGE__ROOT": str(workdir / "documents"),
+        # the catalogs flow's print-run manifest rows (bcx campaigns manifest joins them)
+        "BCX_MARKETING__OUTPUT_DIR": str(workdir / "campaigns"),
     }
     for process in consumers:
         port = ports.health[process.name]

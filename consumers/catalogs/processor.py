@@ -119,6 +119,8 @@ class CatalogsProcessor:
             run_id=value.run_id,
             documents=sent.outcomes,
             suppressed=[s.reason for s in sent.suppressed],
+            rules=sent.rules,
+            not_due=sent.not_due,
         )
 
     def _manifest(self, request: CampaignRequest, sent: Sent) -> None:

@@ -61,6 +61,10 @@ class Sent:
 
     outcomes: list[str] = field(default_factory=list)
     suppressed: list[Suppression] = field(default_factory=list)
+    #: documents routing matched but did not make due, with routing's reasons (already sent, no channel…)
+    not_due: list[str] = field(default_factory=list)
+    #: the rules that matched (none: no rule reacts to this record)
+    rules: list[str] = field(default_factory=list)
     results: dict[str, DocumentOutcome] = field(default_factory=dict)
 
 
@@ -104,7 +108,16 @@ class MarketingSender:
         facts = candidate.facts.model_copy(
             update={"customer": customer_facts(profile, channel=candidate.channel, allowed=True)}
         )
-        due = due_documents(decide(self._rules, [facts], is_sent=self._is_sent))
+        decided = decide(self._rules, [facts], is_sent=self._is_sent)
+        due = due_documents(decided)
+        sent.rules = sorted({r.rule for d in decided for r in d.matched_rules()})
+        sent.not_due = [
+            f"{doc.document_type}: "
+            + "; ".join(s.reason for s in doc.suppressions if s.effect == "suppressed")
+            for d in decided
+            for doc in d.documents
+            if not doc.due
+        ]
 
         async def run(document: DocumentDecision) -> DocumentOutcome:
             history: ContactHistory | None = self._contacts.get(key)

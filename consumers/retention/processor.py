@@ -52,8 +52,10 @@ class RetentionProcessor:
                 store_hash=candidate.store_hash,
                 customer_id=candidate.customer_id,
                 scope=candidate.facts.event.scope,
+                rules=sent.rules,
                 documents=sent.outcomes,
                 suppressed=[s.reason for s in sent.suppressed],
+                not_due=sent.not_due,
             )
         if failures:
             raise failures[0]
