@@ -142,3 +142,31 @@ class TestMarketingFlows:
         (row,) = csv.reader(rows[0].read_text(encoding="utf-8").splitlines())
         assert "78701" in row
         assert row[1] == key("catalogs", "customer", 5, "product_catalog", "e2e-1")
+
+
+class TestCampaignCommands:
+    def test_plan_prints_audience_and_reasons(
+        self, pipeline: MarketingPipeline, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`bcx campaigns plan` reads the profiles topic and prints sizes, out-reasons and why, per customer."""
+        from bcx_app.cli.main import main
+
+        pipeline.fold(
+            [f.customer(5, group="Catalog"), f.customer(6, group="Catalog", marketing=False), f.customer(9)]
+        )
+        (pipeline.tmp / "campaigns").mkdir()
+        (pipeline.tmp / "campaigns" / "e2e-catalog.yaml").write_text(CAMPAIGN, encoding="utf-8")
+        env = {
+            "BCX_KAFKA__BOOTSTRAP_SERVERS": pipeline.kafka.bootstrap_servers,
+            "BCX_REGISTRY__URL": pipeline.registry_settings.url,
+            "BCX_MARKETING__PROFILES_TOPIC": pipeline.profiles_topic,
+            "BCX_MARKETING__CONTACTS_TOPIC": pipeline.contacts_topic,
+            "BCX_MARKETING__CAMPAIGNS_DIR": str(pipeline.tmp / "campaigns"),
+        }
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        assert main(["campaigns", "plan", "e2e-catalog", "--sample", "5"]) == 0
+        out = capsys.readouterr().out
+        assert "profiles 3  audience 2  deliverable now 1" in out
+        assert "out: no_marketing_consent  1" in out
+        assert "loyalty_tier='Retail' fails in ['Catalog']" in out
