@@ -148,7 +148,7 @@ class TestCampaignCommands:
     def test_plan_prints_audience_and_reasons(
         self, pipeline: MarketingPipeline, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """`bcx campaigns plan` reads the profiles topic and prints sizes, out-reasons and why, per customer."""
+        """`bcx campaigns plan` reads the profiles and prints sizes, out-reasons and why, per customer."""
         from bcx_app.cli.main import main
 
         pipeline.fold(
