@@ -11,11 +11,14 @@ Each setting runs twice: ``before`` without the store/customer profiles and cate
 (order documents then made its own look-ups, a store read and three calls per customer per TTL, which the
 ``+lookups`` column adds) and ``after`` with them (the enricher caches them per store for the TTL, so a
 customer seen again costs nothing). Short runs see mostly new customers: the cold-cache worst case.
+``--warm`` adds an ``after`` run that starts with every customer and product cached (the steady state of
+a store whose customers order again within the TTL); its warm-up reads are not counted.
 
-Windows are scaled down (default: BigCommerce's quotas per 3 s instead of per 30 s) so a run takes a minute;
+Windows are scaled down (default: BigCommerce's quotas per 3 s instead of per 30 s, and B2B Edition's 150 per
+6 s instead of per 60 s) so a run takes a minute;
 events/s at the real window is the measured rate times ``window_ms / 30000``, printed alongside.
 
-    .venv/bin/python benchmarks/enricher.py --seconds 20 [--unlimited]
+    .venv/bin/python benchmarks/enricher.py --seconds 20 [--unlimited] [--warm]
 """
 
 from __future__ import annotations
@@ -129,8 +132,29 @@ class Result:
         )
 
 
+async def warm_up(enricher: Enricher, config: SimulatorConfig, limit: RateLimitConfig) -> None:
+    """Steady state: every customer's profile and every product's facts already cached (read within the
+    TTL by earlier events), then one (REST and B2B) window of rest so the measured run starts with full
+    budgets."""
+    profiles = enricher.profiles
+    assert profiles is not None
+    await profiles.store(STORE)
+    await profiles.products(STORE, list(range(1, config.products + 1)))
+    for start in range(1, config.customer_count + 1, 16):
+        ids = range(start, min(start + 16, config.customer_count + 1))
+        await asyncio.gather(*(profiles.customer(STORE, c) for c in ids))
+    await asyncio.sleep(max(limit.window_ms / 1000, limit.b2b_window_s))
+
+
 async def run_one(
-    label: str, limit: RateLimitConfig, seconds: float, window: int, orders: int, *, profiles: bool
+    label: str,
+    limit: RateLimitConfig,
+    seconds: float,
+    window: int,
+    orders: int,
+    *,
+    profiles: bool,
+    warm: bool = False,
 ) -> Result:
     config = SimulatorConfig(orders=max(orders, 200), seed=5, rate_limit=limit)
     with start_simulator(config) as sim:
@@ -141,12 +165,15 @@ async def run_one(
             api_base_url=sim.base_url,
             b2b_base_url=sim.base_url,
             stores=(StoreCredentials(store_hash=STORE, access_token=SecretStr(config.access_token)),),
+            b2b_window_s=float(limit.b2b_window_s),
         )
         publisher = NullPublisher()
         calls = 0
         done = 0
         async with BigCommerceClient(settings, transport=transport) as client:
             enricher = Enricher(client, publisher, metrics, profile_ttl_s=600.0 if profiles else None)
+            if warm:
+                await warm_up(enricher, config, limit)
             events = event_stream(orders, datetime.now(UTC))
             gate = asyncio.Semaphore(window)
             deadline = time.monotonic() + seconds
@@ -176,7 +203,8 @@ async def run_one(
             await asyncio.gather(*last.values())
             elapsed = time.monotonic() - started
         limited = int(metrics.rate_limited._value.get())
-    lookups = 0 if profiles else 1 + 3 * len(publisher.customers)
+    # warm: order documents' own look-ups were cached too (same TTL), so they cost nothing either
+    lookups = 0 if profiles or warm else 1 + 3 * len(publisher.customers)
     window_ms = limit.window_ms if limit.quota else 0
     return Result(label, done, publisher.count, calls, limited, elapsed, window_ms, lookups)
 
@@ -189,12 +217,23 @@ async def main() -> None:
     parser.add_argument("--window-ms", type=int, default=3000, help="rate-limit window (BigCommerce: 30000)")
     parser.add_argument("--in-flight", type=int, default=64, help="events in flight (runtime window)")
     parser.add_argument("--orders", type=int, default=600)
+    parser.add_argument(
+        "--quotas",
+        type=lambda text: [int(q) for q in text.split(",")],
+        default=[150, 450],
+        help="REST requests per window to run, comma-separated (BigCommerce plans: 150, 450)",
+    )
     parser.add_argument("--unlimited", action="store_true", help="also run without a rate limit")
+    parser.add_argument(
+        "--warm", action="store_true", help="also run 'after' with every profile already cached"
+    )
     args = parser.parse_args()
     configure_logging(LogSettings(level="WARNING", format="console"))
+    # B2B Edition's 150 requests per 60 s, scaled like the REST window (whole seconds, as the API counts)
+    b2b_window_s = max(1, round(60 * args.window_ms / 30_000))
     settings = [
-        ("150 req/window", RateLimitConfig(quota=150, window_ms=args.window_ms)),
-        ("450 req/window", RateLimitConfig(quota=450, window_ms=args.window_ms)),
+        (f"{q} req/window", RateLimitConfig(quota=q, window_ms=args.window_ms, b2b_window_s=b2b_window_s))
+        for q in args.quotas
     ]
     if args.unlimited:
         settings.append(("unlimited", RateLimitConfig(quota=0)))
@@ -202,9 +241,19 @@ async def main() -> None:
     header = ("setting", "events", "snapshots", "calls/ev", "+lookups", "events/s", "ev/s @30s", "429s")
     print("{:<24} {:>7} {:>9} {:>9} {:>10} {:>10} {:>12} {:>6}".format(*header))
     for label, limit in settings:
-        for profiles in (False, True):
-            name = f"{label} {'after' if profiles else 'before'}"
-            result = await run_one(name, limit, args.seconds, args.in_flight, args.orders, profiles=profiles)
+        runs = [("before", False, False), ("after (cold)", True, False)]
+        if args.warm:
+            runs.append(("after (warm)", True, True))
+        for name, profiles, warm in runs:
+            result = await run_one(
+                f"{label} {name}",
+                limit,
+                args.seconds,
+                args.in_flight,
+                args.orders,
+                profiles=profiles,
+                warm=warm,
+            )
             print(result.row(), flush=True)
 
 

@@ -51,9 +51,4 @@ PLANNED: tuple[Flow, ...] = (
         # B2B Edition: company changes (credit, terms, customer group) feed statements
         scopes=_COMPANY,
     ),
-    Flow(
-        name="policy-publisher",
-        summary="the reverse flow: approved Exstream policy documents → BigCommerce pages and terms",
-        input_topics=("exstream.policy-documents.v1",),
-    ),
 )

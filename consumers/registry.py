@@ -16,13 +16,14 @@ from consumers.catalogs.flow import FLOW as CATALOGS
 from consumers.customer_profiles.flow import FLOW as CUSTOMER_PROFILES
 from consumers.order_documents.flow import FLOW as ORDER_DOCUMENTS
 from consumers.planned import PLANNED
+from consumers.policy_publisher.flow import FLOW as POLICY_PUBLISHER
 from consumers.retention.flow import FLOW as RETENTION
 
 if TYPE_CHECKING:  # the runtime (Kafka, Exstream) loads only when a consumer is built
     from consumers.runtime.app import UseCaseFactory
 
 #: the flows with a consumer, in the order the demo starts them
-FLOWS: tuple[Flow, ...] = (ORDER_DOCUMENTS, RETENTION, CATALOGS, CUSTOMER_PROFILES)
+FLOWS: tuple[Flow, ...] = (ORDER_DOCUMENTS, POLICY_PUBLISHER, RETENTION, CATALOGS, CUSTOMER_PROFILES)
 
 
 def all_flows() -> tuple[Flow, ...]:

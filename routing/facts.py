@@ -134,11 +134,15 @@ class CartFacts(_Facts):
 
 
 class ProductFacts(_Facts):
-    """Catalogue facts for the products a document is about."""
+    """Catalogue facts for the products a document is about (an order: its lines' products)."""
 
-    category_ids: frozenset[int] = frozenset()
-    category_names: frozenset[str] = frozenset()
-    product_ids: frozenset[int] = frozenset()
+    category_ids: frozenset[int] = Field(
+        default=frozenset(), description="catalogue category ids of the products (union over the lines)"
+    )
+    product_ids: frozenset[int] = Field(default=frozenset(), description="catalogue product ids")
+    types: frozenset[str] = Field(
+        default=frozenset(), description="product types of the lines: physical, digital"
+    )
 
 
 class ScheduleFacts(_Facts):

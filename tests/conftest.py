@@ -18,6 +18,7 @@ from bcx.kafka.admin import TopicAdmin
 from bcx.kafka.topics import TopicSpec
 from bcx.settings import KafkaSettings, RegistrySettings
 from tests.support.infra import Infra, infrastructure
+from tests.support.postgres import postgres
 
 NewTopic = Callable[..., str]
 
@@ -33,6 +34,38 @@ def infra(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
             with capture.global_and_fixture_disabled():
                 reporter.write_line(f"\n[bcx] integration infrastructure: {running.description}")
         yield running
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A real PostgreSQL for the whole session (``BCX_TEST_POSTGRES_DSN`` or started here); its version
+    goes to the log."""
+    with postgres() as (dsn, description):
+        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+        capture = request.config.pluginmanager.get_plugin("capturemanager")
+        if reporter is not None and capture is not None:
+            with capture.global_and_fixture_disabled():
+                reporter.write_line(f"\n[bcx] PostgreSQL: {description}")
+        yield dsn
+
+
+@pytest.fixture
+def index_dsn(postgres_dsn: str) -> Iterator[str]:
+    """A DSN whose ``search_path`` is a fresh schema, migrated: each test sees only its own index rows."""
+    import psycopg
+
+    from consumers.document_index.migrate import migrate
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in postgres_dsn else "?"
+    dsn = f"{postgres_dsn}{sep}options=-csearch_path%3D{schema}"
+    with psycopg.connect(dsn) as conn:
+        migrate(conn)
+    yield dsn
+    with psycopg.connect(postgres_dsn, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
 @pytest.fixture

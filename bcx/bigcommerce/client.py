@@ -8,7 +8,8 @@ the high-level reads the enricher needs, each returning typed snapshots:
 - :meth:`get_customer` → :class:`CustomerSnapshot`; :meth:`list_customers` (since a date);
 - :meth:`get_cart`, :meth:`get_abandoned_cart`, :meth:`get_product` → :class:`ProductSnapshot`;
 - :meth:`get_company` → :class:`CompanySnapshot` (B2B Edition);
-- :meth:`get_store_information`; hooks CRUD and :meth:`get_hooks_admin`; pages CRUD.
+- :meth:`get_store_information`; hooks CRUD and :meth:`get_hooks_admin`; pages CRUD;
+- :meth:`get_channel_checkout_settings` / :meth:`update_channel_checkout_settings` (only the fields set).
 
 A resource that does not exist raises :class:`bcx.bigcommerce.errors.NotFound` with ``resource`` and
 ``resource_id`` set; rate limits, retries and concurrency are handled below, in :mod:`bcx.bigcommerce.http`.
@@ -28,6 +29,7 @@ import httpx
 from bcx.bigcommerce.api.admin import AdminApi
 from bcx.bigcommerce.api.b2b import B2bApi
 from bcx.bigcommerce.api.catalog import CatalogApi
+from bcx.bigcommerce.api.checkout import CheckoutApi
 from bcx.bigcommerce.api.customers import CustomersApi
 from bcx.bigcommerce.api.orders import OrdersApi
 from bcx.bigcommerce.http import BigCommerceHttp
@@ -35,7 +37,7 @@ from bcx.bigcommerce.settings import BigCommerceSettings
 from bcx.bigcommerce.tolerant import CoercionSink
 
 
-class BigCommerceClient(OrdersApi, CustomersApi, CatalogApi, B2bApi, AdminApi):
+class BigCommerceClient(OrdersApi, CustomersApi, CatalogApi, B2bApi, AdminApi, CheckoutApi):
     """Async client for BigCommerce REST v2/v3 and B2B Edition; use as ``async with``."""
 
     def __init__(

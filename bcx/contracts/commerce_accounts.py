@@ -1,8 +1,9 @@
-"""``commerce.accounts.v1``: a B2B Edition company with credit, payment terms and open invoices.
+"""``commerce.accounts.v1``: a B2B Edition company with credit, payment terms, open invoices and users.
 
 ``credit`` is null when the store's credit feature is disabled. ``invoices`` are the open and partially
 paid ones (status 0/1); ``customer_id`` of an invoice is the company id. Company status: 0 pending,
-1 approved, 2 rejected, 3 inactive.
+1 approved, 2 rejected, 3 inactive. ``users`` are the company's buyers (B2B Edition Users API; Super Admins
+are not listed): role 0 admin, 1 senior buyer, 2 junior buyer; ``customer_id`` is their BigCommerce customer.
 """
 
 from __future__ import annotations
@@ -81,6 +82,21 @@ class Invoice(Record):
     external_pdf_url: str | None = None
 
 
+class CompanyUser(Record):
+    id: int
+    customer_id: int | None = None
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    phone_number: str = ""
+    role: int | None = None
+    company_role_id: int | None = None
+    company_role_name: str = ""
+    extra_fields: list[ExtraField] = Field(default_factory=list)
+    created_at: UtcMillis | None = None
+    updated_at: UtcMillis | None = None
+
+
 class AccountSnapshotRecord(SnapshotEnvelope):
     """One company's full state; ``company`` is null when ``deleted``."""
 
@@ -90,3 +106,5 @@ class AccountSnapshotRecord(SnapshotEnvelope):
     credit: CompanyCredit | None = None
     payment_terms: PaymentTerms | None = None
     invoices: list[Invoice] = Field(default_factory=list)
+    #: added after the first version: older snapshots read with no users
+    users: list[CompanyUser] = Field(default_factory=list)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from pydantic import Field
+
 from bcx.contracts.base import Record, UtcMillis
 
 TOPIC = "documents.results.v1"
@@ -74,6 +76,15 @@ class Lineage(Record):
     source_offset: int
 
 
+class Explanation(Record):
+    """Why a document was produced: the rule(s), the reason and the digest of the rules that decided."""
+
+    rules: list[str] = Field(default_factory=list)
+    reason: str = ""
+    rules_digest: str | None = None
+    reissue_of: str | None = None
+
+
 class DocumentResult(Record):
     result_id: str
     status: DocumentStatus
@@ -88,6 +99,7 @@ class DocumentResult(Record):
     error: ErrorInfo | None = None
     lineage: Lineage
     producer_version: str
+    explanation: Explanation | None = None
 
     @property
     def key(self) -> str:

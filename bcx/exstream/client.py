@@ -77,6 +77,11 @@ class ExstreamClient:
         self.tokens = OtdsTokenProvider(settings, self._http_client, clock, metrics)
         self.http = ExstreamHttp(settings, self._http_client, self.tokens, clock, metrics)
 
+    @property
+    def http_client(self) -> httpx.AsyncClient:
+        """The connection pool this client sends through (shared by the design API)."""
+        return self._http_client
+
     async def __aenter__(self) -> ExstreamClient:
         return self
 

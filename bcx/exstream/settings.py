@@ -33,6 +33,8 @@ class ExstreamSettings(_Section):
 
     base_url: str
     orchestration_path: str = "/orchestration"
+    # the design-asset service (DAS): approval states of communications
+    design_path: str = "/design"
     token_url: str
     token_request_format: Literal["form", "json"] = "form"  # noqa: S105 (a format name)
     client_id: str = Field(min_length=1)
@@ -87,6 +89,9 @@ class ExstreamSettings(_Section):
 
     def orchestration_url(self, path: str) -> str:
         return self.base_url.rstrip("/") + self.orchestration_path.rstrip("/") + path
+
+    def design_url(self, path: str) -> str:
+        return self.base_url.rstrip("/") + self.design_path.rstrip("/") + path
 
 
 class S3StorageSettings(_Section):

@@ -24,15 +24,21 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "demo": ("bcx_app.cli.demo_cmd",),
     "dlq": ("bcx_app.cli.dlq_cmd",),
     "enrich": ("bcx_app.cli.enrich_cmd",),
+    "erase": ("bcx_app.cli.erase_cmd",),
     "flows": ("bcx_app.cli.flows_cmd",),
     "hooks": ("bcx_app.cli.hooks_cmd",),
+    "index": ("bcx_app.cli.index_cmd",),
     "local": ("bcx_app.cli.local_cmd",),
+    "policies": ("bcx_app.cli.policies_cmd",),
+    "preview": ("bcx_app.cli.preview_cmd",),
     "reconcile": ("bcx_app.cli.reconcile_cmd",),
+    "reissue": ("bcx_app.cli.reissue_cmd",),
     "routing": ("bcx_app.cli.routing_cmd",),
     "schemas": ("bcx_app.cli.schemas_cmd",),
     "sim": ("bcx_app.cli.sim_bigcommerce_cmd", "bcx_app.cli.sim_exstream_cmd"),
     "sweep": ("bcx_app.cli.sweep_cmd",),
     "topics": ("bcx_app.cli.topics_cmd",),
+    "trace": ("bcx_app.cli.trace_cmd",),
 }
 COMMAND_MODULES: tuple[str, ...] = tuple(m for modules in COMMANDS.values() for m in modules)
 

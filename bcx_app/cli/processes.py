@@ -12,8 +12,10 @@ def flows() -> tuple[Flow, ...]:
 
 
 def deployed() -> tuple[ConsumerProcess, ...]:
-    """The consumer processes every deployment runs (k8s, Compose, the demo): enricher + built flows."""
+    """The consumer processes every deployment runs (k8s, Compose, the demo): enricher + built flows +
+    the document index."""
+    from consumers.document_index.process import INDEX
     from consumers.registry import FLOWS
     from producers.enricher.process import ENRICHER
 
-    return (ENRICHER, *FLOWS)
+    return (ENRICHER, *FLOWS, INDEX)

@@ -53,7 +53,7 @@ def register(subparsers: Any) -> None:
         "webhooks",
         help="send BigCommerce webhook callbacks for scenarios",
         description="Scenarios: order-lifecycle, refund, fraud-review, cancellation, abandoned-cart, "
-        "new-customer, price-change (or 'all').",
+        "new-customer, price-change, policy-hand-edit (or 'all').",
     )
     send.add_argument("--target", required=True, help="URL the callbacks are POSTed to")
     send.add_argument("--scenario", action="append", required=True, help="scenario to run (repeat), or all")

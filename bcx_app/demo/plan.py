@@ -81,6 +81,7 @@ def build_plan(
     consumers: Sequence[ConsumerProcess],
     rate_limit: int = 450,
     rate_window_ms: int = 30000,
+    index_dsn: str = "postgresql://bcx@127.0.0.1:15432/bcx",
 ) -> DemoPlan:
     """Every process the demo starts, in start order, with the settings that connect them: the simulators,
     the bridge, then ``consumers`` (the declared enricher and built flows) each on its health port."""
@@ -170,6 +171,10 @@ def build_plan(
     for process in consumers:
         port = ports.health[process.name]
         extra = documents if isinstance(process, Flow) else {}
+        if process.name == "document-index":
+            extra = {"BCX_INDEX__DSN": index_dsn}
+        if process.name == "policy-publisher":  # the demo store's catalogue (bcx_app.demo.policies)
+            extra = {**extra, "BCX_POLICY_PUBLISHER__CATALOGUE_PATH": str(workdir / "policies.yaml")}
         processes.append(
             ProcessSpec(
                 process.name,

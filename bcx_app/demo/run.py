@@ -1,5 +1,6 @@
 """The demo, start to finish: its own Kafka and registry, both simulators, the bridge, the enricher and the
-order-documents consumer as separate processes; real webhooks in; a summary of the results out."""
+flows' consumers as separate processes; real webhooks in; a summary of the results out; then the store's
+policies published into BigCommerce and listed with where they are."""
 
 from __future__ import annotations
 
@@ -24,15 +25,19 @@ from bcx.kafka.topics import expand, load_catalogue
 from bcx.local.fetch import fetch_all
 from bcx.local.kafka_node import KafkaNode, free_port
 from bcx.local.paths import LocalPaths
+from bcx.local.postgres_node import PostgresNode
 from bcx.local.registry_node import RegistryNode
 from bcx.settings import KafkaSettings, RegistrySettings
 from bcx_app.cli.processes import deployed
 from bcx_app.demo.marketing import catalog_run
 from bcx_app.demo.plan import DemoPlan, Ports, build_plan
+from bcx_app.demo.policies import POLICY_CATALOGUE, publish_policies, write_demo_catalogue
 from bcx_app.demo.processes import Supervisor
 from bcx_app.demo.tally import render_summary
+from bcx_app.demo.trace import print_one_trace
 from bcx_app.demo.traffic import TrafficReport, send_traffic
 from bcx_app.demo.watch import ResultsWatcher, group_lag
+from consumers.document_index.process import INDEX
 from consumers.registry import FLOWS
 from producers.enricher.process import ENRICHER
 
@@ -68,6 +73,17 @@ class TrafficThread(threading.Thread):
             self.error = exc
 
 
+def _distinct_ports(count: int) -> list[int]:
+    """``count`` different free ports: ``free_port`` can hand out the same port twice (nothing holds it
+    between calls), and two processes on one health port leave one of them unable to start."""
+    ports: list[int] = []
+    while len(ports) < count:
+        port = free_port()
+        if port not in ports:
+            ports.append(port)
+    return ports
+
+
 def _prepare(kafka: KafkaSettings, registry: RegistrySettings) -> None:
     TopicAdmin(kafka.client_config()).apply(expand(load_catalogue(), 1, 1))
     with closing(registry_client(registry)) as client:
@@ -93,6 +109,7 @@ def _wait_for_results(
         tally, last = watcher.snapshot()
         enrich_lag = group_lag(kafka, ENRICHER.group, WEBHOOKS_TOPIC)
         docs_lag = sum(group_lag(kafka, f.group, t) for f in FLOWS for t in f.input_topics)
+        index_lag = sum(group_lag(kafka, INDEX.group, t) for t in INDEX.input_topics)
         sent = traffic.report.sent if traffic.report else "…"
         delivered, failed = tally.count(DocumentStatus.DELIVERED), tally.count(DocumentStatus.FAILED)
         line = (
@@ -104,7 +121,7 @@ def _wait_for_results(
             say(f"\r{line}   ")
         elif int(time.monotonic() - started) % 5 == 0:
             say(f"{line}\n")
-        done = traffic.report is not None and enrich_lag == 0 and docs_lag == 0
+        done = traffic.report is not None and enrich_lag == 0 and docs_lag == 0 and index_lag == 0
         if done and tally.total and time.monotonic() - last > QUIET_S:
             say("\n")
             return True
@@ -121,19 +138,25 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
     fetch_all(paths)
     kafka_node = KafkaNode(paths, workdir / "kafka", port=free_port(), controller_port=free_port())
     registry_node = RegistryNode(paths, workdir / "registry", port=free_port(), management_port=free_port())
+    postgres_node = PostgresNode(workdir / "postgres", port=free_port())
+    postgres_node.remove_data()  # a fresh index, like the fresh workdir
     supervisor = Supervisor(workdir / "logs")
     watcher: ResultsWatcher | None = None
     try:
         kafka_node.start()
         registry_node.start()
+        postgres_node.start()
         kafka = KafkaSettings(bootstrap_servers=kafka_node.bootstrap_servers, client_id="bcx-demo")
         registry = RegistrySettings(url=registry_node.url)
         say(
-            f"  Apache Kafka {kafka_node.version()} at {kafka.bootstrap_servers}, {registry_node.version()}\n"
+            f"  Apache Kafka {kafka_node.version()} at {kafka.bootstrap_servers}, {registry_node.version()}, "
+            f"{postgres_node.version()} at {postgres_node.dsn}\n"
         )
         _prepare(kafka, registry)
         consumers = deployed()
-        ports = Ports(free_port(), free_port(), free_port(), {c.name: free_port() for c in consumers})
+        picked = _distinct_ports(3 + len(consumers))
+        health = {c.name: port for c, port in zip(consumers, picked[3:], strict=True)}
+        ports = Ports(picked[0], picked[1], picked[2], health)
         plan = build_plan(
             workdir=workdir,
             ports=ports,
@@ -144,7 +167,10 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
             consumers=consumers,
             rate_limit=options.rate_limit,
             rate_window_ms=options.rate_window_ms,
+            index_dsn=postgres_node.dsn,
         )
+        workdir.mkdir(parents=True, exist_ok=True)
+        write_demo_catalogue(workdir / POLICY_CATALOGUE)
         for spec in plan.processes:
             supervisor.start(spec)
             say(f"  started {spec.name:16} ({spec.ready_url.rsplit('/', 1)[0]})\n")
@@ -176,8 +202,10 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
             "logs": str(plan.logs_dir),
         }
         say(render_summary(tally, elapsed_s=time.monotonic() - begun, where=where) + "\n")
+        print_one_trace(postgres_node.dsn, say)
         if not finished:
             say(f"bcx demo: gave up waiting after {options.timeout_s:.0f} s; see the logs above\n")
+        policies_ok = publish_policies(plan, kafka, registry, say, timeout_s=120.0)
         if options.keep_running:
             say(
                 f"\nkeeping everything running (Ctrl-C stops it): bridge {plan.bridge_url}, "
@@ -189,12 +217,18 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
                     time.sleep(1)
             except KeyboardInterrupt:
                 pass
-        ok = finished and tally.duplicate_documents == 0 and tally.count(DocumentStatus.DELIVERED) > 0
+        ok = (
+            finished
+            and policies_ok
+            and tally.duplicate_documents == 0
+            and tally.count(DocumentStatus.DELIVERED) > 0
+        )
         return 0 if ok else 1
     finally:
         if watcher is not None:
             watcher.close()
         codes = supervisor.stop_all()
+        postgres_node.stop()
         registry_node.stop()
         kafka_node.stop()
         unclean = {name: code for name, code in codes.items() if code not in (0, -15)}

@@ -12,7 +12,9 @@ from bcx.contracts import commerce_orders
 from bcx.contracts.codecs import codec_for
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.ledger_entry import LedgerState
+from bcx.errors import ConfigurationError
 from bcx.settings import load_settings
+from consumers.documents.erasures import ErasedCustomers
 from consumers.order_documents.flow import FLOW
 from consumers.order_documents.processor import OrderDocumentsProcessor
 from consumers.order_documents.settings import OrderDocumentsSettings
@@ -42,5 +44,13 @@ def build(services: Services, settings: OrderDocumentsSettings | None = None) ->
         entry = services.ledger.get(key)
         return entry is not None and entry.state in _SENT
 
-    processor = OrderDocumentsProcessor(rules=rules, step=services.document_step(USE_CASE), is_sent=is_sent)
+    erased = ErasedCustomers(services.settings.kafka.client_config()).start()
+    if not erased.wait_ready(services.settings.consumer.ledger_catch_up_timeout_s):
+        raise ConfigurationError("customers.erasures.v1 could not be read; refusing to send documents blind")
+    processor = OrderDocumentsProcessor(
+        rules=rules,
+        step=services.document_step(USE_CASE),
+        is_sent=is_sent,
+        erased=erased.erased,
+    )
     return UseCase(name=NAME, topics=FLOW.input_topics, decoder=decode, processor=processor)

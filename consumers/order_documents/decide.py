@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from consumers.documents.due import decide, due_documents
-from consumers.order_documents.context import OrderContext
-from consumers.order_documents.facts import Trigger, order_document_facts
+from consumers.documents.orders.context import OrderContext
+from consumers.documents.orders.facts import Trigger
+from consumers.order_documents.facts import order_document_facts
 from routing import RoutingDecision, RuleSet
 
 __all__ = ["decisions", "due_documents"]

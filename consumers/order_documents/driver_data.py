@@ -16,12 +16,12 @@ from decimal import Decimal
 from typing import Any
 
 from consumers.documents import money
+from consumers.documents.orders.context import OrderContext, presenter
+from consumers.documents.orders.payments import find_transaction
 from consumers.documents.presenter import Presenter
 from consumers.documents.sections import address_block, store_section
-from consumers.order_documents.context import OrderContext, presenter
 from consumers.order_documents.errors import DriverDataError
 from consumers.order_documents.payments import (
-    find_transaction,
     latest_payment,
     payment_section,
     totals_section,

@@ -12,8 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 from bcx.bigcommerce.models import Transaction
+from consumers.documents.orders.context import OrderContext, extra
+from consumers.documents.orders.payments import received_payments
 from consumers.documents.presenter import Presenter
-from consumers.order_documents.context import OrderContext, extra
 from consumers.order_documents.sections import wrapping_cost
 
 PAYMENT_EVENTS = frozenset({"purchase", "capture", "settled"})
@@ -54,23 +55,10 @@ _METHOD_LABELS = {
 }
 
 
-def received_payments(context: OrderContext) -> list[Transaction]:
-    """Successful money-receiving transactions, oldest first (settlements only when nothing else exists,
-    since a settlement may confirm a capture already counted)."""
-    ok = [t for t in context.snapshot.transactions if t.status == "ok"]
-    direct = [t for t in ok if t.event in ("purchase", "capture")]
-    chosen = direct or [t for t in ok if t.event == "settled"]
-    return sorted(chosen, key=lambda t: (t.date_created is None, t.date_created, t.id))
-
-
 def latest_payment(context: OrderContext) -> Transaction | None:
     """The most recent successful payment transaction, if any."""
     payments = received_payments(context)
     return payments[-1] if payments else None
-
-
-def find_transaction(context: OrderContext, transaction_id: str) -> Transaction | None:
-    return next((t for t in context.snapshot.transactions if str(t.id) == transaction_id), None)
 
 
 def is_paid(context: OrderContext) -> bool:

@@ -12,22 +12,25 @@ then the first retryable failure (else the first permanent one) is raised.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Protocol
 
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.document_result import Recipient
 from bcx.logging import get_logger
 from consumers.documents.due import attempt_all
-from consumers.order_documents.context import OrderContext
+from consumers.documents.explain import explain
+from consumers.documents.orders.context import OrderContext
+from consumers.documents.orders.snapshot import order_context, trigger
+from consumers.documents.reissue import Reissue
 from consumers.order_documents.decide import decisions, due_documents
 from consumers.order_documents.driver_data import DocumentRequest as DriverRequest
 from consumers.order_documents.driver_data import build_driver_data
 from consumers.order_documents.errors import DriverDataError
-from consumers.order_documents.snapshot import order_context, trigger
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext
 from consumers.runtime.classify import classify
 from consumers.runtime.errors import PermanentError
-from routing import DocumentDecision, RuleSet
+from routing import DocumentDecision, RoutingDecision, RuleSet
 
 log = get_logger(__name__)
 
@@ -45,8 +48,10 @@ class OrderDocumentsProcessor:
         rules: RuleSet,
         step: DocumentRunner,
         is_sent: Callable[[str], bool],
+        erased: Callable[[str, str | None], bool] = lambda _store, _customer: False,
     ) -> None:
         self._rules = rules
+        self._erased = erased
         self._step = step
         self._is_sent = is_sent
 
@@ -56,11 +61,27 @@ class OrderDocumentsProcessor:
             return
         context = order_context(value)
         snapshot = context.snapshot
-        decided = decisions(self._rules, context, trigger(value), is_sent=self._is_sent)
+        customer_id = str(snapshot.order.customer_id) if snapshot.order.customer_id else None
+        if self._erased(value.store_hash, customer_id):
+            # the customer's data was erased (bcx erase, store/customer/deleted): nothing more is sent
+            log.info("order_documents.customer_erased", store_hash=value.store_hash, order_id=value.entity_id)
+            return
+        reissue = Reissue.of(ctx.record)
+        # a re-issue decides as if nothing was sent, then keeps the named documents under new keys
+        is_sent = self._is_sent if reissue is None else (lambda _key: False)
+        decided = decisions(self._rules, context, trigger(value), is_sent=is_sent)
         due = due_documents(decided)
+        chosen = reissue.select(due) if reissue is not None else {}
+        if reissue is not None:
+            due = [new for new, _original in chosen.values()]
 
         async def run(document: DocumentDecision) -> DocumentOutcome:
-            return await self._step.run(self._request(value, context, document), ctx)
+            request = self._request(value, context, document, decided)
+            if reissue is not None and request.explanation is not None:
+                original = chosen[document.idempotency_key or ""][1]
+                why = explain(decided, original)
+                request = replace(request, explanation=reissue.explain(why, original.idempotency_key or ""))
+            return await self._step.run(request, ctx)
 
         attempts = await attempt_all(due, run)
         log.info(
@@ -76,7 +97,11 @@ class OrderDocumentsProcessor:
         attempts.raise_first()
 
     def _request(
-        self, value: OrderSnapshotRecord, context: OrderContext, document: DocumentDecision
+        self,
+        value: OrderSnapshotRecord,
+        context: OrderContext,
+        document: DocumentDecision,
+        decided: list[RoutingDecision],
     ) -> DocumentRequest:
         try:
             driver_data = build_driver_data(
@@ -106,4 +131,5 @@ class OrderDocumentsProcessor:
             driver_data=driver_data,
             source_event_id=value.trigger.event_id,
             event_created_at=value.trigger.created_at,
+            explanation=explain(decided, document),
         )

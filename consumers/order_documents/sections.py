@@ -1,7 +1,7 @@
 """The sections every order document shares: customer, lines, coupons, taxes, shipping (the store and
 address blocks come from the documents kit, :mod:`consumers.documents.sections`).
 
-Pure functions from an :class:`~consumers.order_documents.context.OrderContext` to JSON-ready dicts
+Pure functions from an :class:`~consumers.documents.orders.context.OrderContext` to JSON-ready dicts
 (camelCase keys, as Exstream driver data usually are). Payment and totals live in
 :mod:`consumers.order_documents.payments`.
 """
@@ -13,9 +13,9 @@ from decimal import Decimal
 from typing import Any
 
 from bcx.bigcommerce.models import OrderProduct, OrderTax, Shipment, ShippingAddress
+from consumers.documents.orders.context import OrderContext, decimal_extra, extra
 from consumers.documents.presenter import Presenter
 from consumers.documents.sections import address_block, full_name
-from consumers.order_documents.context import OrderContext, decimal_extra, extra
 
 
 def customer_section(context: OrderContext) -> dict[str, Any]:

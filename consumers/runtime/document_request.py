@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from bcx.contracts.document_result import DocumentResult, Recipient
+from bcx.contracts.document_result import DocumentResult, Explanation, Recipient
 from bcx.contracts.ledger_entry import LedgerEntry
 from routing.decision import DocumentDecision
 
@@ -27,6 +27,8 @@ class DocumentRequest:
     event_created_at: datetime | None = None
     mode: Literal["on_demand", "batch"] = "on_demand"
     batch_input: str | None = None
+    #: why the document is due (rules, reason, rules digest), carried into every result record
+    explanation: Explanation | None = None
 
 
 @dataclass(frozen=True)

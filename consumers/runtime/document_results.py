@@ -127,6 +127,7 @@ class ResultBuilder:
                 source_offset=offset,
             ),
             producer_version=self._version,
+            explanation=request.explanation,
         )
 
     def failed(

@@ -14,6 +14,7 @@ for as long as it takes (until shutdown, which makes the event retryable and lea
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from typing import Protocol
 
 from bcx.bigcommerce.client import BigCommerceClient
 from bcx.bigcommerce.errors import AuthError, PermanentError, RateLimited, RetryableError
+from bcx.bigcommerce.models import Order as ApiOrder
 from bcx.contracts.commerce_common import SnapshotEnvelope, Trigger
 from bcx.contracts.webhook_event import WebhookAuthentication, WebhookEvent
 from bcx.errors import ConfigurationError
@@ -30,6 +32,7 @@ from producers.enricher import mapping
 from producers.enricher.api_calls import start_counting
 from producers.enricher.errors import EnrichmentRetryable, UnenrichableEvent
 from producers.enricher.fetch import EventReads, SubResourceMissing
+from producers.enricher.keylocks import KeyLocks
 from producers.enricher.metrics import EnricherMetrics
 from producers.enricher.plan import Target, metric_scope, plan
 from producers.enricher.profiles import Profiles
@@ -89,8 +92,7 @@ class Enricher:
         self._margin = horizon_margin
         #: store/customer profiles and categories carried in snapshots; None = not carried
         self.profiles = Profiles(client, ttl_s=profile_ttl_s) if profile_ttl_s is not None else None
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._lock_users: dict[str, int] = {}
+        self._locks = KeyLocks()
 
     async def enrich(self, event: WebhookEvent, source: Source = Source()) -> EventOutcome:
         """Publish the snapshots ``event`` calls for; raises :mod:`~producers.enricher.errors` failures."""
@@ -147,11 +149,11 @@ class Enricher:
             reconciliation=event.authentication is WebhookAuthentication.RECONCILIATION
             or event.event_id.startswith(RECONCILE_PREFIX),
         )
-        reads = EventReads(self._client, event.store_hash)
+        reads = EventReads(self._client, event.store_hash, self.profiles)
         outcomes: dict[str, str] = {}
         for target in planned.targets:
             key = target.key(event.store_hash)
-            async with self._key_lock(key):
+            async with self._locks.hold(key):
                 outcomes[key] = await self._target(event, target, key, trigger, reads)
         self.ledger.mark_handled(event.event_id)
         values = set(outcomes.values())
@@ -248,7 +250,7 @@ class Enricher:
         kind = target.entity_type
         store = event.store_hash
         if kind == "order":
-            order = await reads.order(int(target.entity_id))
+            order = await reads.order(int(target.entity_id), alongside=self._prefetch(store))
             products = [p.product_id for p in order.products] if order else []
             context = await self._context(store, order.order.customer_id if order else 0, products)
             return mapping.order_record(env, order, context)
@@ -270,39 +272,38 @@ class Enricher:
             return mapping.account_record(env, await reads.company(int(target.entity_id)))
         raise UnenrichableEvent(f"no reader for {kind}", error_class="event.unsupported", stage="read")
 
+    def _prefetch(self, store: str) -> Callable[[ApiOrder], Awaitable[None]] | None:
+        """Start the store and customer profile reads as soon as the order's first call named the customer,
+        so they overlap the order's sub-resource reads (cached: :meth:`_context` then finds them)."""
+        profiles = self.profiles
+        if profiles is None:
+            return None
+
+        async def prefetch(order: ApiOrder) -> None:
+            with contextlib.suppress(Exception):  # best effort: _context reads (and reports) them again
+                await asyncio.gather(profiles.store(store), profiles.customer(store, order.customer_id))
+
+        return prefetch
+
     async def _context(
         self, store: str, customer_id: int, products: list[int] | None, *, with_store: bool = True
     ) -> mapping.Context:
         """The profiles a snapshot carries (cached; see :mod:`.profiles`); empty when they are off."""
         if self.profiles is None:
             return mapping.Context()
-        return mapping.Context(
-            store=await self.profiles.store(store) if with_store else None,
-            customer=await self.profiles.customer(store, customer_id),
-            categories=await self.profiles.categories(store, products) if products else None,
+        profiles = self.profiles
+
+        async def nothing() -> None:
+            return None
+
+        # independent reads: concurrently, so a cold profile adds one round trip, not four
+        store_profile, customer, facts = await asyncio.gather(
+            profiles.store(store) if with_store else nothing(),
+            profiles.customer(store, customer_id),
+            profiles.products(store, products) if products else nothing(),
         )
-
-    def _key_lock(self, key: str) -> _KeyLock:
-        return _KeyLock(self, key)
-
-
-class _KeyLock:
-    """An asyncio lock per snapshot key, dropped when nobody holds or waits for it."""
-
-    def __init__(self, owner: Enricher, key: str) -> None:
-        self._owner = owner
-        self._key = key
-
-    async def __aenter__(self) -> None:
-        owner = self._owner
-        lock = owner._locks.setdefault(self._key, asyncio.Lock())
-        owner._lock_users[self._key] = owner._lock_users.get(self._key, 0) + 1
-        await lock.acquire()
-
-    async def __aexit__(self, *_exc: object) -> None:
-        owner = self._owner
-        owner._locks[self._key].release()
-        owner._lock_users[self._key] -= 1
-        if owner._lock_users[self._key] == 0:
-            del owner._lock_users[self._key]
-            del owner._locks[self._key]
+        return mapping.Context(
+            store=store_profile,
+            customer=customer,
+            categories={p: list(f.categories) for p, f in facts.items()} if facts is not None else None,
+        )

@@ -7,13 +7,22 @@ adapter error propagates for :mod:`producers.enricher.enricher` to classify.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bcx.bigcommerce.client import BigCommerceClient
 from bcx.bigcommerce.errors import NotFound
-from bcx.bigcommerce.models import Cart, CompanySnapshot, CustomerSnapshot, OrderSnapshot, ProductSnapshot
+from bcx.bigcommerce.models import (
+    Cart,
+    CompanySnapshot,
+    CustomerSnapshot,
+    Order,
+    OrderSnapshot,
+    ProductSnapshot,
+)
 from bcx.bigcommerce.models import Refund as ApiRefund
+from producers.enricher.profiles import Profiles
 
 #: which ``NotFound.resource`` labels mean "this entity is gone" for each target type
 _GONE = {
@@ -33,10 +42,14 @@ class SubResourceMissing(Exception):
 class EventReads:
     """The reads of one event against one store, memoised by (kind, id)."""
 
-    def __init__(self, client: BigCommerceClient, store_hash: str) -> None:
+    def __init__(self, client: BigCommerceClient, store_hash: str, profiles: Profiles | None = None) -> None:
         self._client = client
         self._store = store_hash
+        #: when profiles are carried, customer and product reads go through them and refresh their cache
+        self._profiles = profiles
         self._cache: dict[tuple[str, str], Any] = {}
+        #: prefetches started by :meth:`order` (kept referenced until they finish)
+        self._alongside: list[asyncio.Future[None]] = []
 
     async def _once(self, kind: str, ident: str, read: Callable[[], Awaitable[Any]]) -> Any:
         key = (kind, ident)
@@ -49,10 +62,19 @@ class EventReads:
                 self._cache[key] = None
         return self._cache[key]
 
-    async def order(self, order_id: int) -> OrderSnapshot | None:
-        found: OrderSnapshot | None = await self._once(
-            "order", str(order_id), lambda: self._client.get_order(self._store, order_id)
-        )
+    async def order(
+        self, order_id: int, *, alongside: Callable[[Order], Awaitable[None]] | None = None
+    ) -> OrderSnapshot | None:
+        """The order; ``alongside(order)`` starts once its first call answered and runs while the
+        sub-resources are read (a best-effort prefetch: it must not raise)."""
+
+        async def read() -> OrderSnapshot:
+            header = await self._client.get_order_only(self._store, order_id)
+            if alongside is not None:
+                self._alongside.append(asyncio.ensure_future(alongside(header)))
+            return await self._client.get_order_parts(self._store, header)
+
+        found: OrderSnapshot | None = await self._once("order", str(order_id), read)
         return found
 
     async def refund(self, refund_id: int, order_id: int) -> tuple[ApiRefund | None, OrderSnapshot | None]:
@@ -71,9 +93,13 @@ class EventReads:
         return found, order
 
     async def customer(self, customer_id: int) -> CustomerSnapshot | None:
-        found: CustomerSnapshot | None = await self._once(
-            "customer", str(customer_id), lambda: self._client.get_customer(self._store, customer_id)
+        profiles = self._profiles
+        read = (
+            (lambda: profiles.customer_snapshot(self._store, customer_id))
+            if profiles is not None
+            else (lambda: self._client.get_customer(self._store, customer_id))
         )
+        found: CustomerSnapshot | None = await self._once("customer", str(customer_id), read)
         return found
 
     async def cart(self, cart_id: str) -> Cart | None:
@@ -86,6 +112,8 @@ class EventReads:
         found: ProductSnapshot | None = await self._once(
             "product", str(product_id), lambda: self._client.get_product(self._store, product_id)
         )
+        if found is not None and self._profiles is not None:
+            self._profiles.seed_product(self._store, found.product)
         return found
 
     async def company(self, company_id: int) -> CompanySnapshot | None:

@@ -222,6 +222,7 @@ def account_record(env: Envelope, snapshot: CompanySnapshot | None) -> SnapshotE
         "credit": to_acc.company_credit(snapshot.credit) if snapshot.credit else None,
         "payment_terms": to_acc.payment_terms(snapshot.payment_terms) if snapshot.payment_terms else None,
         "invoices": [to_acc.invoice(i) for i in snapshot.invoices],
+        "users": [to_acc.company_user(u) for u in snapshot.users],
     }
     return _finish(
         acc.AccountSnapshotRecord,

@@ -26,6 +26,7 @@ from simulators.bigcommerce import (
     routes_admin,
     routes_b2b,
     routes_catalog,
+    routes_checkout,
     routes_customers,
     routes_orders,
     routes_sim,
@@ -72,6 +73,7 @@ def create_app(
         + routes_customers.V3_ROUTES
         + routes_catalog.V3_ROUTES
         + routes_admin.V3_ROUTES
+        + routes_checkout.V3_ROUTES
     )
     app = Starlette(
         routes=[

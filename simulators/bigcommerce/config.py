@@ -42,6 +42,8 @@ class SimulatorConfig(_Section):
     products: int = Field(default=60, ge=1, le=100_000)
     companies: int | None = Field(default=None, ge=1)
     carts: int | None = Field(default=None, ge=1)
+    #: storefront channels (1 is the default storefront); pages and checkout settings are per channel
+    channel_ids: tuple[int, ...] = (1, 2)
     rate_limit: RateLimitConfig = RateLimitConfig()
     faults: FaultConfig = FaultConfig()
 

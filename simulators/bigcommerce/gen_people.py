@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from simulators.bigcommerce.names import (
@@ -246,3 +246,36 @@ def invoices(seed: int, company_id: int) -> list[dict[str, Any]]:
             }
         )
     return result
+
+
+#: B2B Edition built-in roles by position in the company: its first user is the admin
+_ROLES = ((0, "Admin"), (1, "Senior Buyer"))
+
+
+def company_user(customer: dict[str, Any], company_id: int, position: int) -> dict[str, Any]:
+    """The B2B Edition user (Users API ``GET /users`` item) of a company's customer; dates in unix seconds."""
+    role, role_name = _ROLES[min(position, len(_ROLES) - 1)]
+    created = int(datetime.fromisoformat(customer["date_created"]).timestamp())
+    return {
+        "id": 10_000 + int(customer["id"]),
+        "firstName": customer["first_name"],
+        "lastName": customer["last_name"],
+        "email": customer["email"],
+        "phoneNumber": customer["phone"],
+        "role": role,
+        "companyRoleId": role,
+        "companyRoleName": role_name,
+        "uuid": "",
+        "extraFields": [],
+        "companyId": company_id,
+        "createdAt": created,
+        "updatedAt": int(datetime.fromisoformat(customer["date_modified"]).timestamp()),
+        "customerId": customer["id"],
+        "channelList": [
+            {
+                "channelId": 1,
+                "channelName": "Default Storefront",
+                "iconUrl": "https://s3.amazonaws.com/bc-channel-platform/channel-icons/bigcommerce.svg",
+            }
+        ],
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -11,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from simulators.bigcommerce.paging import error, ids_param, json_body, not_found, store_of, v3_list
+from simulators.bigcommerce.state import StoreState
 
 _HOOK_FIELDS = ("scope", "destination", "is_active", "headers")
 
@@ -137,6 +139,35 @@ def _page_view(page: dict[str, Any], request: Request) -> dict[str, Any]:
     return {k: v for k, v in page.items() if k != "body"}
 
 
+#: "Web pages created via this endpoint are subject to the 4000 web page platform limit" (pages.v3.yml)
+PAGE_LIMIT = 4000
+_CREATABLE = ("page", "raw", "contact_form", "link")
+
+
+def _slug(name: str) -> str:
+    return "/" + "-".join(re.findall(r"[a-z0-9]+", name.lower())) + "/"
+
+
+def _page_problem(store: StoreState, item: Any, page_id: int | None) -> tuple[int, str] | None:
+    """What BigCommerce would refuse in a page write (``page_id`` None for a create)."""
+    if not isinstance(item, dict):
+        return 422, "each page must be an object"
+    if page_id is None and (not item.get("name") or item.get("type") not in _CREATABLE):
+        return 422, "name and a creatable type are required"
+    name = item.get("name")
+    if name is not None and not (isinstance(name, str) and 1 <= len(name) <= 100):
+        return 422, "name must be 1 to 100 characters"
+    if "channel_id" in item and item["channel_id"] not in store.config.channel_ids:
+        return 422, f"channel {item['channel_id']} does not exist"
+    if item.get("type") == "link" and not item.get("link"):
+        return 422, "link is required for a link page"
+    if item.get("type") == "raw" and page_id is None and "body" not in item:
+        return 422, "body is required for a raw page"
+    if name is not None and any(p["name"] == name and p["id"] != page_id for p in store.pages.values()):
+        return 409, "a page with this name exists"
+    return None
+
+
 async def pages(request: Request) -> Response:
     store = store_of(request)
     if request.method == "POST":
@@ -144,21 +175,12 @@ async def pages(request: Request) -> Response:
         items = body if isinstance(body, list) else [body]
         created = []
         with store.lock:
+            if len(store.pages) + len(items) > PAGE_LIMIT:
+                return error(422, f"the store would exceed the {PAGE_LIMIT} web page limit")
             for item in items:
-                if (
-                    not isinstance(item, dict)
-                    or not item.get("name")
-                    or item.get("type")
-                    not in (
-                        "page",
-                        "raw",
-                        "contact_form",
-                        "link",
-                    )
-                ):
-                    return error(422, "name and a creatable type are required")
-                if any(p["name"] == item["name"] for p in store.pages.values()):
-                    return error(409, "a page with this name exists")
+                problem = _page_problem(store, item, None)
+                if problem:
+                    return error(*problem)
                 page_id = max(store.pages, default=0) + 1
                 page = {
                     "channel_id": 1,
@@ -167,7 +189,7 @@ async def pages(request: Request) -> Response:
                     "sort_order": 0,
                     "is_homepage": False,
                     "is_customers_only": False,
-                    "url": f"/page-{page_id}/",
+                    "url": _slug(item["name"]),
                     "meta_title": None,
                     "meta_keywords": None,
                     "meta_description": None,
@@ -186,8 +208,13 @@ async def pages(request: Request) -> Response:
             for page_id in ids:
                 store.pages.pop(page_id, None)
         return Response(status_code=204)
+    channel = request.query_params.get("channel_id")
     with store.lock:
-        found = [_page_view(p, request) for p in sorted(store.pages.values(), key=lambda p: p["id"])]
+        found = [
+            _page_view(p, request)
+            for p in sorted(store.pages.values(), key=lambda p: p["id"])
+            if channel is None or str(p["channel_id"]) == channel
+        ]
     return v3_list(request, found)
 
 
@@ -203,10 +230,14 @@ async def page(request: Request) -> Response:
             return Response(status_code=204)
     if request.method == "PUT":
         body = await json_body(request)
-        if not isinstance(body, dict):
-            return error(422, "body must be an object")
         with store.lock:
-            found = dict(found, **{k: v for k, v in body.items() if k != "id"})
+            problem = _page_problem(store, body, page_id)
+            if problem:
+                return error(*problem)
+            current = store.pages.get(page_id)
+            if current is None:
+                return not_found("page")
+            found = dict(current, **{k: v for k, v in body.items() if k != "id"})
             store.pages[page_id] = found
     return JSONResponse({"data": _page_view(found, request), "meta": {}})
 

@@ -1,4 +1,4 @@
-"""B2B Edition: companies, credit, payment terms (``/api/v3/io``) and invoices (``/api/v3/io/ip``)."""
+"""B2B Edition: companies, credit, payment terms, users (``/api/v3/io``) and invoices (``/api/v3/io/ip``)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,33 @@ async def companies(request: Request) -> Response:
         ]
     # The list schema types bcGroupId as an integer while the single-company schema types it as a string.
     found = [dict(c, bcGroupId=int(c["bcGroupId"])) for c in found]
+    return b2b_list(request, found)
+
+
+async def users(request: Request) -> Response:
+    """Users API ``GET /users``: company N's users are customers 2N-1 (admin) and 2N (senior buyer)."""
+    store = store_of(request)
+    raw_company = request.query_params.get("companyId")
+    if raw_company is not None and not raw_company.isdigit():
+        return JSONResponse(
+            {
+                "code": 422,
+                "meta": {"message": "Parameter Error"},
+                "data": {"errMsg": {"companyId": ["invalid"]}},
+            },
+            status_code=422,
+        )
+    company_ids = [int(raw_company)] if raw_company else range(1, store.company_count + 1)
+    email = request.query_params.get("email")
+    found = []
+    with store.lock:
+        for company_id in company_ids:
+            if store.company(company_id) is None:
+                continue
+            for position, customer_id in enumerate((2 * company_id - 1, 2 * company_id)):
+                customer = store.customer(customer_id)
+                if customer is not None and (email is None or customer["email"] == email):
+                    found.append(gen_people.company_user(customer, company_id, position))
     return b2b_list(request, found)
 
 
@@ -86,6 +113,7 @@ IO_ROUTES = [
     Route("/companies/{company_id:int}", company, methods=["GET"]),
     Route("/companies/{company_id:int}/credit", credit, methods=["GET"]),
     Route("/companies/{company_id:int}/payment-terms", terms, methods=["GET"]),
+    Route("/users", users, methods=["GET"]),
 ]
 IP_ROUTES = [
     Route("/invoices", invoices, methods=["GET"]),

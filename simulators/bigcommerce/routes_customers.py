@@ -19,6 +19,7 @@ from simulators.bigcommerce.paging import (
     json_body,
     not_found,
     store_of,
+    v2_list,
     v3_cursor_list,
     v3_list,
 )
@@ -118,7 +119,7 @@ async def group(request: Request) -> Response:
 
 
 async def groups(request: Request) -> Response:
-    return JSONResponse([customer_group(gid) for gid, _ in CUSTOMER_GROUPS])
+    return v2_list(request, [customer_group(gid) for gid, _ in CUSTOMER_GROUPS])
 
 
 V2_ROUTES = [

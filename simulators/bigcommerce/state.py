@@ -76,6 +76,7 @@ class StoreState:
         self.refund_orders: dict[int, int] = {}
         self.next_refund_id = (config.orders + 10) * 10
         self.pages = _default_pages()
+        self.checkout_settings: dict[int, Record] = {}
         self.hooks: dict[int, Record] = {}
         self.hook_emails: list[str] = []
         self.deactivated_hooks: set[int] = set()

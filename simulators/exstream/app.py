@@ -10,6 +10,8 @@ Routes (``{d}`` = domain):
 - runtime: ``GET /orchestration/api/v1/runtime/{d}/jobs[/{id}]``, ``POST …/jobs/{id}/stop``,
   ``GET …/flow-instances``, ``…/flow-steps``, ``…/flow-steps/{id}/delivery-file/output-files``,
   ``…/flow-steps/{id}/artifact/{name}``
+- design (DAS): ``GET /design/api/v1/resources/{d}``, ``GET|PUT …/resources/{d}/{id}``,
+  ``PUT …/resources/{d}/{id}/state`` (approval workflow; see :mod:`simulators.exstream.design`)
 - simulator-only: ``/_sim/health``, ``/_sim/documents``, ``/_sim/faults``, ``/_sim/tokens/expire``,
   ``/_sim/stats``, ``/_sim/reset``
 """
@@ -23,12 +25,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from simulators.exstream import admin, inputs, runtime
+from simulators.exstream import admin, design, inputs, runtime
 from simulators.exstream.config import SimulatorConfig
 from simulators.exstream.simulator import Simulator
 
 Handler = Callable[[Simulator, Request], Awaitable[Response]]
 ORCH = "/orchestration/api/v1"
+DAS = "/design/api/v1"
 
 
 def create_app(config: SimulatorConfig | None = None, *, simulator: Simulator | None = None) -> Starlette:
@@ -42,6 +45,18 @@ def create_app(config: SimulatorConfig | None = None, *, simulator: Simulator | 
         return endpoint
 
     rt = f"{ORCH}/runtime/{{domain}}"
+
+    async def das_list(request: Request) -> Response:
+        return await sim.guarded(
+            request, "design", lambda: design.list_resources(sim.design, request, sim.page)
+        )
+
+    def das(handler: Callable[[design.DesignStore, Request], Awaitable[Response]]) -> Handler:
+        async def endpoint(s: Simulator, request: Request) -> Response:
+            return await s.guarded(request, "design", lambda: handler(s.design, request))
+
+        return endpoint
+
     routes = [
         Route("/otdsws/oauth2/token", bind(admin.token), methods=["POST"]),
         Route("/otdsws/otdstenant/{tenant}/oauth2/token", bind(admin.token), methods=["POST"]),
@@ -64,6 +79,10 @@ def create_app(config: SimulatorConfig | None = None, *, simulator: Simulator | 
             methods=["GET"],
         ),
         Route(f"{rt}/flow-steps/{{step_id}}/artifact/{{name}}", bind(runtime.artifact), methods=["GET"]),
+        Route(f"{DAS}/resources/{{domain}}", das_list, methods=["GET"]),
+        Route(f"{DAS}/resources/{{domain}}/{{id}}", bind(das(design.get_resource)), methods=["GET"]),
+        Route(f"{DAS}/resources/{{domain}}/{{id}}", bind(das(design.update_resource)), methods=["PUT"]),
+        Route(f"{DAS}/resources/{{domain}}/{{id}}/state", bind(das(design.set_state)), methods=["PUT"]),
         Route("/_sim/health", bind(admin.health), methods=["GET"]),
         Route("/_sim/documents", bind(admin.documents), methods=["GET"]),
         Route("/_sim/faults", bind(admin.faults), methods=["GET", "PUT"]),

@@ -38,6 +38,22 @@ class FaultConfig(BaseModel):
     scope: Literal["inputs", "all"] = "inputs"
 
 
+#: the policy communications the simulator ships templates for (``templates/<id>/``), approved at version 1
+POLICY_COMMUNICATIONS = {
+    "5f0c2d0e-7a43-4c55-9b1e-2a6f3f5d7c01": "Terms and conditions",
+    "5f0c2d0e-7a43-4c55-9b1e-2a6f3f5d7c02": "Privacy notice",
+}
+
+
+class DesignCommunication(BaseModel):
+    """A communication in the design-asset service: its name and the state of its first version."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    state: Literal["DRAFT", "REVIEW", "APPROVED", "REJECTED"] = "APPROVED"
+
+
 class SimulatorConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -61,3 +77,7 @@ class SimulatorConfig(BaseModel):
     email_from: str = "documents@bcx.invalid"
     max_records: int = Field(default=100_000, ge=1)
     faults: FaultConfig = FaultConfig()
+    # Communications with an approval workflow (DAS); generating one without an APPROVED version is refused.
+    communications: dict[str, DesignCommunication] = Field(
+        default_factory=lambda: {k: DesignCommunication(name=v) for k, v in POLICY_COMMUNICATIONS.items()}
+    )

@@ -50,6 +50,7 @@ class Engine:
         reference: str | None,
         triggered_by: str,
         ready_at: float,
+        design_version: int | None = None,
     ) -> tuple[JobRecord, list[Output]]:
         """Render every record, deliver as the data asks, record it all under a new job."""
         job = JobRecord(
@@ -73,7 +74,7 @@ class Engine:
                 pdf, html, subject = benchmark_pdf(), _BENCHMARK_HTML, "Benchmark document"
             else:
                 rendered = self.registry.get(communication_id).render(
-                    record, communication_id=communication_id, reference=reference
+                    record, communication_id=communication_id, reference=reference, version=design_version
                 )
                 pdf, html, subject = rendered.pdf, rendered.html, rendered.subject
             stem = f"{job.id[:8]}-{index + 1}"

@@ -80,10 +80,16 @@ async def generate(sim: Simulator, request: Request) -> Response:
             return spring_error(400, "Missing request header 'communicationId'", request.url.path)
         if data_source is None and input_name is None:
             return spring_error(400, "Missing request header 'driverDataSource'", request.url.path)
+        version = sim.design.approved_version(communication_id)
+        if version is None and sim.design.known(communication_id):
+            # a production domain deploys approved versions only: an unapproved communication is not found
+            message = f"Communication {communication_id} has no APPROVED version"
+            return spring_error(404, message, request.url.path)
         driver_data, problem = await _json_body(request)
         if problem is not None:
             return problem
         job, outputs = sim.engine.run(
+            design_version=version,
             domain=domain,
             channel=input_name or "generate",
             mode="ONDEMAND",

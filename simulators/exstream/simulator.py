@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from simulators.exstream.config import FaultConfig, SimulatorConfig
+from simulators.exstream.design import DesignStore
 from simulators.exstream.engine import Engine
 from simulators.exstream.faults import Decision, Fault, decide
 from simulators.exstream.state import DocumentRecord, SimulatorState, iso_now
@@ -46,6 +47,7 @@ class Simulator:
         self.state = SimulatorState(clock, config.max_records)
         self.registry = TemplateRegistry(config.template_dirs)
         self.engine = Engine(config, self.registry, self.state)
+        self.design = DesignStore({k: (c.name, c.state) for k, c in config.communications.items()})
         self.faults = config.faults
         self._rng = random.Random(config.seed)
 

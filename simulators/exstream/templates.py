@@ -8,8 +8,10 @@ Adding a communication (e.g. an order confirmation) means adding a folder
 - optional ``template.yaml``: ``name``, ``title`` and ``subject`` (Jinja strings).
 
 Templates see the driver data's top-level keys as variables, plus ``data`` (the whole record), ``fields``
-(flattened ``(path, value)`` pairs), ``communication_id`` and ``reference``. A communication without a folder
-renders with ``_generic``, which lists every field, so unknown communications still produce real output.
+(flattened ``(path, value)`` pairs), ``communication_id``, ``reference`` and ``communication_version`` (the
+approved design version rendered, for communications with an approval workflow, else ``None``). A
+communication without a folder renders with ``_generic``, which lists every field, so unknown communications
+still produce real output.
 Code can also register a :class:`Template` directly with :meth:`TemplateRegistry.register`.
 """
 
@@ -68,7 +70,7 @@ class Template:
         self._subject = self._env.from_string(str(meta.get("subject", meta.get("title", self.name))))
 
     def render(
-        self, driver_data: Any, *, communication_id: str, reference: str | None
+        self, driver_data: Any, *, communication_id: str, reference: str | None, version: int | None = None
     ) -> RenderedCommunication:
         context: dict[str, Any] = dict(driver_data) if isinstance(driver_data, Mapping) else {}
         context.update(
@@ -76,6 +78,7 @@ class Template:
             fields=list(flatten(driver_data)),
             communication_id=communication_id,
             reference=reference,
+            communication_version=version,
         )
         title = self._title.render(context).strip() or self.name
         layout = self._env.get_template("document.pdf.j2").render(context)

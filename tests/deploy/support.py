@@ -121,6 +121,7 @@ def settings_models(argv: list[str]) -> list[type[BaseSettings]]:
     from bcx_app.cli.common import AdminSettings
     from bcx_app.cli.marketing_io import MarketingCliSettings
     from bcx_app.cli.reconcile_cmd import ReconcileSettings
+    from consumers.document_index.settings import IndexSettings
     from consumers.runtime.settings import ConsumeSettings
     from producers.enricher.settings import EnricherSettings
     from producers.webhook_bridge.settings import BridgeSettings
@@ -134,6 +135,7 @@ def settings_models(argv: list[str]) -> list[type[BaseSettings]]:
         "schemas": [AdminSettings],
         "dlq": [AdminSettings],
         "reconcile": [ReconcileSettings],
+        "index": [IndexSettings],
         "sim": [],  # simulators take command-line options only
         "sweep": [MarketingCliSettings],
     }

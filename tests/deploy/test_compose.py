@@ -140,10 +140,11 @@ class TestBcxServices:
                 assert service["depends_on"]["init"] == {"condition": "service_completed_successfully"}
 
     def test_plain_up_creates_topics_and_schemas(self, compose: dict[str, Any]) -> None:
-        """`docker compose up -d` (no profile) starts Kafka, the registry and init, which waits for both to
-        be healthy, applies the topics with the single-broker profile and registers the schemas."""
+        """`docker compose up -d` (no profile) starts Kafka, the registry, the index's PostgreSQL and init,
+        which waits for Kafka and the registry to be healthy, applies the topics with the single-broker
+        profile and registers the schemas."""
         default = {name for name, service in compose["services"].items() if not service.get("profiles")}
-        assert default == {"kafka", "registry", "init"}
+        assert default == {"kafka", "registry", "postgres", "init"}
         init = compose["services"]["init"]
         assert init["depends_on"] == {
             "kafka": {"condition": "service_healthy"},

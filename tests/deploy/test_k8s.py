@@ -14,8 +14,8 @@ from bcx.errors import ConfigurationError
 from bcx.kafka.topics import expand, load_catalogue
 from bcx.settings import load_settings
 from bcx_app.cli.main import build_parser, command_names
-from consumers.registry import FLOWS, flow_named
-from producers.enricher.settings import GROUP as ENRICHER_GROUP
+from bcx_app.cli.processes import deployed
+from consumers.registry import FLOWS
 from producers.enricher.settings import EnricherSettings
 from tests.deploy.support import (
     BASE,
@@ -282,7 +282,7 @@ class TestScaling:
         trigger = scaled["spec"]["triggers"][0]
         assert trigger["type"] == "kafka"
         meta = trigger["metadata"]
-        expected_group = ENRICHER_GROUP if argv == ["enrich"] else flow_named(argv[1]).group
+        expected_group = next(p.group for p in deployed() if list(p.argv) == argv)
         assert meta["consumerGroup"] == expected_group
         if argv == ["enrich"]:
             assert meta["topic"] == EnricherSettings.model_fields["input_topic"].default

@@ -13,6 +13,7 @@ from bcx.kafka.topics import group_topic, load_catalogue
 from bcx.manifest import ConsumerProcess, Flow
 from bcx_app.cli.processes import deployed
 from bcx_app.demo.plan import Ports, build_plan
+from consumers.document_index.process import INDEX
 from consumers.registry import FLOWS, all_flows, factory_for, use_case_names
 from producers.enricher.process import ENRICHER
 from producers.enricher.settings import GROUP, EnricherSettings
@@ -66,14 +67,16 @@ class TestDeclarations:
 class TestTopics:
     def test_every_declared_group_has_its_topics(self) -> None:
         """deploy/topics.yaml lists exactly the declared groups (each gets .dlq/.retry/.ledger topics)."""
-        declared = {p.group for p in [ENRICHER, *all_flows()]}
+        declared = {p.group for p in [*deployed(), *all_flows()]}
         assert set(CATALOGUE.groups) == declared
         assert set(CATALOGUE.group_topics) == {"dlq", "retry", "ledger"}
 
-    @pytest.mark.parametrize("process", [ENRICHER, *all_flows()], ids=ids((ENRICHER, *all_flows())))
+    @pytest.mark.parametrize(
+        "process", [INDEX, ENRICHER, *all_flows()], ids=ids((INDEX, ENRICHER, *all_flows()))
+    )
     def test_input_topics_are_in_the_catalogue(self, process: ConsumerProcess) -> None:
-        """Each declared input topic is created by `bcx topics apply`."""
-        names = {t.name for t in CATALOGUE.topics}
+        """Each declared input topic is created by `bcx topics apply` (the index also reads groups' DLQs)."""
+        names = {t.name for t in CATALOGUE.topics} | {group_topic(g, "dlq") for g in CATALOGUE.groups}
         assert set(process.input_topics) <= names
         assert group_topic(process.group, "dlq") == f"{process.group}.dlq.v1"
 

@@ -1,4 +1,5 @@
-"""B2B Edition: company with credit, payment terms and open invoices (``X-Auth-Token`` + ``X-Store-Hash``)."""
+"""B2B Edition: company with credit, payment terms, open invoices and users (``X-Auth-Token`` +
+``X-Store-Hash``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,14 @@ import asyncio
 
 from bcx.bigcommerce.api.base import ApiGroup, data_of
 from bcx.bigcommerce.errors import ClientError
-from bcx.bigcommerce.models.b2b import Company, CompanyCredit, CompanySnapshot, Invoice, PaymentTerms
+from bcx.bigcommerce.models.b2b import (
+    Company,
+    CompanyCredit,
+    CompanySnapshot,
+    CompanyUser,
+    Invoice,
+    PaymentTerms,
+)
 from bcx.bigcommerce.pagination import iter_b2b
 
 #: invoice status 0 = open, 1 = partially paid (2 = completed is not "open").
@@ -65,6 +73,15 @@ class B2bApi(ApiGroup):
             )
         return sorted(invoices, key=lambda invoice: invoice.id)
 
+    async def list_company_users(self, store_hash: str, company_id: int) -> list[CompanyUser]:
+        """The company's users (Users API ``GET /users?companyId=``, 250 a page; Super Admins are not
+        included, as B2B Edition documents)."""
+        return await self._collect(
+            CompanyUser,
+            iter_b2b(self.http, store_hash, "/users", params={"companyId": company_id}),
+            "company users",
+        )
+
     async def find_customer_company(self, store_hash: str, customer_id: int) -> Company | None:
         """The company the BigCommerce customer is a Company user of (``GET /companies?customerId=``),
         ``None`` when the customer buys for no company."""
@@ -83,11 +100,14 @@ class B2bApi(ApiGroup):
         return self._parse(Company, found[0], "companies")
 
     async def get_company(self, store_hash: str, company_id: int) -> CompanySnapshot:
-        """The company with credit, payment terms and open invoices (``1 + 2 + 2`` calls)."""
+        """The company with credit, payment terms, open invoices and users (``1 + 2 + 2 + 1`` calls)."""
         company = await self.get_company_only(store_hash, company_id)
-        credit, terms, invoices = await asyncio.gather(
+        credit, terms, invoices, users = await asyncio.gather(
             self.get_company_credit(store_hash, company_id),
             self.get_payment_terms(store_hash, company_id),
             self.list_invoices(store_hash, company_id),
+            self.list_company_users(store_hash, company_id),
         )
-        return CompanySnapshot(company=company, credit=credit, payment_terms=terms, invoices=invoices)
+        return CompanySnapshot(
+            company=company, credit=credit, payment_terms=terms, invoices=invoices, users=users
+        )

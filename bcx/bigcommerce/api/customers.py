@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from bcx.bigcommerce.api.base import ApiGroup, data_of
 from bcx.bigcommerce.errors import NotFound
 from bcx.bigcommerce.models.customers import Attribute, Customer, CustomerGroup, CustomerSnapshot
-from bcx.bigcommerce.pagination import iter_v3, iter_v3_cursor
+from bcx.bigcommerce.pagination import iter_v2, iter_v3, iter_v3_cursor
 
 _INCLUDE = "addresses,attributes,formfields,storecredit"
 
@@ -17,8 +17,25 @@ class CustomersApi(ApiGroup):
     async def get_customer(self, store_hash: str, customer_id: int) -> CustomerSnapshot:
         """The customer with addresses, attributes (by name), form fields and customer group.
 
-        Three calls: the customer, the attribute definitions, the group (skipped for group 0).
+        Three calls: the customer, the attribute definitions, the group (skipped for group 0). A caller
+        that keeps the store-wide definitions and groups reads :meth:`get_customer_only` and composes with
+        :func:`customer_snapshot` instead (one call).
         """
+        customer = await self.get_customer_only(store_hash, customer_id)
+        names: dict[int, str] = {}
+        if customer.attributes:
+            names = {a.id: a.name for a in await self.list_customer_attributes(store_hash)}
+        group = None
+        if customer.customer_group_id:
+            try:
+                group = await self.get_customer_group(store_hash, customer.customer_group_id)
+            except NotFound:
+                group = None
+        return customer_snapshot(customer, names, group)
+
+    async def get_customer_only(self, store_hash: str, customer_id: int) -> Customer:
+        """``GET /v3/customers?id:in=&include=addresses,attributes,formfields,storecredit`` (one call);
+        :class:`NotFound` (resource ``customer``) when no customer has that id."""
         response = await self.http.request(
             store_hash,
             "v3",
@@ -37,25 +54,18 @@ class CustomersApi(ApiGroup):
                 store_hash=store_hash,
                 status=404,
             )
-        customer = found[0]
-        names: dict[int, str] = {}
-        if customer.attributes:
-            definitions = await self._collect(
-                Attribute, iter_v3(self.http, store_hash, "/customers/attributes"), "customer attributes"
-            )
-            names = {a.id: a.name for a in definitions}
-        group = None
-        if customer.customer_group_id:
-            try:
-                group = await self.get_customer_group(store_hash, customer.customer_group_id)
-            except NotFound:
-                group = None
-        return CustomerSnapshot(
-            customer=customer,
-            group=group,
-            attributes={
-                names.get(a.attribute_id, str(a.attribute_id)): a.attribute_value for a in customer.attributes
-            },
+        return found[0]
+
+    async def list_customer_attributes(self, store_hash: str) -> list[Attribute]:
+        """The store's customer attribute definitions (``GET /v3/customers/attributes``): id → name."""
+        return await self._collect(
+            Attribute, iter_v3(self.http, store_hash, "/customers/attributes"), "customer attributes"
+        )
+
+    async def list_customer_groups(self, store_hash: str) -> list[CustomerGroup]:
+        """Every customer group of the store (``GET /v2/customer_groups``, 250 a page)."""
+        return await self._collect(
+            CustomerGroup, iter_v2(self.http, store_hash, "/customer_groups"), "customer groups"
         )
 
     async def get_customer_group(self, store_hash: str, group_id: int) -> CustomerGroup:
@@ -78,3 +88,17 @@ class CustomersApi(ApiGroup):
             params["date_modified:min"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
         async for item in iter_v3_cursor(self.http, store_hash, "/customers", params=params):
             yield self._parse(Customer, item, "customers")
+
+
+def customer_snapshot(
+    customer: Customer, names: dict[int, str], group: CustomerGroup | None
+) -> CustomerSnapshot:
+    """``customer`` with its attribute values keyed by name (``names``: definition id → name; an unknown id
+    keeps its number as the name) and its ``group``."""
+    return CustomerSnapshot(
+        customer=customer,
+        group=group,
+        attributes={
+            names.get(a.attribute_id, str(a.attribute_id)): a.attribute_value for a in customer.attributes
+        },
+    )

@@ -33,9 +33,17 @@ class OrdersApi(ApiGroup):
     async def get_order(self, store_hash: str, order_id: int) -> OrderSnapshot:
         """The order with products, shipping addresses, shipments, coupons, taxes, transactions, refunds.
 
-        Eight calls (seven in parallel after the order itself, under the store's concurrency cap).
+        Eight calls (seven in parallel after the order itself, under the store's concurrency cap); seven when
+        the order says no item has shipped (``items_shipped`` 0: a shipment always carries items, so there
+        is none to list). A missing or unreadable ``items_shipped`` lists them.
         """
-        order = await self.get_order_only(store_hash, order_id)
+        return await self.get_order_parts(store_hash, await self.get_order_only(store_hash, order_id))
+
+    async def get_order_parts(self, store_hash: str, order: Order) -> OrderSnapshot:
+        """:meth:`get_order` after its first call: the sub-resources of an order already read (a caller can
+        start other reads that depend on the order, such as its customer, in the meantime)."""
+        order_id = order.id
+        unshipped = "items_shipped" in order.model_fields_set and order.items_shipped == 0
 
         def v2(sub: str) -> AsyncIterator[object]:
             return iter_v2(
@@ -50,7 +58,7 @@ class OrdersApi(ApiGroup):
         products, addresses, shipments, coupons, taxes, transactions, refunds = await asyncio.gather(
             self._collect(OrderProduct, v2("products"), "order products"),
             self._collect(ShippingAddress, v2("shipping_addresses"), "order shipping addresses"),
-            self._collect(Shipment, v2("shipments"), "order shipments"),
+            self._collect(Shipment, v2("shipments"), "order shipments") if not unshipped else _none(),
             self._collect(OrderCoupon, v2("coupons"), "order coupons"),
             self._collect(OrderTax, v2("taxes"), "order taxes"),
             self._collect(Transaction, v3("transactions"), "order transactions"),
@@ -125,3 +133,7 @@ class OrdersApi(ApiGroup):
             resource_id=order_id,
         )
         return self._parse_list(Refund, data_of(response.body, "refunds"), "refunds")
+
+
+async def _none() -> list[Shipment]:
+    return []

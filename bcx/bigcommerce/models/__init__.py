@@ -3,13 +3,21 @@
 Money is ``Decimal``; dates are timezone-aware ``datetime``; every model keeps undeclared fields.
 """
 
-from bcx.bigcommerce.models.b2b import Company, CompanyCredit, CompanySnapshot, Invoice, PaymentTerms
+from bcx.bigcommerce.models.b2b import (
+    Company,
+    CompanyCredit,
+    CompanySnapshot,
+    CompanyUser,
+    Invoice,
+    PaymentTerms,
+)
 from bcx.bigcommerce.models.carts import AbandonedCart, Cart, CartLineItem
 from bcx.bigcommerce.models.catalog import (
     CustomField,
     PriceListAssignment,
     PriceListRecord,
     Product,
+    ProductCategories,
     ProductSnapshot,
     Variant,
 )
@@ -60,6 +68,7 @@ __all__ = [
     "Company",
     "CompanyCredit",
     "CompanySnapshot",
+    "CompanyUser",
     "CustomField",
     "Customer",
     "CustomerAddress",
@@ -81,6 +90,7 @@ __all__ = [
     "PriceListAssignment",
     "PriceListRecord",
     "Product",
+    "ProductCategories",
     "ProductSnapshot",
     "Refund",
     "Shipment",

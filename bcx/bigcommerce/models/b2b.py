@@ -1,4 +1,4 @@
-"""B2B Edition: companies, credit, payment terms and invoices (camelCase on the wire).
+"""B2B Edition: companies, credit, payment terms, invoices and company users (camelCase on the wire).
 
 Envelope ``{code, data, meta}``; dates are unix seconds. Invoice ``status``: 0 open, 1 partially paid,
 2 completed. Company ``companyStatus``: 0 pending, 1 approved, 2 rejected, 3 inactive.
@@ -89,10 +89,33 @@ class Invoice(BcModel):
     external_pdf_url: str | None = Field(default=None, alias="externalPdfUrl")
 
 
+class CompanyUser(BcModel):
+    """``GET /users?companyId=`` entry (B2B Edition Users API): a buyer of the company.
+
+    ``role``: 0 admin, 1 senior buyer, 2 junior buyer (custom roles read as 2, named by ``companyRoleName``);
+    ``customerId`` is the user's BigCommerce customer id. Dates are unix seconds.
+    """
+
+    id: int
+    customer_id: int | None = Field(default=None, alias="customerId")
+    first_name: str = Field(default="", alias="firstName")
+    last_name: str = Field(default="", alias="lastName")
+    email: str = ""
+    phone_number: str = Field(default="", alias="phoneNumber")
+    role: int | None = None
+    company_role_id: int | None = Field(default=None, alias="companyRoleId")
+    company_role_name: str = Field(default="", alias="companyRoleName")
+    company_id: int | None = Field(default=None, alias="companyId")
+    extra_fields: list[ExtraField] = Field(default_factory=list, alias="extraFields")
+    created_at: OptionalBcDatetime = Field(default=None, alias="createdAt")
+    updated_at: OptionalBcDatetime = Field(default=None, alias="updatedAt")
+
+
 class CompanySnapshot(BcModel):
-    """A B2B company with its credit, payment terms and open invoices."""
+    """A B2B company with its credit, payment terms, open invoices and users."""
 
     company: Company
     credit: CompanyCredit | None = None
     payment_terms: PaymentTerms | None = None
     invoices: list[Invoice] = Field(default_factory=list)
+    users: list[CompanyUser] = Field(default_factory=list)

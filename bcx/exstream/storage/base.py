@@ -26,3 +26,7 @@ class OutputStorage(Protocol):
     async def read(self, uri: str) -> bytes:
         """The bytes stored at ``uri``."""
         ...
+
+    async def delete(self, uri: str) -> bool:
+        """Remove what is stored at ``uri`` (erasure); False when nothing was there."""
+        ...

@@ -7,6 +7,7 @@ never sees half a PDF and a crash leaves either the old or the new file. File I/
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -39,6 +40,19 @@ class FilesystemStorage:
             raise OutputStorageError(f"no stored document at {uri}", retryable=False) from exc
         except OSError as exc:
             raise OutputStorageError(f"cannot read {uri}: {exc.strerror}", retryable=True) from exc
+
+    async def delete(self, uri: str) -> bool:
+        path = self._path_of(uri)
+        try:
+            await asyncio.to_thread(path.unlink)
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise OutputStorageError(f"cannot delete {uri}: {exc.strerror}", retryable=True) from exc
+        # the key's folder goes too when it is now empty (it is named after the document key)
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()
+        return True
 
     def _path_of(self, uri: str) -> Path:
         parts = urlsplit(uri)

@@ -85,6 +85,19 @@ class S3Storage:
         response = await self._send("GET", url, self.signed_headers("GET", url, b"", {}), None)
         return response.content
 
+    async def delete(self, uri: str) -> bool:
+        parts = urlsplit(uri)
+        if parts.scheme != "s3" or parts.netloc != self._settings.bucket:
+            raise OutputStorageError("URI is not in this bucket", retryable=False)
+        url = self._url(parts.path.lstrip("/"))
+        try:
+            await self._send("DELETE", url, self.signed_headers("DELETE", url, b"", {}), None)
+        except OutputStorageError as exc:
+            if exc.status_code == 404:
+                return False
+            raise
+        return True
+
     async def _send(
         self, method: str, url: str, headers: dict[str, str], body: bytes | None
     ) -> httpx.Response:

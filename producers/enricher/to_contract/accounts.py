@@ -1,4 +1,4 @@
-"""B2B companies (company, credit, payment terms, invoices) → ``commerce.accounts.v1`` records.
+"""B2B companies (company, credit, payment terms, invoices, users) → ``commerce.accounts.v1`` records.
 
 From the BigCommerce API models, field by field: a field renamed on either side fails type checking; a
 value that does not fit fails the contract's validation. Pure.
@@ -83,4 +83,21 @@ def invoice(src: api.Invoice) -> contract.Invoice:
         updated_at=src.updated_at,
         terms_conditions=src.terms_conditions,
         external_pdf_url=src.external_pdf_url,
+    )
+
+
+def company_user(src: api.CompanyUser) -> contract.CompanyUser:
+    return contract.CompanyUser(
+        id=src.id,
+        customer_id=src.customer_id,
+        first_name=src.first_name,
+        last_name=src.last_name,
+        email=src.email,
+        phone_number=src.phone_number,
+        role=src.role,
+        company_role_id=src.company_role_id,
+        company_role_name=src.company_role_name,
+        extra_fields=[extra_field(x) for x in src.extra_fields],
+        created_at=src.created_at,
+        updated_at=src.updated_at,
     )

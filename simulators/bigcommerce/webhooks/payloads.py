@@ -66,3 +66,17 @@ def customer_created(customer_id: int) -> tuple[str, dict[str, Any]]:
 
 def product_updated(product_id: int) -> tuple[str, dict[str, Any]]:
     return "store/product/updated", {"type": "product", "id": product_id}
+
+
+# Channel-scoped events carry the resource id only, under its own name (docs: webhooks/events/channels.mdx).
+def page_created(channel_id: int, page_id: int) -> tuple[str, dict[str, Any]]:
+    return f"store/channel/{channel_id}/page/created", {"page_id": page_id}
+
+
+def page_updated(channel_id: int, page_id: int) -> tuple[str, dict[str, Any]]:
+    return f"store/channel/{channel_id}/page/updated", {"page_id": page_id}
+
+
+def checkout_settings_updated(channel_id: int) -> tuple[str, dict[str, Any]]:
+    # The docs give no example body for settings/checkout/updated; the scope itself names the channel.
+    return f"store/channel/{channel_id}/settings/checkout/updated", {}

@@ -137,6 +137,21 @@ async def price_change(ctx: ScenarioContext) -> AsyncIterator[Step]:
     yield [p.product_updated(product_id)]
 
 
+async def policy_hand_edit(ctx: ScenarioContext) -> AsyncIterator[Step]:
+    """A merchant edits the terms page and the checkout terms text by hand in the control panel."""
+    pages = await ctx.client.list_pages(ctx.store_hash, channel_id=1)
+    terms = next((page for page in pages if "terms" in (page.url or "")), None)
+    if terms is not None:
+        body = f"{terms.body or ''}<p>Edited in the control panel.</p>"
+        await ctx.client.http.request(
+            ctx.store_hash, "v3", "PUT", f"/content/pages/{terms.id}", json={"body": body}
+        )
+        yield [p.page_updated(1, terms.id)]
+    edit = {"order_terms_and_conditions_textarea": "Edited in the control panel."}
+    await ctx.client.http.request(ctx.store_hash, "v3", "PUT", "/checkouts/settings/channels/1", json=edit)
+    yield [p.checkout_settings_updated(1)]
+
+
 SCENARIOS: dict[str, Callable[[ScenarioContext], AsyncIterator[Step]]] = {
     "order-lifecycle": order_lifecycle,
     "refund": refund,
@@ -145,4 +160,5 @@ SCENARIOS: dict[str, Callable[[ScenarioContext], AsyncIterator[Step]]] = {
     "abandoned-cart": abandoned_cart,
     "new-customer": new_customer,
     "price-change": price_change,
+    "policy-hand-edit": policy_hand_edit,
 }

@@ -82,6 +82,17 @@ class TestCheckSchema:
         assert not result.ok
         assert len(registry.get_versions(f"{name}-value")) == 1
 
+    def test_company_users_evolve_the_accounts_schema_backward(self, registry: Any) -> None:
+        """commerce.accounts.v1 with its ``users`` field evolves the schema without it compatibly."""
+        path = Path(__file__).resolve().parents[3] / "schemas" / "commerce.accounts.v1.avsc"
+        current = json.loads(path.read_text())
+        before = {**current, "fields": [f for f in current["fields"] if f["name"] != "users"]}
+        assert len(before["fields"]) == len(current["fields"]) - 1
+        name = topic()
+        check_schema(registry, parse_schema_text(name, json.dumps(before)))
+        result = check_schema(registry, parse_schema_text(name, json.dumps(current)))
+        assert result.outcome is Outcome.EVOLVED
+
     def test_dry_run_registers_nothing(self, registry: Any) -> None:
         """--dry-run reports a compatible new schema without creating the subject."""
         name = topic()

@@ -107,3 +107,35 @@ class TestS3Storage:
         with pytest.raises(OutputStorageError) as info:
             await storage.store("k", "a.pdf", b"x", "application/pdf")
         assert info.value.retryable is retryable
+
+
+class TestDelete:
+    async def test_filesystem_delete_removes_the_file_and_its_empty_folder(self, tmp_path: Path) -> None:
+        """Erasure deletes a stored document (and its key's folder); a second delete finds nothing."""
+        storage = FilesystemStorage(tmp_path)
+        uri = await storage.store("order-1", "a.pdf", b"%PDF", "application/pdf")
+        assert await storage.delete(uri) is True
+        assert not storage.path_for("order-1", "a.pdf").parent.exists()
+        assert await storage.delete(uri) is False
+
+    async def test_filesystem_delete_refuses_outside_the_root(self, tmp_path: Path) -> None:
+        """A URI outside the storage root is never deleted."""
+        outside = tmp_path / "elsewhere.txt"
+        outside.write_text("keep")
+        with pytest.raises(OutputStorageError):
+            await FilesystemStorage(tmp_path / "root").delete(outside.as_uri())
+        assert outside.exists()
+
+    async def test_s3_delete_is_a_signed_delete_of_the_object(self) -> None:
+        """delete() sends a SigV4-signed DELETE of the object; a 404 means nothing was there."""
+        seen: list[httpx.Request] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            seen.append(request)
+            return httpx.Response(204 if len(seen) == 1 else 404)
+
+        storage = _s3(httpx.MockTransport(handler))
+        assert await storage.delete("s3://docs/bcx/k/a.pdf") is True
+        assert await storage.delete("s3://docs/bcx/k/a.pdf") is False
+        assert (seen[0].method, seen[0].url.path) == ("DELETE", "/docs/bcx/k/a.pdf")
+        assert seen[0].headers["authorization"].startswith("AWS4-HMAC-SHA256 ")

@@ -18,6 +18,10 @@ DOCUMENTED_ELSEWHERE = {
     "store/company/created",
     "store/company/updated",
     "store/company/statusUpdated",
+    # channel events (docs/integrations/webhooks/events/channels.mdx): the policy publisher's drift triggers
+    "store/channel/1/page/created",
+    "store/channel/1/page/updated",
+    "store/channel/1/settings/checkout/updated",
 }
 
 

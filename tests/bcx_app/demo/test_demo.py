@@ -72,14 +72,19 @@ class TestPlan:
             orders=10,
             seed=1,
             consumers=deployed(),
+            index_dsn="postgresql://bcx@127.0.0.1:7/bcx",
         )
         names = [p.name for p in plan.processes]
         assert names == ["bigcommerce-sim", "exstream-sim", "bridge", *(c.name for c in deployed())]
-        assert names[3:5] == ["enricher", "order-documents"]
+        assert names[3:6] == ["enricher", "order-documents", "policy-publisher"]
         for spec in plan.processes:
             assert spec.env["BCX_KAFKA__BOOTSTRAP_SERVERS"] == "127.0.0.1:9"
-        consumer = plan.processes[4].env
+        env = {p.name: p.env for p in plan.processes}
+        assert env["document-index"]["BCX_INDEX__DSN"] == "postgresql://bcx@127.0.0.1:7/bcx"
+        consumer = env["order-documents"]
         assert consumer["BCX_EXSTREAM__BASE_URL"] == "http://127.0.0.1:2"
+        publisher = env["policy-publisher"]
+        assert publisher["BCX_POLICY_PUBLISHER__CATALOGUE_PATH"] == str(tmp_path / "policies.yaml")
         assert "demostore" in plan.processes[2].env["BCX_BRIDGE__STORES"]
 
 
@@ -87,11 +92,16 @@ class TestPlan:
 @pytest.mark.slow
 class TestDemoCommand:
     def test_small_demo_runs_clean(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        """`bcx demo` on 30 orders delivers documents, generates none twice and shuts down cleanly."""
+        """`bcx demo` on 30 orders delivers documents, generates none twice, ends with the trace of one order
+        from the document index (decision with its rule, generated, delivered) and shuts down cleanly."""
         code = main(["demo", "--orders", "30", "--workdir", str(tmp_path / "demo"), "--timeout", "300"])
         out = capsys.readouterr().out
         assert code == 0, out
         assert "duplicate documents: 0" in out
         assert "order_confirmation" in out
         assert "stopped everything cleanly" in out
+        trace = out.split("$ bcx trace --order ", 1)[1]
+        assert all(kind in trace for kind in ("decision", "generated", "delivered")), trace
         assert list((tmp_path / "demo" / "documents").rglob("*.pdf"))
+        assert "terms-us     v1 en-US  page /terms-and-conditions/ on channel 1" in out
+        assert "NOT PUBLISHED" not in out

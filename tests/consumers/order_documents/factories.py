@@ -12,7 +12,7 @@ from bcx.bigcommerce.models import (
     OrderSnapshot,
     StoreInformation,
 )
-from consumers.order_documents.context import OrderContext
+from consumers.documents.orders.context import OrderContext
 from simulators.bigcommerce.config import SimulatorConfig
 from simulators.bigcommerce.state import StoreState
 

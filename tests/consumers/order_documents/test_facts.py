@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from bcx.bigcommerce.models import CompanySnapshot, CustomerGroup
+from consumers.documents.orders.facts import Trigger, entity_version
 from consumers.documents.regions import subdivision
-from consumers.order_documents.facts import Trigger, entity_version, order_document_facts
+from consumers.order_documents.facts import order_document_facts
 from routing import Channel, evaluate, load_rules
 from tests.consumers.order_documents.factories import customer, hand_made, simulated
 

@@ -11,9 +11,10 @@ import pytest
 from bcx.bigcommerce.models import OrderSnapshot
 from bcx.contracts.commerce_common import Trigger
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
-from consumers.order_documents.context import OrderContext
+from consumers.documents.orders.context import OrderContext
+from consumers.documents.orders.snapshot import order_context, order_snapshot, trigger
+from consumers.documents.reissue import Reissue, reissue_key
 from consumers.order_documents.processor import OrderDocumentsProcessor
-from consumers.order_documents.snapshot import order_context, order_snapshot, trigger
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext, SourceRecord
 from consumers.runtime.errors import PermanentError, RetryableError
 from producers.enricher.mapping import Context, Envelope, order_record
@@ -63,12 +64,14 @@ class FakeStep:
 
 
 def run(context: OrderContext, step: FakeStep, value: OrderSnapshotRecord | None = None, **kw: Any) -> None:
+    ctx = kw.get("ctx", CTX)
     processor = OrderDocumentsProcessor(
         rules=load_rules(None),
         step=step,
         is_sent=kw.get("is_sent", lambda _key: False),
+        erased=kw.get("erased", lambda _store, _customer: False),
     )
-    asyncio.run(processor.process(value or record(context), CTX))
+    asyncio.run(processor.process(value or record(context), ctx))
 
 
 class TestProcessor:
@@ -96,6 +99,19 @@ class TestProcessor:
         assert receipt.source_event_id == "evt-1"
         assert receipt.event_created_at == NOW
 
+    def test_request_carries_the_decisions_explanation(self) -> None:
+        """Each request names the rule that asked for it, why, and the digest of the rules that decided."""
+        step = FakeStep()
+        run(hand_made(), step)
+        rules = load_rules(None)
+        for request in step.requests:
+            explanation = request.explanation
+            assert explanation is not None
+            assert explanation.rules == [request.decision.rule]
+            assert explanation.rules_digest == rules.digest
+            assert f"rule {request.decision.rule} matched" in explanation.reason
+            assert request.decision.communication_id in explanation.reason
+
     @pytest.mark.parametrize("order_id", [1, 2, 6, 7, 8])
     def test_incomplete_pending_cancelled_declined_orders_get_nothing(self, order_id: int) -> None:
         """Orders that are incomplete, pending, cancelled, declined or awaiting payment get no document."""
@@ -116,6 +132,37 @@ class TestProcessor:
         sent = {"order_documents:abc123:order:250:order_confirmation:1"}
         run(hand_made(), step, is_sent=lambda key: key in sent)
         assert step.types() == ["order_invoice", "payment_receipt"]
+
+    def test_an_erased_customer_gets_no_document(self) -> None:
+        """Once the customer was erased (bcx erase, store/customer/deleted), their order produces nothing;
+        another customer's would."""
+        base = hand_made()
+        order = base.snapshot.order.model_copy(update={"customer_id": 42})
+        context = base.model_copy(update={"snapshot": base.snapshot.model_copy(update={"order": order})})
+        customer = "42"
+        step = FakeStep()
+        run(context, step, erased=lambda store, c: (store, c) == ("abc123", customer))
+        assert step.requests == []
+        run(context, step, erased=lambda _store, c: c == "someone-else")
+        assert step.requests
+
+    def test_a_reissue_request_produces_the_named_documents_under_new_keys(self) -> None:
+        """A snapshot carrying a re-issue request yields only the named documents, even though the ledger
+        knows them, under keys that name the re-issue, explained with who and why."""
+        invoice = "order_documents:abc123:order:250:order_invoice:1"
+        request = Reissue(frozenset({invoice}), "template fix", "alice")
+        ctx = RecordContext(
+            SourceRecord("commerce.orders.v1", 0, 8, b"k", b"v", tuple(request.headers())),
+            1,
+            "bcx-order-documents",
+        )
+        step = FakeStep()
+        run(hand_made(), step, ctx=ctx, is_sent=lambda _key: True)
+        assert [r.decision.idempotency_key for r in step.requests] == [reissue_key(invoice, "template fix")]
+        why = step.requests[0].explanation
+        assert why is not None
+        assert why.reissue_of == invoice
+        assert why.reason.startswith("re-issue by alice: template fix. rule ")
 
     def test_deleted_orders_are_skipped(self) -> None:
         """A deleted order's snapshot is acknowledged without documents."""

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from consumers.order_documents.context import OrderContext
+from consumers.documents.orders.context import OrderContext
 from consumers.order_documents.driver_data import (
     ORDER_CONFIRMATION,
     ORDER_INVOICE,

@@ -114,3 +114,9 @@ async def sim_request(app: Starlette, method: str, path: str, **kwargs: Any) -> 
     """A direct call to the simulator (a merchant's change), outside the enricher's counted client."""
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as http:
         return await http.request(method, path, headers={"X-Auth-Token": "sim-access-token"}, **kwargs)
+
+
+async def order_reads(r: Rig, order_id: int) -> int:
+    """Requests one read of the order costs: eight, seven when nothing has shipped (no shipment listing)."""
+    order = await r.client.get_order_only(STORE, order_id)
+    return 8 if order.items_shipped else 7

@@ -150,7 +150,8 @@ class TestOtherEntities:
         run(scenario())
 
     def test_company_snapshot_has_credit_terms_and_only_open_invoices(self) -> None:
-        """get_company returns credit, payment terms and invoices that are open or partially paid."""
+        """get_company returns credit, payment terms, invoices that are open or partially paid, and the
+        company's users with their BigCommerce customer ids."""
         app = create_app(CONFIG)
 
         async def scenario() -> None:
@@ -160,6 +161,11 @@ class TestOtherEntities:
             invoices = [i for s in snaps for i in s.invoices]
             assert invoices
             assert all(i.status in (0, 1) for i in invoices)
+            assert [[(u.customer_id, u.role) for u in s.users] for s in snaps[:2]] == [
+                [(1, 0), (2, 1)],
+                [(3, 0), (4, 1)],
+            ]
+            assert all(u.email and u.company_id == s.company.company_id for s in snaps for u in s.users)
 
         run(scenario())
 

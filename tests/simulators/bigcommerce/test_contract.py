@@ -109,6 +109,13 @@ V3_CASES: list[tuple[str, str, str, str, dict[str, str]]] = [
     ("products_catalog.v3.yml", "/catalog/products", "/catalog/products", "200", {"include": "variants"}),
     (
         "products_catalog.v3.yml",
+        "/catalog/products",
+        "/catalog/products",
+        "200",
+        {"id:in": "3,5,7", "include_fields": "categories,type", "limit": "250"},
+    ),
+    (
+        "products_catalog.v3.yml",
         "/catalog/products/{product_id}/custom-fields",
         "/catalog/products/3/custom-fields",
         "200",
@@ -141,6 +148,8 @@ B2B_CASES = [
     ("company.yaml", "/companies", "/api/v3/io/companies", {}),
     ("payment.yaml", "/companies/{companyId}/credit", "/api/v3/io/companies/2/credit", {}),
     ("payment.yaml", "/companies/{companyId}/payment-terms", "/api/v3/io/companies/2/payment-terms", {}),
+    ("extra/b2b/user.yaml", "/users", "/api/v3/io/users", {"companyId": "2", "limit": "250"}),
+    ("extra/b2b/user.yaml", "/users", "/api/v3/io/users", {}),
     ("invoice-management.yaml", "/invoices", "/api/v3/io/ip/invoices", {"customerId": "2"}),
     ("invoice-management.yaml", "/invoices/{invoiceId}", "/api/v3/io/ip/invoices/21", {}),
 ]
@@ -200,6 +209,19 @@ class TestRestV2Contract:
         group = client.get(f"/stores/{STORE}/v2/customer_groups/2", headers=REST).json()
         _check("customers.v2.yml", "/customer_groups/{customer_group_id}", "get", "200", group)
 
+    def test_customer_group_list_matches_the_spec(self, client: TestClient) -> None:
+        """GET /v2/customer_groups (what the enricher reads once per store) validates as a list of groups and
+        pages with page/limit (an empty page is 200 [], the only status the spec documents)."""
+        response = client.get(f"/stores/{STORE}/v2/customer_groups", headers=REST, params={"limit": 250})
+        assert response.status_code == 200
+        _check("customers.v2.yml", "/customer_groups", "get", "200", response.json())
+        second = client.get(
+            f"/stores/{STORE}/v2/customer_groups", headers=REST, params={"page": 2, "limit": 2}
+        )
+        beyond = client.get(f"/stores/{STORE}/v2/customer_groups", headers=REST, params={"page": 9})
+        assert [g["id"] for g in second.json()] == [g["id"] for g in response.json()][2:4]
+        assert (beyond.status_code, beyond.json()) == (200, [])
+
 
 class TestRestV3Contract:
     @pytest.mark.parametrize(("spec", "path", "url", "status", "query"), V3_CASES)
@@ -248,7 +270,22 @@ class TestB2bContract:
         """Each B2B Edition read answers a body valid under the bundled official schema."""
         response = client.get(url, headers=B2B, params=query)
         assert response.status_code == 200, response.text
-        _check(f"b2b/{spec}", path, "get", "200", response.json())
+        _check(spec if spec.startswith("extra/") else f"b2b/{spec}", path, "get", "200", response.json())
+
+
+class TestCompanyUsers:
+    def test_users_of_a_company_are_its_two_customers(self, client: TestClient) -> None:
+        """GET /users?companyId=2 lists customers 3 (admin) and 4 (senior buyer), each naming the company."""
+        response = client.get("/api/v3/io/users", headers=B2B, params={"companyId": "2"})
+        body = response.json()
+        assert [(u["customerId"], u["role"], u["companyId"]) for u in body["data"]] == [(3, 0, 2), (4, 1, 2)]
+        assert body["meta"]["pagination"]["totalCount"] == 2
+
+    def test_a_bad_company_filter_is_a_documented_422(self, client: TestClient) -> None:
+        """A non-numeric companyId answers 422 with the documented Parameter Error body."""
+        response = client.get("/api/v3/io/users", headers=B2B, params={"companyId": "x"})
+        assert response.status_code == 422
+        _check("extra/b2b/user.yaml", "/users", "get", "422", response.json())
 
 
 class TestSpecContradictions:

@@ -104,6 +104,7 @@ class TestDeliveries:
             ("abandoned-cart", "store/cart/abandoned"),
             ("new-customer", "store/customer/created"),
             ("price-change", "store/product/updated"),
+            ("policy-hand-edit", "store/channel/1/settings/checkout/updated"),
         ],
     )
     def test_each_scenario_sends_its_defining_callback(self, name: str, scope: str) -> None:
@@ -170,6 +171,7 @@ class TestOptions:
         """The CLI's scenario names cover the documented set."""
         documented = (
             "order-lifecycle refund fraud-review cancellation abandoned-cart new-customer price-change"
+            " policy-hand-edit"
         )
         assert set(SCENARIOS) == set(documented.split())
 

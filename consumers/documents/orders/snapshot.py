@@ -27,15 +27,22 @@ from bcx.bigcommerce.models.b2b import ExtraField
 from bcx.bigcommerce.models.store import Timezone
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.commerce_profiles import BuyerCompany, CustomerProfile, StoreProfile
-from consumers.order_documents.context import OrderContext
-from consumers.order_documents.errors import DriverDataError
-from consumers.order_documents.facts import Trigger
+from bcx.errors import BcxError
+from consumers.documents.orders.context import OrderContext
+from consumers.documents.orders.facts import Trigger
+
+
+class DeletedOrder(BcxError):
+    """The snapshot is of a deleted order: there is nothing to build from it (permanent)."""
+
+    retryable = False
 
 
 def order_snapshot(record: OrderSnapshotRecord) -> OrderSnapshot:
-    """The record's order as the BigCommerce client models (raises for a deleted order)."""
+    """The record's order as the BigCommerce client models (raises :class:`DeletedOrder` for a deleted
+    order)."""
     if record.order is None:
-        raise DriverDataError(f"order {record.entity_id} is deleted; it has no documents")
+        raise DeletedOrder(f"order {record.entity_id} is deleted; it has no documents")
     return OrderSnapshot.model_validate(record.model_dump(include=set(OrderSnapshot.model_fields)))
 
 
@@ -104,6 +111,7 @@ def order_context(record: OrderSnapshotRecord) -> OrderContext:
         store=store_information(record.store_hash, record.store),
         customer=customer_snapshot(profile) if profile is not None else None,
         company=company_snapshot(company) if company is not None else None,
+        categories={line.product_id: tuple(line.categories) for line in record.products if line.product_id},
     )
 
 

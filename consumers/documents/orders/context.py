@@ -27,6 +27,8 @@ class OrderContext(BaseModel):
     customer: CustomerSnapshot | None = None
     #: the B2B Edition company the customer buys for, if any
     company: CompanySnapshot | None = None
+    #: catalogue category ids per product id of the lines (as the enricher read them)
+    categories: dict[int, tuple[int, ...]] = {}
 
     @property
     def transactional_currency(self) -> str:
