@@ -2,6 +2,7 @@
 
 Checked before Exstream is called, in this order, the first failing check is the reason:
 
+- ``erased`` (checked by the sender first): the customer was erased (``customers.erasures.v1``);
 - ``no_profile``: nobody known to ask (a guest): no consent, no document;
 - ``consent_withdrawn`` / ``no_marketing_consent``: marketing documents need consent; once withdrawn,
   nothing more, including requests of a campaign that was already running;

@@ -81,6 +81,7 @@ class MarketingSender:
         is_sent: Callable[[str], bool],
         now: Callable[[], datetime],
         metrics: MarketingMetrics | None = None,
+        erased: Callable[[str, str | None], bool] | None = None,
     ) -> None:
         self.use_case = use_case
         self._rules = rules
@@ -91,6 +92,7 @@ class MarketingSender:
         self._is_sent = is_sent
         self._now = now
         self._metrics = metrics
+        self._erased = erased
 
     def profile(self, store_hash: str, customer_id: int) -> MarketingProfile | None:
         found: MarketingProfile | None = self._profiles.get(f"{store_hash}:{customer_id}")
@@ -100,6 +102,9 @@ class MarketingSender:
         key = f"{candidate.store_hash}:{candidate.customer_id}"
         profile = self.profile(candidate.store_hash, candidate.customer_id)
         sent = Sent()
+        if self._erased is not None and self._erased(candidate.store_hash, str(candidate.customer_id)):
+            self._suppress(candidate, None, Suppression("erased", "the customer was erased"), sent)
+            return sent
         if profile is None:
             self._suppress(
                 candidate, None, Suppression("no_profile", "no profile for the customer yet"), sent

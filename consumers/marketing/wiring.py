@@ -13,6 +13,8 @@ from bcx.contracts import marketing_contacts, marketing_profiles
 from bcx.contracts.ledger_entry import LedgerState
 from bcx.contracts.marketing_contacts import CampaignRequest, ContactHistory
 from bcx.contracts.marketing_profiles import MarketingProfile
+from bcx.errors import ConfigurationError
+from consumers.documents.erasures import ErasedCustomers
 from consumers.marketing.metrics import MarketingMetrics
 from consumers.marketing.policy import MarketingPolicy, load_policy
 from consumers.marketing.sender import MarketingSender
@@ -49,6 +51,7 @@ class MarketingServices:
     profiles: CompactedTable[MarketingProfile]
     contacts: CompactedTable[ContactHistory]
     metrics: MarketingMetrics | None
+    erased: ErasedCustomers
 
     @classmethod
     def start(
@@ -82,6 +85,11 @@ class MarketingServices:
         )
         open_table(profiles, timeout)
         open_table(contacts, timeout)
+        erased = ErasedCustomers(kafka.client_config()).start()
+        if not erased.wait_ready(timeout):
+            raise ConfigurationError(
+                "customers.erasures.v1 could not be read; refusing to send documents blind"
+            )
         registry = services.metrics.registry if services.metrics is not None else None
         return cls(
             services=services,
@@ -91,6 +99,7 @@ class MarketingServices:
             profiles=profiles,
             contacts=contacts,
             metrics=MarketingMetrics(registry) if registry is not None else None,
+            erased=erased,
         )
 
     def is_sent(self, key: str) -> bool:
@@ -108,4 +117,5 @@ class MarketingServices:
             is_sent=self.is_sent,
             now=now,
             metrics=self.metrics,
+            erased=self.erased.erased,
         )

@@ -44,7 +44,12 @@ class Step:
 
 
 def sender(
-    profile: MarketingProfile | None, step: Step, contacts: Rows, registry: CollectorRegistry, now: datetime
+    profile: MarketingProfile | None,
+    step: Step,
+    contacts: Rows,
+    registry: CollectorRegistry,
+    now: datetime,
+    erased: frozenset[str] = frozenset(),
 ) -> MarketingSender:
     profiles = Rows({profile.key: profile} if profile else {})
     return MarketingSender(
@@ -57,6 +62,7 @@ def sender(
         is_sent=lambda _k: False,
         now=lambda: now,
         metrics=MarketingMetrics(registry),
+        erased=lambda _store, customer_id: customer_id in erased,
     )
 
 
@@ -100,3 +106,13 @@ class TestSender:
         assert candidate is not None
         asyncio.run(sender(None, step, Rows(), registry, f.T0).send(candidate, CTX))
         assert suppressed(registry, "no_profile") == 1
+
+    def test_an_erased_customer_gets_nothing(self) -> None:
+        """An erased customer's letter is suppressed as erased even with every consent given."""
+        profile = folded(None, f.customer(7), POLICY, 7)
+        step, registry = Step(), CollectorRegistry()
+        candidate = cart_letter(f.cart("c1", 7))
+        assert candidate is not None
+        asyncio.run(sender(profile, step, Rows(), registry, f.T0, frozenset({"7"})).send(candidate, CTX))
+        assert step.requests == []
+        assert suppressed(registry, "erased") == 1
