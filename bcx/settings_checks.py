@@ -49,6 +49,7 @@ KNOWN_SECTIONS = frozenset(
         "ledger_max_events",
         "ledger_max_keys",
         "log",
+        "marketing",
         "metrics",
         "onboarding",
         "order_documents",

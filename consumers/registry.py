@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING, cast
 from bcx.errors import ConfigurationError
 from bcx.manifest import Flow
 from consumers.account_statements.flow import FLOW as ACCOUNT_STATEMENTS
+from consumers.catalogs.flow import FLOW as CATALOGS
+from consumers.customer_profiles.flow import FLOW as CUSTOMER_PROFILES
 from consumers.onboarding.flow import FLOW as ONBOARDING
 from consumers.order_documents.flow import FLOW as ORDER_DOCUMENTS
 from consumers.order_exceptions.flow import FLOW as ORDER_EXCEPTIONS
 from consumers.planned import PLANNED
 from consumers.policy_publisher.flow import FLOW as POLICY_PUBLISHER
+from consumers.retention.flow import FLOW as RETENTION
 from consumers.returns.flow import FLOW as RETURNS
 
 if TYPE_CHECKING:  # the runtime (Kafka, Exstream) loads only when a consumer is built
@@ -31,6 +34,10 @@ FLOWS: tuple[Flow, ...] = (
     ACCOUNT_STATEMENTS,
     ORDER_EXCEPTIONS,
     ONBOARDING,
+    RETENTION,
+    CATALOGS,
+    # last: the first flow declaring a scope is the one `bcx routing explain` attributes it to
+    CUSTOMER_PROFILES,
 )
 
 

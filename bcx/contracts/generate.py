@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from bcx.avro.schemas import schemas_dir
-from bcx.contracts import commerce_schedules
+from bcx.contracts import commerce_schedules, marketing_contacts, marketing_profiles
 from bcx.contracts.avro_gen import SNAPSHOT_NAMESPACE, new_names, prose, record, schema_text, snapshot_schema
 from bcx.contracts.commerce import SNAPSHOT_TOPICS
 from bcx.contracts.commerce_returns import TOPIC as RETURNS_TOPIC
@@ -22,7 +22,7 @@ from bcx.contracts.commerce_returns import returns_schema
 
 
 def generated() -> dict[str, str]:
-    """File name → the text the models generate: every snapshot topic, returns and schedules."""
+    """File name → the text the models generate: every snapshot topic, returns, schedules and marketing."""
     files = {
         f"{spec.topic}.avsc": schema_text(snapshot_schema(spec.model, spec.topic, spec.entity_type))
         for spec in SNAPSHOT_TOPICS.values()
@@ -30,6 +30,10 @@ def generated() -> dict[str, str]:
     # not a snapshot of a BigCommerce entity: a returns service's record, with its own envelope
     files[f"{RETURNS_TOPIC}.avsc"] = schema_text(returns_schema())
     files[f"{commerce_schedules.TOPIC}.avsc"] = schema_text(schedules_schema())
+    # the marketing flows' own topics (profiles, contact history, campaign requests)
+    files[f"{marketing_profiles.TOPIC}.avsc"] = schema_text(marketing_profiles.profile_schema())
+    for topic, schema in marketing_contacts.schemas().items():
+        files[f"{topic}.avsc"] = schema_text(schema)
     return files
 
 

@@ -19,6 +19,7 @@ from bcx.errors import BcxError
 #: top-level command → the module(s) registering it (``sim`` is a group two modules add to)
 COMMANDS: dict[str, tuple[str, ...]] = {
     "bridge": ("bcx_app.cli.bridge_cmd",),
+    "campaigns": ("bcx_app.cli.campaigns_cmd",),
     "consume": ("bcx_app.cli.consume_cmd",),
     "demo": ("bcx_app.cli.demo_cmd",),
     "dlq": ("bcx_app.cli.dlq_cmd",),

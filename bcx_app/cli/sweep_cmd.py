@@ -1,10 +1,15 @@
-"""``bcx sweep delayed-orders [--store S]``: publish one synthetic event per order late to ship.
+"""``bcx sweep delayed-orders|abandoned-carts|replenishment|win-back``: find what no webhook announces and
+publish it as events, from a Kubernetes CronJob (no scheduler of our own). Each event is named by the state it
+reports, so running a sweep twice, or often, sends nothing twice.
 
-Reads BigCommerce (orders waiting to ship, their shipping method, the store's timezone) through the
-rate-limited client and publishes ``bcx/sweep/order/delayed`` events to ``bigcommerce.webhooks.v1``; the
-enricher turns them into order snapshots and the order-exceptions flow sends one notice per delay
-(consumers/order_exceptions/sweep.py). Runs as the ``bcx-sweep-delayed-orders`` CronJob; ``--now`` fixes the
-clock (tests, backfills). Event ids are deterministic, so running it twice the same day is harmless.
+- ``delayed-orders [--store S]`` reads BigCommerce (orders waiting to ship, their shipping method, the store's
+  timezone) through the rate-limited client and publishes ``bcx/sweep/order/delayed`` events to
+  ``bigcommerce.webhooks.v1``; the enricher turns them into order snapshots and the order-exceptions flow
+  sends one notice per delay (consumers/order_exceptions/sweep.py). ``--now`` fixes the clock (tests,
+  backfills); event ids are deterministic.
+- ``abandoned-carts``, ``replenishment``, ``win-back`` read the customer-profiles table and publish one
+  trigger per due retention letter to ``marketing.retention-triggers.v1``; the retention flow gates (consent,
+  caps) and produces them (docs/retention.md).
 """
 
 from __future__ import annotations
@@ -22,6 +27,13 @@ from bcx.errors import ConfigurationError
 from bcx.settings import KafkaSettings, ProcessSettings, RegistrySettings
 from consumers.order_exceptions.settings import OrderExceptionsConfig
 
+#: the retention sweeps over the customer-profiles table (docs/retention.md)
+MARKETING_SWEEPS = {
+    "abandoned-carts": "reminders for carts still open past the configured delay",
+    "replenishment": "replenishment reminders from each customer's purchase interval",
+    "win-back": "win-back offers once a customer's recency crosses the threshold",
+}
+
 
 class SweepSettings(ProcessSettings):
     kafka: KafkaSettings = KafkaSettings()
@@ -33,7 +45,9 @@ class SweepSettings(ProcessSettings):
 
 def register(subparsers: Any) -> None:
     parser: argparse.ArgumentParser = subparsers.add_parser(
-        "sweep", help="find what no webhook announces (delayed orders) and publish it as events"
+        "sweep",
+        help="find what no webhook announces (delayed orders, due retention letters) and publish it",
+        description=__doc__,
     )
     sweeps = parser.add_subparsers(dest="sweep", required=True)
     delayed = sweeps.add_parser("delayed-orders", help="orders still waiting to ship past their promise")
@@ -47,6 +61,31 @@ def register(subparsers: Any) -> None:
     delayed.add_argument("--topic", default=None, help="publish here instead of the configured input topic")
     delayed.add_argument("--dry-run", action="store_true", help="list the delays, publish nothing")
     delayed.set_defaults(handler=_delayed)
+    for name, help_text in MARKETING_SWEEPS.items():
+        sweep = sweeps.add_parser(name, help=help_text)
+        sweep.add_argument("--dry-run", action="store_true", help="count what is due, publish nothing")
+        sweep.set_defaults(handler=_marketing)
+
+
+def _marketing(args: argparse.Namespace) -> int:
+    from bcx.logging import configure_logging
+    from bcx.settings import load_settings
+    from bcx_app.cli.marketing_io import MarketingCliSettings, publish, tables
+    from consumers.marketing.policy import load_policy
+    from consumers.marketing.runs import sweep_requests
+    from consumers.retention.flow import TRIGGERS_TOPIC
+
+    settings = load_settings(MarketingCliSettings)
+    configure_logging(settings.log, component="sweep")
+    policy = load_policy(settings.marketing.policy_path)
+    with tables(settings) as t:
+        requests = sweep_requests(args.sweep, t["profiles"].rows().values(), policy, datetime.now(UTC))
+    if args.dry_run:
+        print(f"sweep {args.sweep}: {len(requests)} letters due (dry run: nothing published)")
+        return 0
+    sent = publish(settings, TRIGGERS_TOPIC, requests)
+    print(f"sweep {args.sweep}: {sent} triggers published")
+    return 0
 
 
 def parse_now(text: str | None) -> datetime:
@@ -64,7 +103,7 @@ def _delayed(args: argparse.Namespace) -> int:
     from bcx.settings import load_settings
 
     settings = load_settings(SweepSettings)
-    configure_logging(settings.log)
+    configure_logging(settings.log, component="sweep")
     stores = args.store or [store.store_hash for store in settings.bigcommerce.stores]
     if not stores:
         raise ConfigurationError("no store to sweep: pass --store or configure BCX_BIGCOMMERCE__STORES")

@@ -185,6 +185,8 @@ def build_plan(
         "BCX_EXSTREAM__CLIENT_ID": EXSTREAM_CLIENT[0],
         "BCX_EXSTREAM__CLIENT_SECRET": EXSTREAM_CLIENT[1],
         "BCX_OUTPUT_STORAGE__ROOT": str(workdir / "documents"),
+        # the catalogs flow's print-run manifest rows (bcx campaigns manifest joins them)
+        "BCX_MARKETING__OUTPUT_DIR": str(workdir / "campaigns"),
     }
     # the demo store's warehouse: the returns flow has no default return address (a label must not send
     # real parcels to a made-up one), so the demo names one

@@ -32,6 +32,7 @@ from bcx.local.postgres_node import PostgresNode
 from bcx.local.registry_node import RegistryNode
 from bcx.settings import KafkaSettings, RegistrySettings
 from bcx_app.cli.processes import deployed
+from bcx_app.demo.marketing import catalog_run
 from bcx_app.demo.plan import DemoPlan, Ports, build_plan, statement_run
 from bcx_app.demo.policies import POLICY_CATALOGUE, publish_policies, write_demo_catalogue
 from bcx_app.demo.processes import Supervisor
@@ -200,6 +201,9 @@ def run_demo(options: DemoOptions, say: Callable[[str], None]) -> int:
         finished = _wait_for_results(
             plan, kafka, watcher, traffic, options.timeout_s, say, options.interactive
         )
+        if finished:
+            catalog_run(plan, kafka, say)
+            time.sleep(QUIET_S)  # the catalogs' results
         tally, _ = watcher.snapshot()
         report = traffic.report
         if report is not None:

@@ -19,6 +19,8 @@ BATCH_OUTCOMES = ("completed", "failed")
 class RuntimeMetrics:
     def __init__(self, registry: CollectorRegistry, group: str) -> None:
         self.group = group
+        #: the process's registry: a use case registers its own metrics on it (marketing suppressions)
+        self.registry = registry
         g = ["group"]
         self._lag = Gauge(
             "bcx_consumer_lag_records",

@@ -97,7 +97,15 @@ def customer(seed: int, customer_id: int, company_count: int) -> dict[str, Any]:
         "authentication": {"force_password_reset": False},
         "addresses": [address],
         "attributes": attributes,
-        "form_fields": [{"name": "preferred_language", "value": language, "customer_id": customer_id}],
+        "form_fields": [
+            {"name": "preferred_language", "value": language, "customer_id": customer_id},
+            # a store's marketing-consent field (no draw from rng: existing data stays as it was)
+            {
+                "name": "marketing_consent",
+                "value": "yes" if customer_id % 4 else "no",
+                "customer_id": customer_id,
+            },
+        ],
         "store_credit_amounts": [{"amount": 0}],
         "accepts_product_review_abandoned_cart_emails": rng.random() < 0.6,
         "origin_channel_id": 1,

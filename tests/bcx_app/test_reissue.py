@@ -45,15 +45,16 @@ def results_since(kafka: Any, registry: Any, start: dict[int, int]) -> list[Docu
     try:
         left = {p for p, end in ends.items() if end > start.get(p, 0)}
         consumer.assign([TopicPartition(RESULTS_TOPIC, p, start.get(p, 0)) for p in left])
+        deadline = time.monotonic() + 60
         while left:
-            msg = consumer.poll(10)
-            assert msg is not None
-            if msg.error():
-                continue
-            if (msg.key() or b"").decode().startswith(PREFIX):
+            assert time.monotonic() < deadline, f"results partitions {sorted(left)} not read to their end"
+            msg = consumer.poll(1)
+            if msg is not None and not msg.error() and (msg.key() or b"").decode().startswith(PREFIX):
                 found.append(codec.decode(msg.value() or b""))
-            if (msg.offset() or 0) + 1 >= ends[msg.partition() or 0]:
-                left.discard(msg.partition() or 0)
+            # results are written in transactions: the last offset may be a commit marker, never delivered,
+            # so a partition is done when the consumer's position reaches its end
+            positions = consumer.position([TopicPartition(RESULTS_TOPIC, p) for p in left])
+            left -= {tp.partition for tp in positions if tp.offset >= ends[tp.partition]}
     finally:
         consumer.close()
     return found

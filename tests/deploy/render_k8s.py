@@ -37,6 +37,8 @@ class Entry(BaseModel):
     memory_request: str = "384Mi"
     cpu_limit: str = "1"
     memory_limit: str = "1Gi"
+    #: fewer replicas than partitions (a group that must run alone: customer-profiles)
+    max_replicas: int | None = Field(default=None, ge=1)
 
 
 def entries() -> dict[str, Entry]:
@@ -82,7 +84,7 @@ def render_one(process: ConsumerProcess, entry: Entry, partitions: dict[str, int
         env_from=_indent(env_from, 12),
         env=_indent(env, 12),
         triggers=_indent(triggers, 4),
-        max_replicas=min(partitions[t] for t in process.input_topics),
+        max_replicas=min([partitions[t] for t in process.input_topics] + [entry.max_replicas or 10**6]),
         cpu_request=entry.cpu_request,
         memory_request=entry.memory_request,
         cpu_limit=entry.cpu_limit,

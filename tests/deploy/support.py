@@ -119,6 +119,7 @@ def settings_models(argv: list[str]) -> list[type[BaseSettings]]:
     """The settings models the process started by ``bcx <argv>`` loads from the environment."""
     from bcx.hooks.settings import HooksSettings
     from bcx_app.cli.common import AdminSettings
+    from bcx_app.cli.marketing_io import MarketingCliSettings
     from bcx_app.cli.reconcile_cmd import ReconcileSettings
     from bcx_app.cli.statements_cmd import PlanSettings
     from bcx_app.cli.sweep_cmd import SweepSettings
@@ -138,9 +139,10 @@ def settings_models(argv: list[str]) -> list[type[BaseSettings]]:
         "reconcile": [ReconcileSettings],
         "index": [IndexSettings],
         "statements": [PlanSettings],
-        "sweep": [SweepSettings],
         "sim": [],  # simulators take command-line options only
     }
+    if command == "sweep":  # the delayed-orders sweep reads BigCommerce; the retention sweeps, the profiles
+        return [SweepSettings] if argv[1] == "delayed-orders" else [MarketingCliSettings]
     if command == "consume":
         return [ConsumeSettings, *use_case_settings(argv[1])]
     return fixed[command]

@@ -144,16 +144,23 @@ class TestCommands:
         ]
         assert f"COPY deploy/topics.yaml {catalogue}" in (ROOT / "Dockerfile").read_text()
 
-    def test_cron_jobs(self) -> None:
-        """Hooks sync, hooks status, the statement plan and the delayed-orders sweep run on schedules, never
-        two at once."""
-        cronjobs = by_kind(DOCS, "CronJob")
+    def test_sweeps_are_cron_jobs(self) -> None:
+        """Each `bcx sweep` kind runs from its own CronJob, never two at once: no scheduler of our own."""
+        from bcx_app.cli.sweep_cmd import MARKETING_SWEEPS
+
+        sweeps = {n: d for n, d in by_kind(DOCS, "CronJob").items() if n.startswith("bcx-sweep-")}
+        args = sorted(pod_spec(doc)["containers"][0]["args"][1] for doc in sweeps.values())
+        assert args == sorted([*MARKETING_SWEEPS, "delayed-orders"])
+        assert all(doc["spec"]["concurrencyPolicy"] == "Forbid" for doc in sweeps.values())
+
+    def test_other_cron_jobs(self) -> None:
+        """Hooks sync, hooks status and the statement plan run on schedules, never two at once."""
+        cronjobs = {n: d for n, d in by_kind(DOCS, "CronJob").items() if not n.startswith("bcx-sweep-")}
         args = {name: pod_spec(doc)["containers"][0]["args"][:2] for name, doc in cronjobs.items()}
         assert args == {
             "bcx-hooks-sync": ["hooks", "sync"],
             "bcx-hooks-status": ["hooks", "status"],
             "bcx-statements-plan": ["statements", "plan"],
-            "bcx-sweep-delayed-orders": ["sweep", "delayed-orders"],
         }
         assert all(doc["spec"]["concurrencyPolicy"] == "Forbid" for doc in cronjobs.values())
 

@@ -13,6 +13,7 @@ import pytest
 from prometheus_client import CollectorRegistry
 
 from bcx.exstream.metrics import ExstreamMetrics
+from consumers.marketing.metrics import MarketingMetrics
 from consumers.runtime.metrics import RuntimeMetrics
 from producers.enricher.metrics import EnricherMetrics
 from producers.webhook_bridge.metrics import BridgeMetrics
@@ -24,6 +25,7 @@ METRICS: dict[str, Callable[[CollectorRegistry], object]] = {
     "producers.enricher.metrics": EnricherMetrics,
     "consumers.runtime.metrics": lambda registry: RuntimeMetrics(registry, "bcx-test"),
     "bcx.exstream.metrics": ExstreamMetrics,  # served by the document consumers, next to RuntimeMetrics
+    "consumers.marketing.metrics": MarketingMetrics,  # retention and catalogs: suppressions by reason
 }
 #: labels Prometheus adds at scrape time (target labels; bcx_io_consumer_group from the PodMonitor)
 TARGET_LABELS = {

@@ -57,7 +57,7 @@ class TestScopes:
 
     def test_unknown_use_case_is_a_configuration_error(self) -> None:
         """An unknown use case is refused with the known ones listed."""
-        with pytest.raises(ConfigurationError, match="known: account-statements"):
+        with pytest.raises(ConfigurationError, match="known: catalogs, customer-profiles"):
             wanted_scopes(["invoices"], scopes_by_flow())
 
 

@@ -11,7 +11,7 @@ from bcx_app.cli.main import main
 
 class TestFlowsCommand:
     def test_lists_every_flow_with_its_wiring(self, capsys: pytest.CaptureFixture[str]) -> None:
-        """The JSON listing has the enricher, the built order-documents flow and the planned flows."""
+        """The JSON listing has the enricher and the built flows (every flow of the eight is built)."""
         assert main(["flows", "--json"]) == 0
         entries = {e["name"]: e for e in json.loads(capsys.readouterr().out)}
         order = entries["order-documents"]
@@ -21,8 +21,8 @@ class TestFlowsCommand:
         assert "store/order/statusUpdated" in order["scopes"]
         assert order["documents"] == ["order_confirmation", "order_invoice", "payment_receipt"]
         assert entries["enricher"]["kind"] == "process"
-        assert entries["retention"]["status"] == "planned"
-        assert entries["retention"]["command"] is None
+        assert entries["retention"]["status"] == "built"
+        assert entries["retention"]["command"] == "bcx consume retention"
 
     def test_text_listing_names_groups(self, capsys: pytest.CaptureFixture[str]) -> None:
         """The text listing shows each flow's group and documents."""

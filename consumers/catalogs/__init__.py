@@ -1,0 +1,1 @@
+"""The catalogs flow: personalised catalogs and brochures per campaign recipient (docs/catalogs.md)."""

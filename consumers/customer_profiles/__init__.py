@@ -1,0 +1,1 @@
+"""The customer-profiles consumer group: snapshots → ``marketing.profiles.v1`` (docs/retention.md)."""

@@ -1,0 +1,1 @@
+"""The retention flow: abandoned-cart letters, reminders, replenishment, win-back, price drops."""

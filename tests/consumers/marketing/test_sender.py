@@ -1,0 +1,118 @@
+"""The marketing sender: the gate runs before the document step, suppressions are counted by reason."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+from prometheus_client import CollectorRegistry
+
+from bcx.contracts.marketing_profiles import MarketingProfile
+from consumers.customer_profiles.processor import folded
+from consumers.marketing.metrics import MarketingMetrics
+from consumers.marketing.policy import load_policy
+from consumers.marketing.sender import MarketingSender
+from consumers.registry import use_case_names
+from consumers.retention.candidates import cart_letter
+from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext, SourceRecord
+from routing import load_rules
+from tests.consumers.marketing import factories as f
+
+POLICY = load_policy()
+CTX = RecordContext(SourceRecord("t", 0, 0, None, None), attempt=1, group="g")
+
+
+class Rows:
+    def __init__(self, rows: dict[str, Any] | None = None) -> None:
+        self.rows = rows or {}
+
+    def get(self, key: str) -> Any:
+        return self.rows.get(key)
+
+    async def put(self, key: str, row: Any) -> None:
+        self.rows[key] = row
+
+
+class Step:
+    def __init__(self) -> None:
+        self.requests: list[DocumentRequest] = []
+
+    async def run(self, request: DocumentRequest, ctx: RecordContext) -> DocumentOutcome:
+        self.requests.append(request)
+        return DocumentOutcome(skipped=False, entry=None)
+
+
+def sender(
+    profile: MarketingProfile | None,
+    step: Step,
+    contacts: Rows,
+    registry: CollectorRegistry,
+    now: datetime,
+    erased: frozenset[str] = frozenset(),
+) -> MarketingSender:
+    profiles = Rows({profile.key: profile} if profile else {})
+    return MarketingSender(
+        use_case="retention",
+        rules=load_rules(None, use_cases=use_case_names()),
+        step=step,
+        profiles=profiles,
+        contacts=contacts,
+        policy=POLICY,
+        is_sent=lambda _k: False,
+        now=lambda: now,
+        metrics=MarketingMetrics(registry),
+        erased=lambda _store, customer_id: customer_id in erased,
+    )
+
+
+def suppressed(registry: CollectorRegistry, reason: str) -> float:
+    value = registry.get_sample_value(
+        "bcx_marketing_suppressed_total", {"use_case": "retention", "reason": reason}
+    )
+    return value or 0.0
+
+
+class TestSender:
+    def test_a_letter_goes_and_is_recorded(self) -> None:
+        """An accepted abandoned-cart letter reaches the step once and lands in the contact history."""
+        profile = folded(None, f.customer(7), POLICY, 7)
+        step, contacts, registry = Step(), Rows(), CollectorRegistry()
+        candidate = cart_letter(f.cart("c1", 7))
+        assert candidate is not None
+        sent = asyncio.run(sender(profile, step, contacts, registry, f.T0).send(candidate, CTX))
+        assert sent.outcomes == ["abandoned_cart_reminder:done"]
+        assert [r.decision.document_type for r in step.requests] == ["abandoned_cart_reminder"]
+        assert step.requests[0].driver_data["lines"][0]["quantity"] == 2
+        assert [c.document_type for c in contacts.rows[f"{f.STORE}:7"].contacts] == [
+            "abandoned_cart_reminder"
+        ]
+
+    def test_a_suppressed_letter_never_reaches_exstream_and_is_counted(self) -> None:
+        """Without abandoned-cart consent the step is not called and the reason is counted."""
+        profile = folded(None, f.customer(7, cart_emails=False), POLICY, 7)
+        step, registry = Step(), CollectorRegistry()
+        candidate = cart_letter(f.cart("c1", 7))
+        assert candidate is not None
+        sent = asyncio.run(sender(profile, step, Rows(), registry, f.T0).send(candidate, CTX))
+        assert step.requests == []
+        assert [s.reason for s in sent.suppressed] == ["no_abandoned_cart_consent"]
+        assert suppressed(registry, "no_abandoned_cart_consent") == 1
+
+    def test_a_guest_cart_is_counted_as_no_profile(self) -> None:
+        """A cart without a known customer is suppressed as no_profile, not dropped silently."""
+        step, registry = Step(), CollectorRegistry()
+        candidate = cart_letter(f.cart("c1", 0))
+        assert candidate is not None
+        asyncio.run(sender(None, step, Rows(), registry, f.T0).send(candidate, CTX))
+        assert suppressed(registry, "no_profile") == 1
+
+    def test_an_erased_customer_gets_nothing(self) -> None:
+        """An erased customer's letter is suppressed as erased even with every consent given."""
+        profile = folded(None, f.customer(7), POLICY, 7)
+        step, registry = Step(), CollectorRegistry()
+        candidate = cart_letter(f.cart("c1", 7))
+        assert candidate is not None
+        asyncio.run(sender(profile, step, Rows(), registry, f.T0, frozenset({"7"})).send(candidate, CTX))
+        assert step.requests == []
+        assert suppressed(registry, "erased") == 1
