@@ -96,6 +96,20 @@ class Catalogue(_Model):
             ]
         return chosen
 
+    def drift_scopes(self) -> tuple[str, ...]:
+        """The channel webhooks that can change a published target: ``store/channel/{id}/page/created``
+        and ``…/updated`` per channel with a page, ``…/settings/checkout/updated`` per channel whose checkout
+        terms are set (channels.mdx); sorted by channel."""
+        pages = {t.channel for p in self.policies for t in p.pages()}
+        checkouts = {t.channel for p in self.policies for t in p.checkout_terms()}
+        scopes: list[str] = []
+        for channel in sorted(pages | checkouts):
+            if channel in pages:
+                scopes += [f"store/channel/{channel}/page/created", f"store/channel/{channel}/page/updated"]
+            if channel in checkouts:
+                scopes.append(f"store/channel/{channel}/settings/checkout/updated")
+        return tuple(scopes)
+
 
 class CatalogueError(ConfigurationError):
     """The catalogue is unreadable or invalid; ``issues`` lists every problem with its line."""
