@@ -105,7 +105,7 @@ class TestDriftScopes:
         )
 
     def test_the_flow_declares_every_packaged_channel(self) -> None:
-        """The flow declaration (what `bcx hooks sync` subscribes) carries channel 2's scopes, not only 1's."""
+        """The flow declaration (what `bcx hooks sync` subscribes) has channel 2's scopes, not only 1's."""
         from consumers.policy_publisher.flow import FLOW
 
         assert FLOW.scopes == load_catalogue().drift_scopes()
