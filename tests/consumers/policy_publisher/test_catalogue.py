@@ -24,7 +24,7 @@ class TestCatalogue:
     def test_the_packaged_catalogue_loads(self) -> None:
         """The shipped catalogue is valid and publishes terms on two channels and a privacy notice."""
         catalogue = load_catalogue()
-        assert [p.id for p in catalogue.policies] == ["terms-us", "terms-ca-qc", "privacy-us"]
+        assert [p.id for p in catalogue.policies] == ["terms-us", "terms-ca-qc", "privacy-us", "b2b-terms-us"]
         assert [p.id for p in catalogue.select(channel=2)] == ["terms-ca-qc"]
 
     def test_a_missing_field_points_at_its_policy(self) -> None:
