@@ -132,7 +132,7 @@ class Publisher:
         obs = await self.observe(ref)
         desired_hash = self.desired_hash(doc, ref)
         page_id = obs.page.id if obs.page is not None else None
-        stale = [i for i in obs.invoices if i.terms_conditions != invoice_text(doc)]
+        stale = self.stale_invoices(doc, obs)
         if not stale and (ref.kind is TargetKind.INVOICE_TERMS or obs.served_hash == desired_hash):
             return await self._record(doc, ref, PublicationAction.UNCHANGED, desired_hash, obs, page_id)
         covering = obs.served_hash == desired_hash  # only invoices issued since lack the current text
@@ -156,6 +156,11 @@ class Publisher:
             changes = checkout_changes(desired_checkout(ref, doc), obs.checkout)
             await self._client.update_channel_checkout_settings(ref.store_hash, ref.channel, changes)
         return await self._record(doc, ref, _WRITE_ACTION[mode], desired_hash, obs, page_id)
+
+    @staticmethod
+    def stale_invoices(doc: PolicyDocument, obs: Observation) -> list[Invoice]:
+        """The open invoices an invoice-terms target would write (empty for the other kinds)."""
+        return [i for i in obs.invoices if i.terms_conditions != invoice_text(doc)]
 
     def desired_hash(self, doc: PolicyDocument, ref: TargetRef) -> str:
         if ref.kind is TargetKind.PAGE:

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from consumers.policy_publisher.operations import status
 from consumers.policy_publisher.publisher import Publisher
 from consumers.policy_publisher.targets import invoice_text
 from simulators.bigcommerce.config import SimulatorConfig as BcConfig
@@ -153,3 +154,25 @@ class TestInvoiceTerms:
         assert invoices(sims)[target]["termsConditions"] == "by hand"
         assert await harness.publish(first, "restore") == ["RESTORED"]
         assert open_terms(sims) == {invoice_text(first)}
+
+
+class TestInvoiceTermsStatus:
+    async def test_status_reports_a_hand_edit_and_restore_writes_the_text_back(self, sims: Sims) -> None:
+        """What `bcx policies status` runs: in sync after publishing, drifted after an invoice's terms are
+        edited by hand (reported once), restored with --restore; only the edited invoice is written."""
+        harness = Harness(sims)
+        doc = await harness.document(POLICY)
+        await harness.publish(doc)
+        refs = harness.refs(POLICY)
+        async with sims.bigcommerce_client() as client:
+            clean = await status(client, harness.history, refs, harness.emit, actor="cli:t")
+            edit_by_hand(sims, min(i for i, inv in invoices(sims).items() if inv["status"] == 0), "by hand")
+            drifted = await status(client, harness.history, refs, harness.emit, actor="cli:t")
+            writes = sims.invoice_writes()
+            restored = await status(client, harness.history, refs, harness.emit, actor="cli:t", restore=True)
+        assert [item.state for item in clean] == ["in sync"]
+        assert [item.state for item in drifted] == ["drifted"]
+        assert [item.state for item in restored] == ["restored"]
+        assert harness.emit.actions().count("DRIFT_DETECTED") == 1
+        assert sims.invoice_writes() == writes + 1
+        assert open_terms(sims) == {invoice_text(doc)}
