@@ -11,7 +11,7 @@ from typing import Any
 from bcx.avro.registry import registry_client
 from bcx.bigcommerce.client import BigCommerceClient
 from bcx.contracts.policy_document import PolicyDocument
-from bcx.contracts.policy_publication import PolicyPublication
+from bcx.contracts.policy_publication import PolicyPublication, TargetKind
 from bcx.exstream.client import ExstreamClient
 from bcx.kafka.config import producer_config
 from bcx.kafka.producer import KafkaProducer
@@ -81,11 +81,13 @@ class Context:
         lines = []
         for ref in targets_of(self.catalogue.policy(doc.policy), doc.store_hash, channel):
             obs = await publisher.observe(ref)
-            if obs.served_hash is not None and obs.served_hash == publisher.desired_hash(doc, ref):
+            stale = len(publisher.stale_invoices(doc, obs))
+            same = obs.served_hash is not None and obs.served_hash == publisher.desired_hash(doc, ref)
+            if not stale and (same or ref.kind is TargetKind.INVOICE_TERMS):
                 verdict = "unchanged"
             elif obs.drifted:
                 verdict = "edited by hand: refused until `bcx policies status --restore`"
             else:
-                verdict = "will be written"
+                verdict = "will be written" + (f" ({stale} open invoices)" if stale else "")
             lines.append(f"{ref.describe()}: {verdict}")
         return lines

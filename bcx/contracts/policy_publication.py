@@ -38,6 +38,7 @@ SERVING = frozenset(
 class TargetKind(StrEnum):
     PAGE = "PAGE"
     CHECKOUT_TERMS = "CHECKOUT_TERMS"
+    INVOICE_TERMS = "INVOICE_TERMS"
 
 
 class PublicationTarget(Record):

@@ -12,7 +12,7 @@ import yaml
 from pydantic import SecretStr
 
 from bcx.bigcommerce.settings import BigCommerceSettings, StoreCredentials
-from bcx.contracts.policy_publication import PolicyPublication
+from bcx.contracts.policy_publication import PolicyPublication, TargetKind
 from bcx.exstream.settings import ExstreamSettings
 from bcx.settings import KafkaSettings, RegistrySettings
 from bcx_app.demo.plan import DEMO_ACCESS_TOKEN, DEMO_STORE, EXSTREAM_CLIENT, DemoPlan
@@ -96,10 +96,11 @@ def publish_policies(
             continue
         page_id = publication.target.page_id if publication.target else None
         base = f"{plan.bigcommerce_url}/stores/{DEMO_STORE}/v3"
-        api = (
-            f"{base}/content/pages/{page_id}"
-            if page_id
-            else f"{base}/checkouts/settings/channels/{ref.channel}"
-        )
+        if page_id:
+            api = f"{base}/content/pages/{page_id}"
+        elif ref.kind is TargetKind.INVOICE_TERMS:
+            api = f"{plan.bigcommerce_url}/api/v3/io/ip/invoices?channelIds={ref.channel}"
+        else:
+            api = f"{base}/checkouts/settings/channels/{ref.channel}"
         say(f"  {ref.policy.id:12} v{publication.version} {ref.policy.locale:6} {ref.describe():45} {api}\n")
     return ok

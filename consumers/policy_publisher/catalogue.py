@@ -1,5 +1,6 @@
 """The policy catalogue: which policies exist, which Exstream communication renders each, for which region
-and language, and where each is published (a page per channel, the checkout's terms per channel).
+and language, and where each is published (a page per channel, the checkout's terms per channel, the B2B
+invoices' terms per channel).
 
 Loaded from YAML like routing's rule files: every problem is reported at once against its line
 (``file:line:column: where: what``), and a catalogue that does not load stops the process.
@@ -49,9 +50,17 @@ class CheckoutTermsTarget(_Model):
     mode: Literal["link", "text"] = "link"
 
 
+class InvoiceTermsTarget(_Model):
+    """B2B Edition invoices' ``termsConditions`` (shown on the default invoice PDF) on one channel: every
+    open invoice of the channel carries the policy's text."""
+
+    channel: int = Field(ge=1)
+
+
 class Target(_Model):
     page: PageTarget | None = None
     checkout_terms: CheckoutTermsTarget | None = None
+    invoice_terms: InvoiceTermsTarget | None = None
 
 
 class Policy(_Model):
@@ -68,6 +77,16 @@ class Policy(_Model):
 
     def checkout_terms(self) -> Iterator[CheckoutTermsTarget]:
         return (t.checkout_terms for t in self.publish if t.checkout_terms is not None)
+
+    def invoice_terms(self) -> Iterator[InvoiceTermsTarget]:
+        return (t.invoice_terms for t in self.publish if t.invoice_terms is not None)
+
+    def channels(self) -> set[int]:
+        return (
+            {t.channel for t in self.pages()}
+            | {t.channel for t in self.checkout_terms()}
+            | {t.channel for t in self.invoice_terms()}
+        )
 
     def page_on(self, channel: int) -> PageTarget | None:
         return next((p for p in self.pages() if p.channel == channel), None)
@@ -89,12 +108,22 @@ class Catalogue(_Model):
         """The policies to act on: one by id, or those publishing to ``channel``, or all."""
         chosen = [self.policy(policy_id)] if policy_id else list(self.policies)
         if channel is not None:
-            chosen = [
-                p
-                for p in chosen
-                if channel in {t.channel for t in p.pages()} | {t.channel for t in p.checkout_terms()}
-            ]
+            chosen = [p for p in chosen if channel in p.channels()]
         return chosen
+
+    def drift_scopes(self) -> tuple[str, ...]:
+        """The channel webhooks that can change a published target: ``store/channel/{id}/page/created``
+        and ``…/updated`` per channel with a page, ``…/settings/checkout/updated`` per channel whose checkout
+        terms are set (channels.mdx); sorted by channel."""
+        pages = {t.channel for p in self.policies for t in p.pages()}
+        checkouts = {t.channel for p in self.policies for t in p.checkout_terms()}
+        scopes: list[str] = []
+        for channel in sorted(pages | checkouts):
+            if channel in pages:
+                scopes += [f"store/channel/{channel}/page/created", f"store/channel/{channel}/page/updated"]
+            if channel in checkouts:
+                scopes.append(f"store/channel/{channel}/settings/checkout/updated")
+        return tuple(scopes)
 
 
 class CatalogueError(ConfigurationError):
@@ -154,14 +183,23 @@ def reference_problems(catalogue: Catalogue) -> Iterator[tuple[Loc, str]]:
     names: Counter[str] = Counter()
     urls: Counter[tuple[int, str]] = Counter()
     checkouts: dict[int, str] = {}
+    invoices: dict[int, str] = {}
     for index, policy in enumerate(catalogue.policies):
         here: Loc = ("policies", index)
         if ids[policy.id] > 1:
             yield (*here, "id"), f"policy id {policy.id!r} is used {ids[policy.id]} times"
         for t_index, target in enumerate(policy.publish):
             at: Loc = (*here, "publish", t_index)
-            if (target.page is None) == (target.checkout_terms is None):
-                yield at, "a target is exactly one of page or checkout_terms"
+            kinds = (target.page, target.checkout_terms, target.invoice_terms)
+            if sum(kind is not None for kind in kinds) != 1:
+                yield at, "a target is exactly one of page, checkout_terms or invoice_terms"
+            if target.invoice_terms is not None:
+                owner = invoices.setdefault(target.invoice_terms.channel, policy.id)
+                if owner != policy.id:
+                    yield (
+                        (*at, "invoice_terms"),
+                        f"channel {target.invoice_terms.channel}'s invoice terms belong to {owner}",
+                    )
             if target.page is not None:
                 names[target.page.name] += 1
                 urls[(target.page.channel, target.page.url)] += 1

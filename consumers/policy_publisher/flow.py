@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from bcx.contracts.policy_document import TOPIC as POLICY_DOCUMENTS_TOPIC
 from bcx.contracts.webhook_event import TOPIC as WEBHOOKS_TOPIC
 from bcx.manifest import Flow
+from consumers.policy_publisher.catalogue import load_catalogue
 from consumers.policy_publisher.settings import PolicyPublisherSettings
 
 if TYPE_CHECKING:
@@ -21,13 +22,10 @@ def build(services: Services) -> UseCase[Any]:
     return build_use_case(services)
 
 
-#: BigCommerce's channel events name the channel in the scope; these are the default storefront's (channel 1).
-#: A catalogue publishing to other channels adds their scopes to the hooks (docs/policy-publisher.md).
-CHANNEL_SCOPES = (
-    "store/channel/1/page/created",
-    "store/channel/1/page/updated",
-    "store/channel/1/settings/checkout/updated",
-)
+#: BigCommerce's channel events name the channel in the scope, so the scopes follow the packaged catalogue:
+#: page events for every channel it publishes a page to, checkout-settings events for every channel whose
+#: checkout terms it sets (``bcx hooks sync`` subscribes them all).
+CHANNEL_SCOPES = load_catalogue().drift_scopes()
 
 FLOW = Flow(
     name="policy-publisher",

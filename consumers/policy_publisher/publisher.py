@@ -7,9 +7,14 @@ Per target (:mod:`consumers.policy_publisher.targets`), in this order:
    re-rendering of a version a rollback retired), or of a version older than one served → ``SUPERSEDED``;
 3. BigCommerce serves other text than bcx's last publication (edited by hand) → ``REFUSED`` with the
    observed hash: a hand edit is restored only when asked (``bcx policies status --restore``);
-4. otherwise write: create or update the page (found by the last publication's page id, else by URL), or
-   PUT only the checkout terms fields that differ (the endpoint overwrites whatever a body carries) →
+4. otherwise write: create or update the page (found by the last publication's page id, else by URL),
+   PUT only the checkout terms fields that differ (the endpoint overwrites whatever a body carries), or
+   PUT ``termsConditions`` alone on each open B2B invoice of the channel whose text differs →
    ``PUBLISHED``; ``ROLLED_BACK`` / ``RESTORED`` when an operator asked for a kept version.
+
+Invoice terms differ in one way: invoices issued since the last publication carry the store's default text,
+so "unchanged" means no open invoice needs a write (not only an equal served hash), and republishing the
+current text covers them.
 
 Every decision is one :class:`PolicyPublication` (who, what, when, which version) handed to ``emit``.
 """
@@ -22,11 +27,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
+from bcx.bigcommerce.api.b2b import OPEN_INVOICE_STATUSES
 from bcx.bigcommerce.client import BigCommerceClient
 from bcx.bigcommerce.errors import NotFound
-from bcx.bigcommerce.models import Page, PageInput
+from bcx.bigcommerce.models import Invoice, Page, PageInput
 from bcx.bigcommerce.models.checkout import ChannelCheckoutSettings
-from bcx.contracts.policy_document import PolicyDocument
+from bcx.contracts.policy_document import PolicyDocument, content_hash
 from bcx.contracts.policy_publication import PolicyPublication, PublicationAction, TargetKind
 from consumers.policy_publisher.history import History
 from consumers.policy_publisher.targets import (
@@ -34,6 +40,8 @@ from consumers.policy_publisher.targets import (
     checkout_changes,
     checkout_served_hash,
     desired_checkout,
+    invoice_served_hash,
+    invoice_text,
     page_served_hash,
 )
 
@@ -55,6 +63,7 @@ class Observation:
     last: PolicyPublication | None
     page: Page | None = None
     checkout: ChannelCheckoutSettings | None = None
+    invoices: tuple[Invoice, ...] = ()
 
     @property
     def drifted(self) -> bool:
@@ -83,8 +92,26 @@ class Publisher:
             page = await self._find_page(ref, last)
             served = page_served_hash(page.body) if page is not None else None
             return Observation(ref, served, last, page=page)
+        if ref.kind is TargetKind.INVOICE_TERMS:
+            invoices = await self._open_invoices(ref)
+            last_hash, last_at = (last.content_hash, last.occurred_at) if last else (None, None)
+            served = invoice_served_hash(invoices, last_hash, last_at)
+            return Observation(ref, served, last, invoices=tuple(invoices))
         current = await self._client.get_channel_checkout_settings(ref.store_hash, ref.channel)
         return Observation(ref, checkout_served_hash(ref, current), last, checkout=current)
+
+    async def _open_invoices(self, ref: TargetRef) -> list[Invoice]:
+        """The channel's open and partially paid invoices, store-wide lists (249 a page) in the B2B budget."""
+        found: list[Invoice] = []
+        for status in OPEN_INVOICE_STATUSES:
+            found += [
+                invoice
+                async for invoice in self._client.list_store_invoices(
+                    ref.store_hash, status=status, channel_ids=(ref.channel,)
+                )
+                if invoice.channel_id in (None, ref.channel)
+            ]
+        return sorted(found, key=lambda invoice: invoice.id)
 
     async def _find_page(self, ref: TargetRef, last: PolicyPublication | None) -> Page | None:
         assert ref.page is not None
@@ -105,9 +132,11 @@ class Publisher:
         obs = await self.observe(ref)
         desired_hash = self.desired_hash(doc, ref)
         page_id = obs.page.id if obs.page is not None else None
-        if obs.served_hash == desired_hash:
+        stale = self.stale_invoices(doc, obs)
+        if not stale and (ref.kind is TargetKind.INVOICE_TERMS or obs.served_hash == desired_hash):
             return await self._record(doc, ref, PublicationAction.UNCHANGED, desired_hash, obs, page_id)
-        if mode == "publish" and self._superseded(doc, ref, desired_hash):
+        covering = obs.served_hash == desired_hash  # only invoices issued since lack the current text
+        if mode == "publish" and not covering and self._superseded(doc, ref, desired_hash):
             detail = "a newer or later-rendered version was published on this target"
             return await self._record(
                 doc, ref, PublicationAction.SUPERSEDED, desired_hash, obs, page_id, detail
@@ -119,15 +148,25 @@ class Publisher:
             return await self._record(doc, ref, PublicationAction.REFUSED, desired_hash, obs, page_id, detail)
         if ref.kind is TargetKind.PAGE:
             page_id = await self._write_page(doc, ref, obs.page)
+        elif ref.kind is TargetKind.INVOICE_TERMS:
+            for invoice in stale:  # one PUT each, paced by the client's B2B request budget
+                await self._client.update_invoice_terms(ref.store_hash, invoice.id, invoice_text(doc))
         else:
             assert obs.checkout is not None
             changes = checkout_changes(desired_checkout(ref, doc), obs.checkout)
             await self._client.update_channel_checkout_settings(ref.store_hash, ref.channel, changes)
         return await self._record(doc, ref, _WRITE_ACTION[mode], desired_hash, obs, page_id)
 
+    @staticmethod
+    def stale_invoices(doc: PolicyDocument, obs: Observation) -> list[Invoice]:
+        """The open invoices an invoice-terms target would write (empty for the other kinds)."""
+        return [i for i in obs.invoices if i.terms_conditions != invoice_text(doc)]
+
     def desired_hash(self, doc: PolicyDocument, ref: TargetRef) -> str:
         if ref.kind is TargetKind.PAGE:
             return doc.content_hash
+        if ref.kind is TargetKind.INVOICE_TERMS:
+            return content_hash(invoice_text(doc))
         return checkout_served_hash(ref, desired_checkout(ref, doc))
 
     def _superseded(self, doc: PolicyDocument, ref: TargetRef, desired_hash: str) -> bool:

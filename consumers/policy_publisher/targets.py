@@ -1,9 +1,11 @@
 """Where a policy lands and what "the same text" means there. Pure.
 
-A target is one place in one store: a page on a channel, or a channel's checkout terms. Each has a *served
-hash*: for a page the sha256 of its body, for checkout terms the sha256 of the terms fields bcx sets
-(enabled, type, link or text). A publication records the served hash it left behind, so comparing what
-BigCommerce serves now with the last publication tells unchanged, drifted (edited by hand) and missing apart.
+A target is one place in one store: a page on a channel, a channel's checkout terms, or the terms on a
+channel's open B2B invoices. Each has a *served hash*: for a page the sha256 of its body, for checkout terms
+the sha256 of the terms fields bcx sets (enabled, type, link or text), for invoice terms the sha256 of the
+``termsConditions`` text the invoices bcx covered carry (:func:`invoice_served_hash`). A publication
+records the served hash it left behind, so comparing what BigCommerce serves now with the last publication
+tells unchanged, drifted (edited by hand) and missing apart.
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
+from bcx.bigcommerce.models import Invoice
 from bcx.bigcommerce.models.checkout import ChannelCheckoutSettings
 from bcx.contracts.policy_document import PolicyDocument, content_hash
 from bcx.contracts.policy_publication import PublicationTarget, TargetKind, target_key
@@ -38,6 +43,8 @@ class TargetRef:
     def describe(self) -> str:
         if self.page is not None:
             return f"page {self.page.url} on channel {self.channel}"
+        if self.kind is TargetKind.INVOICE_TERMS:
+            return f"B2B invoice terms on channel {self.channel}"
         return f"checkout terms ({self.mode}) on channel {self.channel}"
 
     def record(self, page_id: int | None = None) -> PublicationTarget:
@@ -60,6 +67,9 @@ def targets_of(policy: Policy, store_hash: str, channel: int | None = None) -> l
     refs += [
         TargetRef(store_hash, policy, TargetKind.CHECKOUT_TERMS, t.channel, mode=t.mode)
         for t in policy.checkout_terms()
+    ]
+    refs += [
+        TargetRef(store_hash, policy, TargetKind.INVOICE_TERMS, t.channel) for t in policy.invoice_terms()
     ]
     return [r for r in refs if channel is None or r.channel == channel]
 
@@ -111,3 +121,24 @@ def checkout_changes(
 
 def page_served_hash(body: str | None) -> str:
     return content_hash(body or "")
+
+
+def invoice_text(doc: PolicyDocument) -> str:
+    """An invoice's ``termsConditions`` is plain text printed on the default invoice PDF."""
+    return plain_text(doc.html)
+
+
+def invoice_served_hash(
+    invoices: Sequence[Invoice], last_hash: str | None, last_at: datetime | None
+) -> str | None:
+    """What the channel's open invoices serve, judged on those bcx covered (open when it last published):
+    they all carry the last text → its hash; anything else → a hash of the texts found (drift). An invoice
+    issued since carries the store's default text until the next publication, which is not a hand edit.
+    Never published: the hash of the texts on all open invoices (None without invoices)."""
+    covered = [i for i in invoices if last_at is None or i.created_at is None or i.created_at <= last_at]
+    if last_hash is not None and not covered:
+        return last_hash
+    texts = sorted({i.terms_conditions for i in covered})
+    if not texts:
+        return None
+    return content_hash(texts[0]) if len(texts) == 1 else content_hash(json.dumps(texts))

@@ -1,9 +1,10 @@
 """B2B Edition: companies, credit, payment terms, users (``/api/v3/io``), invoices and receipts
-(``/api/v3/io/ip``).
+(``/api/v3/io/ip``). Invoices are created (``POST``) and updated (``PUT``, only the fields sent).
 
 List filters follow the specs: companies by ``companyStatus`` and ``customerId``; invoices by
-``customerId``, ``status`` and creation time ``beginDateAt``/``endDateAt`` (inclusive); receipts sorted by
-``createdAt`` (``orderBy`` DESC by default), which is how a client reads "since" without a date filter.
+``customerId``, ``status``, ``channelIds`` and creation time ``beginDateAt``/``endDateAt`` (inclusive);
+receipts sorted by ``createdAt`` (``orderBy`` DESC by default), which is how a client reads "since"
+without a date filter.
 """
 
 from __future__ import annotations
@@ -97,13 +98,22 @@ async def terms(request: Request) -> Response:
     return b2b_envelope(gen_people.payment_terms(store.seed, company_id))
 
 
+def _channel_ids(request: Request) -> set[int]:
+    """``channelIds`` (an array: repeated, or comma-separated)."""
+    raw = [*request.query_params.getlist("channelIds"), *request.query_params.getlist("channelIds[]")]
+    return {int(part) for value in raw for part in value.split(",") if part.strip().isdigit()}
+
+
 async def invoices(request: Request) -> Response:
     store = store_of(request)
     company_id, status = _int(request, "customerId"), _int(request, "status")
     begin, end = _int(request, "beginDateAt"), _int(request, "endDateAt")
+    channels = _channel_ids(request)
     with store.lock:
         book = store.receivables()
         found = book.invoices.get(company_id, []) if company_id is not None else book.all_invoices()
+    if channels:
+        found = [i for i in found if int(i.get("channelId") or 0) in channels]
     if status is not None:
         found = [i for i in found if i["status"] == status]
     if begin is not None and end is not None:
@@ -116,6 +126,58 @@ async def invoice(request: Request) -> Response:
     with store.lock:
         found = store.receivables().by_id.get(request.path_params["invoice_id"])
     return b2b_envelope(found) if found is not None else _missing("invoice")
+
+
+#: what ``PUT /invoices/{id}`` may carry (invoice-management.yaml's update body, plus the invoice's
+#: ``termsConditions``), with its JSON type; read-only fields (customerName, updatedAt, …) are ignored
+_TEXT = ("customerId", "externalCustomerId", "externalId", "invoiceNumber", "type", "orderNumber")
+_UPDATABLE: dict[str, tuple[type, ...]] = {
+    **dict.fromkeys(_TEXT, (str,)),
+    **dict.fromkeys(("purchaseOrderNumber", "externalPdfUrl", "termsConditions"), (str,)),
+    **dict.fromkeys(("dueDate", "status", "source", "createdAt"), (int, float)),
+    **dict.fromkeys(("details", "originalBalance", "openBalance"), (dict,)),
+    "extraFields": (list,),
+}
+
+
+def _unprocessable(errors: dict[str, list[str]]) -> JSONResponse:
+    body = {"code": 422, "meta": {"message": "Parameter Error"}, "data": {"errMsg": errors}}
+    return JSONResponse(body, status_code=422)
+
+
+async def update_invoice(request: Request) -> Response:
+    """``PUT /invoices/{id}``: the fields the body carries replace the invoice's (``details`` as a whole);
+    everything left out is kept; status becomes 2 (completed) when the open balance is ≤ 0."""
+    body: Any = await json_body(request)
+    if not isinstance(body, dict):
+        return _unprocessable({"body": ["must be an object"]})
+    changes = {k: v for k, v in body.items() if k in _UPDATABLE}
+    errors = {
+        k: [f"must be {' or '.join(t.__name__ for t in _UPDATABLE[k])}"]
+        for k, v in changes.items()
+        if isinstance(v, bool) or not isinstance(v, _UPDATABLE[k])
+    }
+    for money in ("originalBalance", "openBalance"):
+        value = changes.get(money)
+        if isinstance(value, dict) and not {"code", "value"} <= value.keys():
+            errors[money] = ["needs code and value"]
+    if errors:
+        return _unprocessable(errors)
+    store = store_of(request)
+    with store.lock:
+        found = store.receivables().by_id.get(request.path_params["invoice_id"])
+        if found is None:
+            return _missing("invoice")
+        for money in ("originalBalance", "openBalance"):
+            if money in changes:
+                changes[money] = {k: str(v) for k, v in changes[money].items()}
+        if "customerId" in changes and changes["customerId"] != found["customerId"]:
+            return _unprocessable({"customerId": ["an invoice cannot move to another company here"]})
+        found.update(changes)
+        if float(found["openBalance"]["value"]) <= 0:
+            found["status"] = 2
+        found["updatedAt"] = str(int(store.now().timestamp()))
+    return JSONResponse({"code": 200, "data": {"id": found["id"]}, "meta": {"message": "SUCCESS"}})
 
 
 async def create_invoice(request: Request) -> Response:
@@ -174,5 +236,6 @@ IP_ROUTES = [
     Route("/invoices", invoices, methods=["GET"]),
     Route("/invoices", create_invoice, methods=["POST"]),
     Route("/invoices/{invoice_id:int}", invoice, methods=["GET"]),
+    Route("/invoices/{invoice_id:int}", update_invoice, methods=["PUT"]),
     Route("/receipts", receipts, methods=["GET"]),
 ]

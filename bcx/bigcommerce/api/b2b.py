@@ -137,16 +137,41 @@ class B2bApi(ApiGroup):
         status: int | None = None,
         begin: datetime | None = None,
         end: datetime | None = None,
+        channel_ids: tuple[int, ...] = (),
     ) -> AsyncIterator[Invoice]:
-        """The store's invoices (every company), filtered by status and/or creation time ``[begin, end]``."""
+        """The store's invoices (every company), filtered by status, creation time ``[begin, end]`` and/or
+        channel (``channelIds``); 249 a page (the list's ``pagination.limit`` is below 250)."""
         params: dict[str, Any] = {}
         if status is not None:
             params["status"] = status
+        if channel_ids:
+            params["channelIds"] = list(channel_ids)
         if begin is not None and end is not None:
             params["beginDateAt"] = int(begin.timestamp())
             params["endDateAt"] = int(end.timestamp())
-        async for item in iter_b2b(self.http, store_hash, "/invoices", api="b2b_ip", params=params):
+        invoices = iter_b2b(self.http, store_hash, "/invoices", api="b2b_ip", params=params, limit=249)
+        async for item in invoices:
             yield self._parse(Invoice, item, "invoices")
+
+    async def update_invoice_terms(self, store_hash: str, invoice_id: int, terms: str) -> None:
+        """``PUT /invoices/{id}`` carrying ``termsConditions`` alone.
+
+        The endpoint updates the fields a body carries (it requires none, and documents ``details`` as
+        "completely replaced" when sent — so fields left out are kept): sending one field cannot undo a
+        concurrent change to balances, status or details, which a read-modify-write of the whole invoice
+        could. ``termsConditions`` is in the invoice and create schemas but not listed in the update body
+        (which does not forbid other fields): an assumption to verify on a real store
+        (docs/policy-publisher.md).
+        """
+        await self.http.request(
+            store_hash,
+            "b2b_ip",
+            "PUT",
+            f"/invoices/{invoice_id}",
+            json={"termsConditions": terms},
+            resource="invoice",
+            resource_id=invoice_id,
+        )
 
     async def list_receipts_since(self, store_hash: str, since: datetime) -> list[Receipt]:
         """The store's receipts created at or after ``since``: newest first, stopping at the first older

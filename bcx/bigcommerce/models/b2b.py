@@ -86,6 +86,8 @@ class Invoice(BcModel):
     created_at: OptionalBcDatetime = Field(default=None, alias="createdAt")
     updated_at: OptionalBcDatetime = Field(default=None, alias="updatedAt")
     terms_conditions: str = Field(default="", alias="termsConditions")
+    #: a string in the invoice schema, an integer in the create body
+    channel_id: int | None = Field(default=None, alias="channelId")
     external_pdf_url: str | None = Field(default=None, alias="externalPdfUrl")
 
 

@@ -64,6 +64,13 @@ class Sims:
             and ("/content/pages" in route or "/checkouts/settings" in route)
         )
 
+    def invoice_writes(self) -> int:
+        """B2B invoice updates the store received (``PUT /invoices/{id}``)."""
+        routes = self.stats().get("by_route", {})
+        return sum(
+            count for route, count in routes.items() if route.startswith("PUT ") and "/invoices" in route
+        )
+
     def stats(self) -> dict[str, Any]:
         """The store's request counters (``requests``, ``rate_limited``, ``by_route``)."""
         stats: dict[str, Any] = (

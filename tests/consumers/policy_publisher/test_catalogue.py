@@ -24,7 +24,7 @@ class TestCatalogue:
     def test_the_packaged_catalogue_loads(self) -> None:
         """The shipped catalogue is valid and publishes terms on two channels and a privacy notice."""
         catalogue = load_catalogue()
-        assert [p.id for p in catalogue.policies] == ["terms-us", "terms-ca-qc", "privacy-us"]
+        assert [p.id for p in catalogue.policies] == ["terms-us", "terms-ca-qc", "privacy-us", "b2b-terms-us"]
         assert [p.id for p in catalogue.select(channel=2)] == ["terms-ca-qc"]
 
     def test_a_missing_field_points_at_its_policy(self) -> None:
@@ -77,3 +77,36 @@ class TestCatalogue:
             "{channel: 1, name: N, url: /n/}}]}\n"
         )
         assert "locale" in found[0]
+
+
+class TestDriftScopes:
+    def test_scopes_follow_the_catalogue_channels(self) -> None:
+        """Page events are subscribed per channel with a page, checkout events per channel with terms."""
+        catalogue = parse_catalogue(
+            GOOD_HEAD
+            + """\
+  - id: terms
+    kind: terms_and_conditions
+    communication_id: c1
+    region: US
+    locale: en-US
+    publish:
+      - page: {channel: 3, name: T, url: /t/}
+      - checkout_terms: {channel: 3}
+      - checkout_terms: {channel: 5, mode: text}
+""",
+            "cat.yaml",
+        )
+        assert catalogue.drift_scopes() == (
+            "store/channel/3/page/created",
+            "store/channel/3/page/updated",
+            "store/channel/3/settings/checkout/updated",
+            "store/channel/5/settings/checkout/updated",
+        )
+
+    def test_the_flow_declares_every_packaged_channel(self) -> None:
+        """The flow declaration (what `bcx hooks sync` subscribes) has channel 2's scopes, not only 1's."""
+        from consumers.policy_publisher.flow import FLOW
+
+        assert FLOW.scopes == load_catalogue().drift_scopes()
+        assert "store/channel/2/settings/checkout/updated" in FLOW.scopes
