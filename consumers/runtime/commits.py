@@ -47,6 +47,7 @@ class Committer:
     def commit(self, trackers: dict[TP, OffsetTracker], *, asynchronous: bool, only: set[TP] | None) -> None:
         offsets: list[TopicPartition] = []
         marks: list[tuple[OffsetTracker, int]] = []
+        self._skip_undelivered(trackers, only)
         for tp, tracker in trackers.items():
             if only is not None and tp not in only:
                 continue
@@ -76,6 +77,21 @@ class Committer:
         except KafkaException as exc:
             self._metrics.commit("failed")
             log.warning("runtime.commit_failed", error=str(exc))
+
+    def _skip_undelivered(self, trackers: dict[TP, OffsetTracker], only: set[TP] | None) -> None:
+        """Idle partitions commit the consumer's position, which librdkafka moves past the offsets it
+        never hands out (transaction markers): the last record + 1 would leave a lag of one per marker."""
+        idle = [tp for tp, tracker in trackers.items() if tracker.idle and (only is None or tp in only)]
+        if not idle:
+            return
+        try:
+            positions = self._consumer.position([TopicPartition(*tp) for tp in idle])
+        except KafkaException:
+            return  # the next commit turn tries again; the record offsets alone are always safe
+        for found in positions:
+            tracker = trackers.get((found.topic, found.partition))
+            if tracker is not None and found.error is None:
+                tracker.skip_to(found.offset)
 
     def _in_transaction(self, offsets: list[TopicPartition], marks: list[tuple[OffsetTracker, int]]) -> None:
         """Results, dead letters and retry records produced so far, plus ``offsets``, in one commit."""

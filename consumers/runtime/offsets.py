@@ -43,6 +43,21 @@ class OffsetTracker:
     def in_flight(self) -> int:
         return len(self._pending) - len(self._abandoned)
 
+    @property
+    def idle(self) -> bool:
+        """Nothing handed out is pending (an abandoned record stays pending: it must never be passed)."""
+        return not self._pending
+
+    def skip_to(self, position: int) -> None:
+        """The consumer's position moved past offsets it never delivers (a transaction's commit marker,
+        aborted records, compacted-away offsets). With nothing pending they need no processing, so the
+        committable offset follows the position; without this a group reading a transactional topic keeps a
+        lag of one marker per partition for ever (KEDA scales on it, `bcx demo` waits on it)."""
+        if self._pending or position < 0:
+            return
+        if self._highest_seen is None or position - 1 > self._highest_seen:
+            self._highest_seen = position - 1
+
     def committable(self) -> int | None:
         """The offset to commit (one past the last contiguous finished record), or None if nothing is."""
         while self._low and self._low[0] not in self._pending:

@@ -26,6 +26,35 @@ from consumers.runtime.scheduler import KeyScheduler
 
 
 class TestOffsetTracker:
+    def test_an_idle_partition_follows_the_position_past_undelivered_offsets(self) -> None:
+        """Records 0-1 done and the consumer's position at 3 (a transaction marker at 2): 3 is committable,
+        so a group reading a transactional topic can reach lag 0."""
+        tracker = OffsetTracker()
+        tracker.add(0)
+        tracker.add(1)
+        tracker.done(0)
+        tracker.done(1)
+        tracker.skip_to(3)
+        assert tracker.committable() == 3
+
+    def test_the_position_is_ignored_while_a_record_is_pending_or_abandoned(self) -> None:
+        """A pending or abandoned record is never passed, whatever the position says."""
+        tracker = OffsetTracker()
+        tracker.add(0)
+        tracker.add(1)
+        tracker.done(1)
+        tracker.skip_to(5)
+        assert tracker.committable() == 0
+        tracker.abandon(0)
+        tracker.skip_to(5)
+        assert tracker.committable() == 0
+
+    def test_an_unknown_position_changes_nothing(self) -> None:
+        """librdkafka's INVALID offset (-1001, before the first fetch) is not a position to follow."""
+        tracker = OffsetTracker()
+        tracker.skip_to(-1001)
+        assert tracker.committable() is None
+
     def test_uncommitted_counts_records_past_the_committable_offset(self) -> None:
         """A slow head record keeps every later finished record uncommitted (what a crash would replay)."""
         tracker = OffsetTracker()
