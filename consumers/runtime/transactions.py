@@ -95,7 +95,11 @@ class _Generation:
 
     def _poll_loop(self) -> None:
         while not self._closed.is_set():
-            self.producer.poll(0.05)
+            try:
+                self.producer.poll(0.05)
+            except KafkaException as exc:  # a fatal error (fenced): this producer is done, not the thread
+                self.fail(f"producer: {exc.args[0].str()}", abortable=False)
+                self._closed.wait(0.5)
 
     def call(self, method: str, *args: Any) -> Any:
         """A transactional call; while one runs (or hangs) the producer must not be destroyed."""
