@@ -347,10 +347,6 @@ class ConsumerRunner:
             log.warning("runtime.drain_deadline", partitions=sorted(tps))
             self._executor.abandon(tps, timeout=5)
             self._collect()
-            if self._txn is not None:
-                # an abandoned record may have produced into the transaction: committing that without its
-                # offset would make the next owner produce it again, so the whole transaction goes
-                self._on_txn_failed(RuntimeError("revoked partitions did not drain"))
         self._commit(asynchronous=False, only=tps)
         self._forget(tps)
         log.info("runtime.revoked", partitions=sorted(tps), drained=drained)
@@ -362,10 +358,6 @@ class ConsumerRunner:
         self._collect()
         self._forget(tps)
         log.warning("runtime.lost", partitions=sorted(tps))
-        if self._txn is not None and self._txn.dirty:
-            # the open transaction holds outputs of the lost partitions, whose offsets it can no longer
-            # commit: committed without them, the next owner would produce them again
-            self._on_txn_failed(RuntimeError("partitions lost with an open transaction"))
 
     def _resume(self, partitions: list[TopicPartition]) -> None:
         """Clear librdkafka's pause flag, which survives revoke and re-assign (a re-assigned partition

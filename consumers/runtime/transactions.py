@@ -172,11 +172,6 @@ class TransactionalSender:
         return self._gen.failed
 
     @property
-    def dirty(self) -> bool:
-        """Something was produced into the open transaction."""
-        return self._gen.dirty
-
-    @property
     def generation(self) -> int:
         """How many producers this sender has had (1 + recoveries)."""
         return self._generations
