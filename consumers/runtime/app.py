@@ -211,6 +211,7 @@ def run_use_case(
             shutdown=shutdown,
             ledger_ready=ledger.wait_caught_up,
             transactions=transactions,
+            ledger_rollback=ledger.rollback,
         )
     raise AssertionError("unreachable")  # pragma: no cover - ExitStack never swallows here
 
@@ -276,6 +277,7 @@ def run_until_stopped(
     shutdown: threading.Event,
     ledger_ready: Callable[[float], bool] | None = None,
     transactions: TransactionalSender | None = None,
+    ledger_rollback: Callable[[], int] | None = None,
 ) -> int:
     """The Kafka side: the poll loop plus /livez, /readyz and /metrics, until shutdown; the exit code."""
     retry_topic = group_topic(group, "retry") if settings.retry_topic_rounds > 0 else None
@@ -289,6 +291,7 @@ def run_until_stopped(
         shutdown=shutdown,
         ledger_ready=ledger_ready,
         transactions=transactions,
+        ledger_rollback=ledger_rollback,
     )
     if health.port:
         server = HealthServer(

@@ -1,7 +1,8 @@
 """What the poll loop does every commit interval: commit the finished prefix, and measure lag.
 
 - :class:`Committer`: offsets of the contiguous finished prefix, inside the open transaction when there is
-  one (``send_offsets_to_transaction``; an aborted transaction is fatal), else as plain commits —
+  one (``send_offsets_to_transaction``; a failed transaction is handed to ``on_txn_failed``: the runner
+  recovers, :mod:`consumers.runtime.recovery`), else as plain commits —
   asynchronous, or synchronous under a deadline (librdkafka waits for the coordinator without bound).
   A tracker is marked committed only once its offset really was.
 - :class:`LagMeter`: lag per assigned partition from the high watermark and where the partition stands
@@ -37,14 +38,15 @@ class Committer:
         consumer: Consumer,
         metrics: RuntimeMetrics,
         transactions: TransactionalSender | None,
-        on_fatal: Callable[[BaseException], None],
+        on_txn_failed: Callable[[BaseException], None],
     ) -> None:
         self._consumer = consumer
         self._metrics = metrics
         self._txn = transactions
-        self._on_fatal = on_fatal
+        self._on_txn_failed = on_txn_failed
 
-    def commit(self, trackers: dict[TP, OffsetTracker], *, asynchronous: bool, only: set[TP] | None) -> None:
+    def commit(self, trackers: dict[TP, OffsetTracker], *, asynchronous: bool, only: set[TP] | None) -> bool:
+        """Commit the finished prefixes; True if offsets were committed inside a transaction."""
         offsets: list[TopicPartition] = []
         marks: list[tuple[OffsetTracker, int]] = []
         self._skip_undelivered(trackers, only)
@@ -56,10 +58,9 @@ class Committer:
                 offsets.append(TopicPartition(tp[0], tp[1], offset))
                 marks.append((tracker, offset))
         if self._txn is not None:
-            self._in_transaction(offsets, marks)
-            return
+            return self._in_transaction(offsets, marks)
         if not offsets:
-            return
+            return False
         for tracker, offset in marks:
             tracker.mark_committed(offset)
         try:
@@ -77,6 +78,7 @@ class Committer:
         except KafkaException as exc:
             self._metrics.commit("failed")
             log.warning("runtime.commit_failed", error=str(exc))
+        return False
 
     def _skip_undelivered(self, trackers: dict[TP, OffsetTracker], only: set[TP] | None) -> None:
         """Idle partitions commit the consumer's position, which librdkafka moves past the offsets it
@@ -93,10 +95,12 @@ class Committer:
             if tracker is not None and found.error is None:
                 tracker.skip_to(found.offset)
 
-    def _in_transaction(self, offsets: list[TopicPartition], marks: list[tuple[OffsetTracker, int]]) -> None:
+    def _in_transaction(self, offsets: list[TopicPartition], marks: list[tuple[OffsetTracker, int]]) -> bool:
         """Results, dead letters and retry records produced so far, plus ``offsets``, in one commit."""
         txn = self._txn
         assert txn is not None
+        if txn.failed is not None:
+            return False  # being recovered: nothing of that transaction can commit
         outcome: list[bool] = []
         try:
             metadata = self._consumer.consumer_group_metadata()
@@ -110,16 +114,17 @@ class Committer:
                 raise TransactionAborted("transaction commit did not return in time")
         except (TransactionAborted, KafkaException) as exc:
             self._metrics.commit("failed")
-            self._on_fatal(exc)
-            return
+            self._on_txn_failed(exc)
+            return False
         committed = bool(outcome and outcome[0])
         if not committed:
             self._metrics.commit("failed")
-            return
+            return False
         for tracker, offset in marks:
             tracker.mark_committed(offset)
         if offsets:
             self._metrics.commit("ok")
+        return bool(offsets)
 
 
 class LagMeter:

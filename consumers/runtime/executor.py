@@ -30,6 +30,7 @@ from consumers.runtime.processor import Decoder, Processor, RecordContext
 from consumers.runtime.records import H_RETRY_ATTEMPTS, H_RETRY_ROUNDS, SourceRecord, TopicPartition
 from consumers.runtime.results import ResultPublisher
 from consumers.runtime.scheduler import KeyScheduler
+from consumers.runtime.transactions import TransactionAborted
 
 log = get_logger(__name__)
 
@@ -130,6 +131,13 @@ class Executor(Generic[T]):
         except (TimeoutError, concurrent.futures.TimeoutError):
             log.error("runtime.abandon_timeout", partitions=sorted(partitions))
 
+    def abandon_all(self, timeout: float) -> None:
+        """Cancel every record's work (a failed transaction: all of it since the last commit is redone)."""
+        try:
+            self.run(self._abandon(None), timeout)
+        except (TimeoutError, concurrent.futures.TimeoutError):
+            log.error("runtime.abandon_timeout", partitions="all")
+
     # on the processing loop
     def _admit_all(self, records: list[SourceRecord]) -> None:
         for record in records:
@@ -153,7 +161,11 @@ class Executor(Generic[T]):
             if following is not None:
                 self._start(following)
 
-    async def _abandon(self, partitions: set[TopicPartition]) -> None:
+    async def _abandon(self, partitions: set[TopicPartition] | None) -> None:
+        if partitions is None:
+            partitions = {tp for tp, _ in self._tasks} | {
+                tp for tp in self._scheduler.partitions() if isinstance(tp, tuple)
+            }
         for record in self._scheduler.drop(set(partitions)):
             self.completions.put(Completion(record.tp, record.offset, abandoned=True))
         doomed = [t for (tp, _), t in self._tasks.items() if tp in partitions]
@@ -177,6 +189,11 @@ class Executor(Generic[T]):
             return False
         except DlqCapExceeded as exc:
             self._trip(exc)
+            return False
+        except TransactionAborted:
+            # a dead letter or retry record refused by a failed transaction: the runner recovers and
+            # redoes this record with everything else that transaction held
+            log.warning("runtime.record_abandoned_txn", topic=record.topic, offset=record.offset)
             return False
         except Exception as exc:  # a bug in the runtime itself: stop rather than skip the record
             log.exception("runtime.unexpected_failure", topic=record.topic, offset=record.offset)

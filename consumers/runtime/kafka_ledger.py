@@ -11,6 +11,13 @@ Correctness under rebalances: a revoked partition's owner waits for its ledger w
 before it commits and lets go, so when a partition is assigned, the ledger topic's high watermarks already
 cover everything the previous owner wrote. :meth:`KafkaLedger.wait_caught_up` reads up to those
 watermarks before the new owner processes a record.
+
+Entries written in a Kafka transaction (the final GENERATED/DELIVERED) are applied to the map once
+acknowledged (:meth:`applied`), before their transaction commits: they stay *tentative* until the reader
+(``read_committed``) reads them back. Meanwhile an older entry of the same key read late (the STARTED
+written before the call) does not hide them; and if their transaction fails, :meth:`rollback` puts back
+each key's last committed state, so a redone record resolves its Exstream job by reference (adopts it)
+instead of skipping a document whose results were never committed.
 """
 
 from __future__ import annotations
@@ -51,6 +58,9 @@ class KafkaLedger:
         self._map = MemoryLedger()
         self._map.history = []  # the Kafka ledger keeps no history in memory
         self._positions: dict[int, int] = {}
+        # key -> (its last committed entry, the encoded tentative entry) for entries not yet read back
+        self._tentative: dict[str, tuple[LedgerEntry | None, bytes]] = {}
+        self._tentative_lock = threading.Lock()
         self._cond = threading.Condition()
         self._stop = threading.Event()
         config = {
@@ -102,17 +112,30 @@ class KafkaLedger:
 
     def _apply(self, msg: Any) -> None:
         key = msg.key()
-        if msg.value() is None:
-            if key is not None:
-                self._map.forget(key.decode(errors="replace"))
+        value = msg.value()
+        entry: LedgerEntry | None = None
+        if value is not None:
+            try:
+                entry = self._codec.decode(value)
+            except SerializationError as exc:
+                self.errors += 1
+                log.error(
+                    "ledger.undecodable_entry", partition=msg.partition(), offset=msg.offset(), error=str(exc)
+                )
+                return
+        name = entry.idempotency_key if entry is not None else key.decode(errors="replace") if key else None
+        if name is None:
             return
-        try:
-            self._map.apply(self._codec.decode(msg.value()))
-        except SerializationError as exc:
-            self.errors += 1
-            log.error(
-                "ledger.undecodable_entry", partition=msg.partition(), offset=msg.offset(), error=str(exc)
-            )
+        with self._tentative_lock:
+            tentative = self._tentative.get(name)
+            if tentative is not None and tentative[1] != value:
+                self._tentative[name] = (entry, tentative[1])  # committed meanwhile: what a rollback restores
+                return
+            self._tentative.pop(name, None)
+            if entry is None:
+                self._map.forget(name)
+            else:
+                self._map.apply(entry)
 
     def _advance(self, partition: int, position: int) -> None:
         with self._cond:
@@ -163,7 +186,27 @@ class KafkaLedger:
         return Outgoing(self.topic, self._codec.encode(entry), entry.idempotency_key)
 
     def applied(self, entry: LedgerEntry) -> None:
-        self._map.apply(entry)
+        """``entry`` was acknowledged inside the open transaction: tentative until read back committed."""
+        encoded = self._codec.encode(entry)
+        key = entry.idempotency_key
+        with self._tentative_lock:
+            previous = self._tentative.get(key)
+            committed = previous[0] if previous is not None else self._map.get(key)
+            self._tentative[key] = (committed, encoded)
+            self._map.apply(entry)
+
+    def rollback(self) -> int:
+        """A transaction failed: every tentative entry gives way to its key's last committed state
+        (entries of an earlier transaction that did commit come back when the reader reads them)."""
+        with self._tentative_lock:
+            undone = len(self._tentative)
+            for key, (committed, _) in self._tentative.items():
+                if committed is None:
+                    self._map.forget(key)
+                else:
+                    self._map.apply(committed)
+            self._tentative.clear()
+        return undone
 
     def size(self) -> int:
         return self._map.size()

@@ -103,6 +103,14 @@ class RuntimeMetrics:
             registry=registry,
         )
 
+        self._txn_recoveries = Counter(
+            "bcx_consumer_transaction_recoveries_total",
+            "Recoveries from a failed Kafka transaction (started, recovered, failed): the records it held "
+            "are redone in place. Failed means the process stopped (exit 3): check broker health.",
+            [*g, "result"],
+            registry=registry,
+        )
+
         self._documents = Counter(
             "bcx_documents_total",
             "Result events acknowledged on documents.results.v1 by use case, document type, channel and "
@@ -163,6 +171,9 @@ class RuntimeMetrics:
 
     def commit(self, result: str) -> None:
         self._commits.labels(self.group, result).inc()
+
+    def txn_recovery(self, result: str) -> None:
+        self._txn_recoveries.labels(self.group, result).inc()
 
     def rebalance(self, kind: str, count: int) -> None:
         self._rebalances.labels(self.group, kind).inc(count)

@@ -18,6 +18,7 @@ class OffsetTracker:
         self._abandoned: set[int] = set()  # pending forever: gave up without finishing (not committable)
         self._low: list[int] = []  # heap of pending offsets
         self._highest_seen: int | None = None
+        self._lowest_seen: int | None = None
         self._committed: int | None = None
 
     def add(self, offset: int) -> None:
@@ -28,6 +29,8 @@ class OffsetTracker:
         heapq.heappush(self._low, offset)
         if self._highest_seen is None or offset > self._highest_seen:
             self._highest_seen = offset
+        if self._lowest_seen is None or offset < self._lowest_seen:
+            self._lowest_seen = offset
 
     def done(self, offset: int) -> None:
         """A record finished (its results acknowledged); unknown offsets are ignored."""
@@ -82,3 +85,8 @@ class OffsetTracker:
 
     def mark_committed(self, offset: int) -> None:
         self._committed = offset
+
+    def rewind_point(self) -> int | None:
+        """Where redoing this partition's uncommitted work starts: the last offset committed here, else
+        the first record handed out (the group's committed offset when the partition was assigned)."""
+        return self._committed if self._committed is not None else self._lowest_seen

@@ -23,6 +23,8 @@ drain (``drain_timeout_s``) or the shutdown drain — each validated to stay wel
   coordinator without bound) run under :func:`call_with_deadline`.
 - Stall watch: assigned partitions with lag and no record consumed or finished for ``stall_timeout_s``
   fail ``/livez`` (:class:`ProgressWatch`).
+- A failed transaction is recovered from in place (:mod:`consumers.runtime.recovery`): no commit and no
+  record handed out until its work is rewound; meanwhile the loop keeps polling for rebalances.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from consumers.runtime.offsets import OffsetTracker
 from consumers.runtime.progress import ProgressWatch
 from consumers.runtime.records import H_RETRY_NOT_BEFORE, SourceRecord
 from consumers.runtime.records import TopicPartition as TP
+from consumers.runtime.recovery import RecoveryFailed, TransactionRecovery
 from consumers.runtime.settings import RuntimeSettings
 from consumers.runtime.transactions import TransactionalSender
 
@@ -69,6 +72,7 @@ class ConsumerRunner:
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         transactions: TransactionalSender | None = None,
+        ledger_rollback: Callable[[], int] | None = None,
     ) -> None:
         self._settings = settings
         self._topics = topics
@@ -94,7 +98,23 @@ class ConsumerRunner:
         self._last_commit = clock()
         self.last_poll = clock()
         self.progress = ProgressWatch(settings.stall_timeout_s, clock())
-        self._committer = Committer(self._consumer, metrics, transactions, self._on_fatal)
+        self._txn = transactions
+        self._committer = Committer(self._consumer, metrics, transactions, self._on_txn_failed)
+        self._recovery = (
+            TransactionRecovery(
+                consumer=self._consumer,
+                executor=executor,
+                transactions=transactions,
+                metrics=metrics,
+                budget_s=settings.transaction_recovery_timeout_s,
+                clock=clock,
+                ledger_rollback=ledger_rollback,
+                ledger_ready=ledger_ready,
+                ledger_timeout_s=settings.ledger_catch_up_timeout_s,
+            )
+            if transactions is not None
+            else None
+        )
         self._lag = LagMeter(self._consumer, metrics, clock)
         self.ready = False
         self.fatal: BaseException | None = None
@@ -112,6 +132,51 @@ class ConsumerRunner:
     def _on_fatal(self, exc: BaseException) -> None:
         self.fatal = exc
         self.shutdown.set()
+
+    def _on_txn_failed(self, exc: BaseException) -> None:
+        if self._recovery is None:
+            self._on_fatal(exc)
+            return
+        try:
+            self._recovery.begin(str(exc), self._trackers)
+        except RecoveryFailed as failed:
+            self._on_fatal(failed)
+
+    def _recovering(self) -> bool:
+        """Recovery from a failed transaction under way: advance it, poll without taking records."""
+        recovery = self._recovery
+        if recovery is None:
+            return False
+        if not recovery.active and self._txn is not None and self._txn.failed is not None:
+            self._on_txn_failed(RuntimeError(self._txn.failed))  # failed outside a commit (a delivery)
+        if not recovery.active:
+            return False
+        try:
+            done = recovery.advance(self._trackers, self._in_flight)
+        except RecoveryFailed as exc:
+            self._on_fatal(exc)
+            return True
+        if done:
+            self._delayed.clear()  # retry-topic partitions were rewound: their holds come back when due
+            self._full_since = None
+            for tp in self._trackers:
+                self._lag.forget(tp)
+            self.progress.moved(self._clock())
+            return False
+        hold = set(self._trackers) - self._paused
+        if hold:
+            self._consumer.pause([TopicPartition(t, p) for t, p in hold])
+            self._paused |= hold
+        try:
+            messages = self._consumer.consume(self._settings.consume_batch, 0.1)
+        except KafkaException as exc:
+            log.warning("runtime.consume_failed", error=str(exc))
+            messages = []
+        for msg in messages:  # fetched before the pause took effect: read again once recovered
+            if msg.error() is None and (record := SourceRecord.from_message(msg)).tp in self._trackers:
+                self._consumer.seek(TopicPartition(record.topic, record.partition, record.offset))
+        self.last_poll = self._clock()
+        return True
 
     # the loop
     def run(self) -> int:
@@ -133,6 +198,8 @@ class ConsumerRunner:
 
     def _turn(self) -> None:
         self._collect()
+        if self._recovering():
+            return
         now = self._clock()
         if now - self._last_commit >= self._settings.commit_interval_s:
             self._commit(asynchronous=True)
@@ -237,7 +304,11 @@ class ConsumerRunner:
         self._metrics.paused_partitions.set(len(wanted))
 
     def _commit(self, *, asynchronous: bool, only: set[TP] | None = None) -> None:
-        self._committer.commit(self._trackers, asynchronous=asynchronous, only=only)
+        if self._recovery is not None and self._recovery.active:
+            return  # the trackers still count work of the failed transaction: committing would skip it
+        committed = self._committer.commit(self._trackers, asynchronous=asynchronous, only=only)
+        if committed and self._recovery is not None:
+            self._recovery.committed()
 
     def _report_lag(self) -> None:
         total = self._lag.measure(self._trackers)

@@ -51,6 +51,10 @@ class KeyScheduler(Generic[T]):
                 queue.extend(keep)
         return dropped
 
+    def partitions(self) -> set[Hashable]:
+        """The partitions of the waiting items."""
+        return {self._partition_of(i) for queue in self._waiting.values() for i in queue}
+
     @property
     def running_keys(self) -> int:
         return len(self._waiting)

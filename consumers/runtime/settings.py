@@ -38,6 +38,11 @@ class RuntimeSettings(BaseModel):
     transaction_timeout_s: float = Field(
         default=30.0, ge=5, description="an open transaction of a killed process is aborted after this"
     )
+    transaction_recovery_timeout_s: float = Field(
+        default=180.0,
+        gt=0,
+        description="a failed transaction not recovered from in place within this: exit 3",
+    )
     stall_timeout_s: float = Field(
         default=600.0, gt=0, description="lag and nothing consumed or finished this long: /livez fails"
     )

@@ -15,9 +15,15 @@ While librdkafka commits (it refuses produce meanwhile), a sender awaits an even
 it ends, so the processing loop never blocks. :meth:`send_many` produces a document's results and its
 final ledger entry in one synchronous run, which a commit waits for, so no commit ever separates them.
 
-A transaction that must be aborted stops the process (exit 3): records the aborted transaction covered
-are then redone by whoever owns their partitions next, from the committed ledger. A commit that times
-out (broker unreachable) is retried on the next turn.
+A transaction that fails (an abortable or fatal error, a failed delivery, offsets that could not be sent,
+a commit that did not return) marks the sender *failed*: every later send raises
+:class:`TransactionAborted`. The runner then recovers in place (:mod:`consumers.runtime.recovery`) and
+calls :meth:`TransactionalSender.renew`: the failed producer is aborted if it can be, retired, and a new
+librdkafka producer with the **same** ``transactional.id`` is initialised — ``init_transactions`` fences
+the old one and has the coordinator abort (or finish) its open transaction. A new producer rather than
+the old one after an abort: librdkafka's ``send_offsets_to_transaction`` can hang past its timeout when
+retried after a failure while the broker restarts (librdkafka #5456), and a fenced or fatal producer
+cannot be used again at all. A retired producer is destroyed once no call is inside it any more.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -35,8 +42,11 @@ from confluent_kafka import KafkaException, Producer, TopicPartition
 from bcx.kafka.errors import KafkaError, ProduceError
 from bcx.kafka.producer import Delivered, Headers
 from bcx.logging import get_logger
+from consumers.runtime.deadline import call_with_deadline
 
 log = get_logger(__name__)
+
+RETIRED_WAIT_S = 300.0  # a retired producer still inside a (hung) call is destroyed once it returns
 
 
 class Sender(Protocol):
@@ -60,11 +70,74 @@ class Outgoing:
 
 
 class TransactionAborted(KafkaError):
-    """The open transaction was aborted: what it held is gone; the process must stop and be redone."""
+    """The open transaction failed: what it held is gone; the runner recovers and redoes those records."""
 
 
-def _translate(err: Any) -> ProduceError:
-    return ProduceError(f"delivery failed: {err.str()}", retriable=bool(err.retriable()), code=err.name())
+def _aborted(err: Any) -> TransactionAborted:
+    return TransactionAborted(f"transaction aborted: {err.str()}", retriable=True, code=err.name())
+
+
+class _Generation:
+    """One librdkafka producer of the sender; a failed transaction retires it for a new one."""
+
+    def __init__(self, config: dict[str, Any], number: int) -> None:
+        self.number = number
+        self.producer = Producer(config)
+        self.failed: str | None = None  # the open transaction cannot commit any more
+        self.abortable = False  # abort_transaction may be called (not fatal, not hung)
+        self.dirty = False
+        self.committing = False  # a commit timed out: only commit_transaction may be called again
+        self._busy = 0
+        self._lock = threading.Lock()
+        self._closed = threading.Event()
+        self._thread = threading.Thread(target=self._poll_loop, name=f"kafka-txn-poll-{number}", daemon=True)
+        self._thread.start()
+
+    def _poll_loop(self) -> None:
+        while not self._closed.is_set():
+            try:
+                self.producer.poll(0.05)
+            except KafkaException as exc:  # a fatal error (fenced): this producer is done, not the thread
+                self.fail(f"producer: {exc.args[0].str()}", abortable=False)
+                self._closed.wait(0.5)
+
+    def call(self, method: str, *args: Any) -> Any:
+        """A transactional call; while one runs (or hangs) the producer must not be destroyed."""
+        with self._lock:
+            self._busy += 1
+        try:
+            return getattr(self.producer, method)(*args)
+        finally:
+            with self._lock:
+                self._busy -= 1
+
+    @property
+    def busy(self) -> bool:
+        with self._lock:
+            return self._busy > 0
+
+    def fail(self, reason: str, *, abortable: bool) -> None:
+        if self.failed is None:
+            self.failed = reason
+            self.abortable = abortable
+
+    def stop(self) -> None:
+        self._closed.set()
+        self._thread.join(timeout=5)
+
+
+def _retire(gen: _Generation) -> None:
+    """Destroy ``gen`` on a thread of its own once no call is inside it (a hung one may return late)."""
+
+    def reap() -> None:
+        deadline = time.monotonic() + RETIRED_WAIT_S
+        while gen.busy and time.monotonic() < deadline:
+            time.sleep(0.5)
+        if gen.busy:  # its call never returned: leave it to that call's thread
+            log.warning("runtime.txn_producer_still_busy", generation=gen.number)
+        gen.stop()
+
+    threading.Thread(target=reap, name=f"kafka-txn-retire-{gen.number}", daemon=True).start()
 
 
 class TransactionalSender:
@@ -72,25 +145,36 @@ class TransactionalSender:
 
     def __init__(self, config: dict[str, Any], transactional_id: str, *, timeout_s: float = 10.0) -> None:
         self.transactional_id = transactional_id
+        self._config = {**config, "transactional.id": transactional_id}
         self._timeout_s = timeout_s
-        self._producer = Producer({**config, "transactional.id": transactional_id})
         self._cond = threading.Condition()
         self._producing = 0  # senders inside their (synchronous) produce calls
         self._commit_running = False
         self._over = asyncio.Event()  # set when a running commit ends (binds to the loop on first wait)
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._closed = threading.Event()
-        self._failed: BaseException | None = None
-        self._dirty = False
-        self._committing = False  # a commit timed out: only commit_transaction may be called again
-        self._thread = threading.Thread(target=self._poll_loop, name="kafka-txn-poll", daemon=True)
-        self._thread.start()
-        self._producer.init_transactions(timeout_s)
-        self._producer.begin_transaction()
+        self._closed = False
+        self._generations = 0
+        self._gen = _Generation(self._config, self._next_number())
+        try:
+            self._gen.call("init_transactions", timeout_s)
+            self._gen.producer.begin_transaction()
+        except BaseException:
+            _retire(self._gen)
+            raise
 
-    def _poll_loop(self) -> None:
-        while not self._closed.is_set():
-            self._producer.poll(0.05)
+    def _next_number(self) -> int:
+        self._generations += 1
+        return self._generations
+
+    @property
+    def failed(self) -> str | None:
+        """Why the open transaction cannot commit (the runner must recover), or None."""
+        return self._gen.failed
+
+    @property
+    def generation(self) -> int:
+        """How many producers this sender has had (1 + recoveries)."""
+        return self._generations
 
     # the processing side
     async def send(
@@ -116,10 +200,11 @@ class TransactionalSender:
             over.clear()
             await over.wait()
         try:
-            if self._failed is not None:
-                raise TransactionAborted(f"transaction aborted: {self._failed}", retriable=True)
-            futures = [self._produce(r) for r in records]  # synchronous: a commit cannot cut through
-            self._dirty = True
+            gen = self._gen
+            if gen.failed is not None:
+                raise TransactionAborted(f"transaction aborted: {gen.failed}", retriable=True)
+            futures = [self._produce(gen, r) for r in records]  # synchronous: a commit cannot cut through
+            gen.dirty = True
         finally:
             self._leave()
         return [await asyncio.wrap_future(f) for f in futures]
@@ -142,15 +227,18 @@ class TransactionalSender:
             self._producing -= 1
             self._cond.notify_all()
 
-    def _produce(self, record: Outgoing) -> concurrent.futures.Future[Delivered]:
+    def _produce(self, gen: _Generation, record: Outgoing) -> concurrent.futures.Future[Delivered]:
         future: concurrent.futures.Future[Delivered] = concurrent.futures.Future()
 
         def on_delivery(err: Any, msg: Any) -> None:
+            if err is not None:
+                # a record the transaction could not deliver dooms it (librdkafka: abortable state)
+                gen.fail(f"delivery failed: {err.str()}", abortable=True)
             if future.cancelled():  # the awaiting task gave up; never raise on the poll thread
                 return
             with contextlib.suppress(concurrent.futures.InvalidStateError):
                 if err is not None:
-                    future.set_exception(_translate(err))
+                    future.set_exception(_aborted(err))
                 else:
                     future.set_result(Delivered(msg.topic(), msg.partition(), msg.offset()))
 
@@ -158,70 +246,106 @@ class TransactionalSender:
         if record.headers:
             kwargs["headers"] = list(record.headers)
         try:
-            self._producer.produce(record.topic, **kwargs)
+            gen.producer.produce(record.topic, **kwargs)
         except BufferError as exc:
             raise ProduceError("producer queue full", retriable=True, code="QUEUE_FULL") from exc
         except KafkaException as exc:
-            raise _translate(exc.args[0]) from exc
+            err = exc.args[0]
+            gen.fail(f"produce refused: {err.str()}", abortable=not err.fatal())
+            raise _aborted(err) from exc
         return future
 
     # the poll-loop side
     def commit(self, offsets: list[TopicPartition], group_metadata: Any) -> bool:
-        """Commit what was produced plus ``offsets``; False if it timed out (retry on the next turn).
+        """Commit what was produced plus ``offsets``; False if the commit timed out (retry next turn).
 
-        Raises :class:`TransactionAborted` when the transaction had to be aborted."""
+        Raises :class:`TransactionAborted` when the transaction failed (the runner must recover)."""
         with self._cond:
             self._commit_running = True
             self._cond.wait_for(lambda: self._producing == 0)  # producing takes microseconds, no awaits
+        gen = self._gen
         try:
-            return self._commit(offsets, group_metadata)
+            return self._commit(gen, offsets, group_metadata)
         finally:
             with self._cond:
-                self._commit_running = False
+                if self._gen is gen:  # a hung commit returning after a renewal must not open the gate
+                    self._commit_running = False
             self._announce_over()
 
-    def _commit(self, offsets: list[TopicPartition], group_metadata: Any) -> bool:
-        if self._failed is not None:
-            raise TransactionAborted(f"transaction aborted: {self._failed}")
-        if not offsets and not self._dirty and not self._committing:
+    def _commit(self, gen: _Generation, offsets: list[TopicPartition], group_metadata: Any) -> bool:
+        if gen.failed is not None:
+            raise TransactionAborted(f"transaction aborted: {gen.failed}")
+        if not offsets and not gen.dirty and not gen.committing:
             return True
+        if offsets and not gen.committing:
+            try:
+                gen.call("send_offsets_to_transaction", offsets, group_metadata, self._timeout_s)
+            except KafkaException as exc:
+                # never retried on this producer: a retry after a failure can hang (librdkafka #5456)
+                err = exc.args[0]
+                gen.fail(f"offsets not sent: {err.str()}", abortable=not err.fatal())
+                raise _aborted(err) from exc
+        gen.committing = True
         try:
-            if offsets and not self._committing:
-                self._producer.send_offsets_to_transaction(offsets, group_metadata, self._timeout_s)
-            self._committing = True
-            self._producer.commit_transaction(self._timeout_s)
+            gen.call("commit_transaction", self._timeout_s)
         except KafkaException as exc:
             err = exc.args[0]
             if err.retriable() and not err.txn_requires_abort() and not err.fatal():
                 log.warning("runtime.txn_commit_retry", error=err.str())
                 return False
-            self._abort(err)
-            raise TransactionAborted(f"transaction aborted: {err.str()}") from exc
-        self._committing = False
-        self._dirty = False
-        self._producer.begin_transaction()
+            gen.fail(err.str(), abortable=bool(err.txn_requires_abort()) and not err.fatal())
+            raise _aborted(err) from exc
+        gen.committing = False
+        gen.dirty = False
+        gen.producer.begin_transaction()
         return True
 
-    def fail(self, reason: str) -> None:
-        """Give the transaction up (its commit did not return): every later send and commit is refused."""
-        self._failed = RuntimeError(reason)
-        log.error("runtime.txn_given_up", reason=reason)
+    def fail(self, reason: str, *, abortable: bool = False) -> None:
+        """Give the transaction up (e.g. its commit did not return): later sends and commits are refused."""
+        self._gen.fail(reason, abortable=abortable)
+        log.error("runtime.txn_failed", reason=reason, generation=self._gen.number)
 
-    def _abort(self, err: Any) -> None:
-        self._failed = RuntimeError(err.str())
-        log.error("runtime.txn_aborted", error=err.str(), fatal=bool(err.fatal()))
-        if not err.fatal():
+    def renew(self) -> bool:
+        """Replace the failed producer with a new one of the same ``transactional.id`` and begin a
+        transaction; False if that did not succeed in time (call again)."""
+        old = self._gen
+        if old.abortable and not old.busy:
+            old.abortable = False  # one try: with the broker gone it only times out
             with contextlib.suppress(KafkaException):
-                self._producer.abort_transaction(self._timeout_s)
+                call_with_deadline("txn-abort", lambda: old.call("abort_transaction", self._timeout_s), 30)
+        gen = _Generation(self._config, self._next_number())
+        ready: list[bool] = []
+
+        def init() -> None:
+            gen.call("init_transactions", self._timeout_s)
+            gen.producer.begin_transaction()
+            ready.append(True)
+
+        try:
+            call_with_deadline("txn-init", init, self._timeout_s * 3)
+        except KafkaException as exc:
+            log.warning("runtime.txn_init_failed", error=str(exc), generation=gen.number)
+        if not ready:
+            _retire(gen)
+            return False
+        with self._cond:
+            self._cond.wait_for(lambda: self._producing == 0, timeout=5)
+            self._gen = gen
+            self._commit_running = False
+        self._announce_over()
+        _retire(old)
+        log.info("runtime.txn_producer_renewed", generation=gen.number)
+        return True
 
     def close(self) -> None:
         """Abort whatever is still open (the runner committed what it could), then stop polling."""
         with self._cond:
             self._commit_running = True
             self._cond.wait_for(lambda: self._producing == 0)
-        if self._failed is None:
-            self._failed = RuntimeError("closed")
+        gen = self._gen
+        if not self._closed and gen.failed is None and not gen.busy:
+            gen.fail("closed", abortable=False)
             with contextlib.suppress(KafkaException):
-                self._producer.abort_transaction(self._timeout_s)
-        self._closed.set()
-        self._thread.join(timeout=5)
+                gen.call("abort_transaction", self._timeout_s)
+        self._closed = True
+        gen.stop()

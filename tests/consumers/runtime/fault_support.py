@@ -15,13 +15,13 @@ from typing import Any
 
 from confluent_kafka.admin import AdminClient
 
-from bcx.kafka.producer import KafkaProducer
 from bcx.local.fetch import fetch_all
 from bcx.local.kafka_node import KafkaNode, free_port
 from bcx.local.paths import LocalPaths
 from bcx.settings import KafkaSettings
 from consumers.runtime.app import Services, UseCase
 from consumers.runtime.processor import RecordContext
+from consumers.runtime.transactions import Sender
 from tests.consumers.runtime.test_runtime_kafka import decode
 
 
@@ -55,12 +55,14 @@ class Gate:
 
 @dataclass
 class Forwarder:
-    """Waits at the gate, then sends each record's ``seq`` to ``out`` and awaits the broker's ack."""
+    """Waits at the gate, then sends each record's ``seq`` to ``out`` and awaits the broker's ack;
+    ``transactional``: into the runtime's transaction (exactly once read committed) when it has one."""
 
     out: str
     gate: Gate = field(default_factory=Gate)
     delay_s: float = 0.0
-    producer: KafkaProducer | None = None
+    transactional: bool = False
+    producer: Sender | None = None
     done: set[int] = field(default_factory=set)
     running: int = 0
 
@@ -78,7 +80,8 @@ class Forwarder:
 
     def factory(self, topic: str) -> Callable[[Services], UseCase[dict[str, Any]]]:
         def build(services: Services) -> UseCase[dict[str, Any]]:
-            self.producer = services.producer
+            txn = services.transactions if self.transactional else None
+            self.producer = txn if txn is not None else services.producer
             return UseCase("forward", (topic,), decode, self)
 
         return build

@@ -280,3 +280,17 @@ class TestProgressWatch:
         assert not watch.stalled(55)
         watch.observe_lag(3, assigned=0, now=100)
         assert not watch.stalled(200)
+
+
+class TestRewindPoint:
+    def test_rewind_starts_at_the_last_commit_else_at_the_first_record_handed_out(self) -> None:
+        """Before any commit a failed transaction rewinds to the first record seen; after one, to it."""
+        tracker = OffsetTracker()
+        assert tracker.rewind_point() is None
+        for offset in (7, 5, 6):
+            tracker.add(offset)
+        assert tracker.rewind_point() == 5
+        tracker.done(5)
+        tracker.mark_committed(6)
+        tracker.done(6)
+        assert tracker.rewind_point() == 6
