@@ -141,7 +141,11 @@ class DocumentStep:
             if isinstance(request.prepared, JobFailure):
                 stage = "batch"
                 raise request.prepared.error
-            if request.prepared is not None:  # a multi-record job the use case ran (batch.py run_job)
+            if request.prepared is not None:  # its share of a multi-record job the use case ran
+                if entry is None or entry.state is LedgerState.FAILED:  # the ledger starts at STARTED
+                    attempt = next_attempt(entry)
+                    stage = "ledger"
+                    await self._put(self._entry(key, LedgerState.STARTED, attempt, ctx))
                 generated, attempt = request.prepared, max(attempt, 1)
             elif request.mode == "batch":
                 stage = "batch"

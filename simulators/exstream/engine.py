@@ -76,7 +76,10 @@ class Engine:
         deliveries: list[str] = []
         for index, record in enumerate(records):
             customer = _customer_number(record, index)
-            record_reference = _record_reference(record, reference) if len(records) > 1 else reference
+            keyed = (
+                mode == "BATCH" and isinstance(record, dict) and isinstance(record.get("customerNumber"), str)
+            )
+            record_reference = _record_reference(record, reference) if keyed else reference
             if self.config.benchmark:
                 pdf, html, subject = benchmark_pdf(), _BENCHMARK_HTML, "Benchmark document"
             else:
@@ -85,9 +88,9 @@ class Engine:
                 )
                 pdf, html, subject = rendered.pdf, rendered.html, rendered.subject
             stem = f"{job.id[:8]}-{index + 1}"
-            if len(records) > 1 and isinstance(record, dict) and "customerNumber" in record:
-                # a multi-record batch names each record's files by its key, as the delivery manifest's
-                # customer/key does, so the caller can tell whose output is whose
+            if keyed:
+                # a batch record with its own key (the delivery manifest's customer/key) names its files
+                # and its document by that key, so the caller can tell whose output is whose
                 stem = f"{stem}-{customer}"
             pdf_name, html_name = f"{stem}.pdf", f"{stem}.html"
             channels = () if self.config.benchmark else requested_channels(record)
@@ -104,15 +107,15 @@ class Engine:
                 pdf=pdf,
                 pdf_name=pdf_name,
             )
-            # a multi-record job reports each record's deliveries under its customer key (``C1/email=…``)
-            prefix = f"{customer}/" if len(records) > 1 else ""
+            # a keyed batch record's deliveries are reported under its key (``C1/email=…``)
+            prefix = f"{customer}/" if keyed else ""
             deliveries.extend(f"{prefix}{ch}={result}" for ch, result in outcome.items())
             outputs.append(Output(pdf_name, pdf, "application/pdf", "PDF", customer))
             outputs.append(Output(html_name, html.encode(), "text/html", "HTML", customer))
             for output in outputs[-2:]:
                 job.artifacts[output.name] = Artifact(output.name, output.content, output.mime_type)
-            # One record per document (the PDF), so tests can count documents per idempotency key; a
-            # multi-record job's document is known by its record's key when it has one.
+            # One record per document (the PDF), so tests can count documents per idempotency key; a keyed
+            # batch record's document is known by its record's key.
             self.state.add_document(
                 DocumentRecord(
                     id=str(uuid.uuid4()),
