@@ -5,7 +5,9 @@ the store and period (key ``store_hash:company_id:period``, the highest ``versio
 only companies without a request. ``reissue`` publishes every company again as ``version + 1``: a new
 edition whose documents get new idempotency keys (``…:2026-11-r2``), deliberately. Companies are listed
 250 per B2B request (``GET /companies?companyStatus=1``) and travel in the request, so the consumer needs
-no per-company read of them.
+no per-company read of them. Above ``batch_threshold`` due companies the planner publishes chunk requests
+instead (``store_hash:chunk-<n>:period``, ``batch_chunk`` companies each, numbered after the chunks already
+on the topic); a company any chunk lists counts as published.
 """
 
 from __future__ import annotations
