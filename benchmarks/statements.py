@@ -96,6 +96,7 @@ def main() -> int:
     parser.add_argument("--period", default="2025-11", help="the simulator's data ends on 2025-12-31")
     parser.add_argument("--credit-and-terms", action="store_true", help="two B2B calls per company")
     parser.add_argument("--batch-threshold", type=int, default=200)
+    parser.add_argument("--batch-chunk", type=int, default=500, help="companies per chunk (one job each)")
     parser.add_argument("--max-in-flight", type=int, default=256)
     args = parser.parse_args()
 
@@ -125,17 +126,21 @@ def main() -> int:
         )
         registry = registry_client(registry_settings)
 
+        config = AccountStatementsConfig(
+            batch_threshold=args.batch_threshold,
+            batch_chunk=args.batch_chunk,
+            credit_and_terms=args.credit_and_terms,
+        )
         started = time.monotonic()
-        plan_settings = PlanSettings(kafka=kafka, registry=registry_settings, bigcommerce=bigcommerce)
+        plan_settings = PlanSettings(
+            kafka=kafka, registry=registry_settings, bigcommerce=bigcommerce, account_statements=config
+        )
         report: Any = asyncio.run(
             run_plan(plan_settings, store, Period.parse(args.period), topic=topic, registry=registry)
         )
         plan_s = time.monotonic() - started
         plan_calls = b2b_requests(bc_base)
 
-        config = AccountStatementsConfig(
-            batch_threshold=args.batch_threshold, credit_and_terms=args.credit_and_terms
-        )
         exstream = exstream_settings(ex_base).model_copy(
             update={
                 "poll_initial_delay_s": 0.2,
@@ -172,15 +177,18 @@ def main() -> int:
     print(f"companies in store      {args.companies} (approved, planned: {report.published})")
     print(f"period                  {args.period}; credit and terms: {args.credit_and_terms}")
     print(f"plan                    {plan_s:8.1f} s, {plan_calls} B2B requests")
-    print(f"documents               {documents_s:8.1f} s, {ex_stats.get('documents', 0)} documents made")
+    made = ex_stats.get("documents", 0)
+    print(f"documents               {documents_s:8.1f} s, {made} documents made, {made / documents_s:.1f}/s")
+    print(f"chunk requests          {report.chunks}")
     print(f"wall time               {plan_s + documents_s:8.1f} s")
     print(f"B2B requests            {calls} total, {calls / companies:.4f} per company")
-    # the simulator counts input calls and runtime (job status) calls; every input call of a run above the
-    # batch threshold is a batch job submission
+    # the simulator counts input calls and runtime calls (job status and output downloads); every input
+    # call of a run above the batch threshold is a batch job submission (one per chunk and communication)
     batch = report.published > args.batch_threshold
     inputs, polls = ex_stats.get("inputs_requests", 0), ex_stats.get("runtime_requests", 0)
     kind = "batch jobs" if batch else "on-demand calls"
     print(f"Exstream                {inputs} {kind}, {polls} runtime API calls")
+    print(f"job-status calls        {ex_stats.get('job_status_requests', 0)}")
     print(f"peak RSS (bcx process)  {peak_mb:8.0f} MB")
     return 0
 

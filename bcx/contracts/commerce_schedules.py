@@ -4,7 +4,9 @@
 keyed ``store_hash:company_id:period``; ``version`` is 1 for the first run of a period and grows only when
 an operator reissues deliberately (``--reissue``), so a re-run of the same period publishes nothing new.
 The request carries the company as the planner listed it (``GET /companies``), so a consumer needs no
-per-company read for it.
+per-company read for it. A run larger than the batch threshold is published as chunks instead: one
+request per chunk of companies (``subject_type`` ``chunk``, ``subject_id`` ``chunk-<n>``, key
+``store_hash:chunk-<n>:period``) carrying them in ``companies``.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ class ScheduleRequestRecord(Record):
     requested_by: str = Field(default="", description="what planned it: cronjob or manual")
     run_size: int = Field(default=0, description="requests the planner published in this run (batch or not)")
     company: Company | None = Field(default=None, description="the company as listed by the planner")
+    companies: list[Company] = Field(
+        default_factory=list,
+        description="a chunk of a large run (subject_type chunk): its companies, one batch job for them",
+    )
 
     @property
     def key(self) -> str:

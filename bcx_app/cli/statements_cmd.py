@@ -15,12 +15,15 @@ from typing import Any
 
 from bcx.bigcommerce.settings import BigCommerceSettings
 from bcx.settings import KafkaSettings, ProcessSettings, RegistrySettings
+from consumers.account_statements.settings import AccountStatementsConfig
 
 
 class PlanSettings(ProcessSettings):
     kafka: KafkaSettings = KafkaSettings()
     registry: RegistrySettings = RegistrySettings()
     bigcommerce: BigCommerceSettings = BigCommerceSettings()
+    # the batch threshold and chunk size: a run above the threshold is planned as chunk requests
+    account_statements: AccountStatementsConfig = AccountStatementsConfig()
 
 
 def previous_month(today: date) -> str:
@@ -111,6 +114,8 @@ async def run_plan(
                 period=period,
                 reissue=reissue,
                 requested_by=requested_by,
+                batch_threshold=settings.account_statements.batch_threshold,
+                chunk_size=settings.account_statements.batch_chunk,
             )
         await asyncio.gather(*pending)
     finally:

@@ -12,6 +12,7 @@ from bcx.contracts.codecs import codec_for
 from bcx.contracts.commerce_schedules import TOPIC, ScheduleRequestRecord
 from bcx.contracts.ledger_entry import LedgerState
 from bcx.settings import load_settings
+from consumers.account_statements.chunk import ChunkJobs
 from consumers.account_statements.flow import FLOW
 from consumers.account_statements.gather import PeriodData
 from consumers.account_statements.processor import AccountStatementsProcessor
@@ -48,12 +49,12 @@ def build(
         entry = services.ledger.get(key)
         return entry is not None and entry.state in _SENT
 
+    step = services.document_step(USE_CASE)
+    chunks = ChunkJobs(
+        use_case=USE_CASE, step=step, batch_input=config.batch_input, ledger_get=services.ledger.get
+    )
     processor = AccountStatementsProcessor(
-        rules=rules,
-        step=services.document_step(USE_CASE),
-        source=source,
-        config=config,
-        is_sent=is_sent,
+        rules=rules, step=step, source=source, config=config, is_sent=is_sent, chunks=chunks
     )
     return UseCase(
         name=FLOW.name,

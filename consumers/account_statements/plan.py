@@ -5,7 +5,9 @@ the store and period (key ``store_hash:company_id:period``, the highest ``versio
 only companies without a request. ``reissue`` publishes every company again as ``version + 1``: a new
 edition whose documents get new idempotency keys (``…:2026-11-r2``), deliberately. Companies are listed
 250 per B2B request (``GET /companies?companyStatus=1``) and travel in the request, so the consumer needs
-no per-company read of them.
+no per-company read of them. Above ``batch_threshold`` due companies the planner publishes chunk requests
+instead (``store_hash:chunk-<n>:period``, ``batch_chunk`` companies each, numbered after the chunks already
+on the topic); a company any chunk lists counts as published.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class PlanReport:
     already: int = 0
     companies: int = 0
     versions: dict[int, int] = field(default_factory=dict)
+    chunks: int = 0
 
 
 def company_record(company: BcCompany) -> Company:
@@ -117,6 +120,9 @@ def published_versions(
                 record = decode(value)
                 if record.schedule == MONTHLY_STATEMENT:  # the topic is shared with other schedules
                     versions[key.decode()] = max(versions.get(key.decode(), 0), record.version)
+                    for company in record.companies:  # a chunk covers each of its companies
+                        covered = schedule_key(store_hash, str(company.company_id), str(period))
+                        versions[covered] = max(versions.get(covered, 0), record.version)
             # transaction markers can end a partition without a record at its last offset
             for p in ends:
                 if not done[p]:
@@ -138,10 +144,13 @@ async def plan(
     period: Period,
     reissue: bool,
     requested_by: str,
+    batch_threshold: int | None = None,
+    chunk_size: int = 500,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> PlanReport:
     """Publish (through ``publish``) a request for each listed company the topic does not hold yet, or
-    for each company as ``version + 1`` when ``reissue``."""
+    for each company as ``version + 1`` when ``reissue``; more than ``batch_threshold`` of them are
+    published as chunk requests of ``chunk_size`` companies instead (one batch job each)."""
     report = PlanReport()
     due: list[tuple[BcCompany, int]] = []
     async for company in companies:
@@ -153,6 +162,11 @@ async def plan(
             continue
         due.append((company, known + 1))
     requested_at = now()
+    if batch_threshold is not None and len(due) > batch_threshold:
+        _publish_chunks(
+            due, versions, publish, store_hash, period, requested_at, requested_by, chunk_size, report
+        )
+        due = []
     for company, version in due:
         subject = str(company.company_id)
         record = ScheduleRequestRecord(
@@ -173,6 +187,7 @@ async def plan(
         report.versions[version] = report.versions.get(version, 0) + 1
     log.info(
         "statements.planned",
+        chunks=report.chunks,
         store_hash=store_hash,
         period=str(period),
         companies=report.companies,
@@ -181,3 +196,51 @@ async def plan(
         reissue=reissue,
     )
     return report
+
+
+def _publish_chunks(
+    due: list[tuple[BcCompany, int]],
+    versions: dict[str, int],
+    publish: Callable[[str, ScheduleRequestRecord], None],
+    store_hash: str,
+    period: Period,
+    requested_at: datetime,
+    requested_by: str,
+    chunk_size: int,
+    report: PlanReport,
+) -> None:
+    """One request per ``chunk_size`` due companies of one version, numbered after the chunks already on
+    the topic: a re-run chunks only the companies no earlier chunk or request covers, so none is lost
+    when the company list changed in between, and none is published twice."""
+    prefix, suffix = f"{store_hash}:chunk-", f":{period}"
+    taken = [
+        int(k[len(prefix) : -len(suffix)])
+        for k in versions
+        if k.startswith(prefix) and k.endswith(suffix) and k[len(prefix) : -len(suffix)].isdigit()
+    ]
+    number = max(taken, default=0)
+    by_version: dict[int, list[BcCompany]] = {}
+    for company, version in due:
+        by_version.setdefault(version, []).append(company)
+    for version, companies in sorted(by_version.items()):
+        for start in range(0, len(companies), max(1, chunk_size)):
+            number += 1
+            part = companies[start : start + max(1, chunk_size)]
+            subject = f"chunk-{number}"
+            record = ScheduleRequestRecord(
+                request_id=request_id(store_hash, subject, str(period), version),
+                schedule=MONTHLY_STATEMENT,
+                store_hash=store_hash,
+                subject_type="chunk",
+                subject_id=subject,
+                period=str(period),
+                version=version,
+                requested_at=requested_at,
+                requested_by=requested_by,
+                run_size=len(due),
+                companies=[company_record(c) for c in part],
+            )
+            publish(record.key, record)
+            report.chunks += 1
+            report.published += len(part)
+            report.versions[version] = report.versions.get(version, 0) + len(part)

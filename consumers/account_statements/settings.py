@@ -21,6 +21,9 @@ class AccountStatementsConfig(BaseModel):
     batch_threshold: int = Field(
         default=200, ge=0, description="runs with more companies than this use the Exstream batch input"
     )
+    batch_chunk: int = Field(
+        default=500, ge=1, description="companies per chunk request (one batch job) of a large run"
+    )
     batch_input: str = Field(default="statements", min_length=1, description="the named batch input")
     credit_and_terms: bool = Field(
         default=True, description="read credit and payment terms (two B2B calls per company)"

@@ -7,7 +7,7 @@ A use case provides ``build(services) -> UseCase`` (see :mod:`consumers.registry
 """
 
 from consumers.runtime.app import Services, UseCase, UseCaseFactory, run_use_case
-from consumers.runtime.document_request import DocumentOutcome, DocumentRequest
+from consumers.runtime.document_request import DocumentOutcome, DocumentRequest, JobFailure
 from consumers.runtime.document_step import DocumentStep
 from consumers.runtime.errors import DlqCapExceeded, PermanentError, ProcessingError, RetryableError
 from consumers.runtime.processor import Decoder, Processor, RecordContext
@@ -20,6 +20,7 @@ __all__ = [
     "DocumentOutcome",
     "DocumentRequest",
     "DocumentStep",
+    "JobFailure",
     "PermanentError",
     "ProcessingError",
     "Processor",

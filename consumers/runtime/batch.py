@@ -112,6 +112,13 @@ class BatchJobs:
         )
         return BatchOutcome(generated, tracked.attempt, int(duration * 1000))
 
+    async def mark_failed(
+        self, key: str, attempt: int, ctx: RecordContext, *, error_class: str, job_id: str | None
+    ) -> None:
+        """Write ``key`` FAILED (a multi-record job failed for good), so the next attempt submits anew."""
+        entry = self._entry(key, LedgerState.FAILED, attempt, ctx, error_class=error_class, job_id=job_id)
+        await self._record(entry)
+
     async def _track(
         self, key: str, entry: LedgerEntry | None, job: BatchJob, ctx: RecordContext
     ) -> _Tracked:

@@ -22,3 +22,13 @@ def parse_delivery(message: str | None) -> dict[str, str]:
         if sep and channel:
             outcomes[channel.strip().lower()] = outcome.strip()
     return outcomes
+
+
+def record_deliveries(message: str | None) -> dict[str, dict[str, str]]:
+    """A multi-record job's ``record key → channel → outcome`` (``delivery: C1/email=delivered, …``)."""
+    per_record: dict[str, dict[str, str]] = {}
+    for channel, outcome in parse_delivery(message).items():
+        record, sep, name = channel.rpartition("/")
+        if sep and record:
+            per_record.setdefault(record, {})[name] = outcome
+    return per_record

@@ -9,7 +9,16 @@ from typing import Any, Literal
 
 from bcx.contracts.document_result import DocumentResult, Explanation, Recipient
 from bcx.contracts.ledger_entry import LedgerEntry
+from bcx.exstream.models import GenerationResult
 from routing.decision import DocumentDecision
+
+
+@dataclass(frozen=True)
+class JobFailure:
+    """Why a multi-record batch job gave no output for a document, and the job (for the FAILED result)."""
+
+    error: BaseException
+    job_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,9 @@ class DocumentRequest:
     batch_input: str | None = None
     #: why the document is due (rules, reason, rules digest), carried into every result record
     explanation: Explanation | None = None
+    #: this document's share of a multi-record batch job the use case already ran (its outputs, its
+    #: deliveries in ``details``), or why that job failed: the step then calls no Exstream for it
+    prepared: GenerationResult | JobFailure | None = None
 
 
 @dataclass(frozen=True)

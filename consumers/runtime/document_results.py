@@ -137,6 +137,8 @@ class ResultBuilder:
         error: ProcessingError,
         attempt: int,
         started: datetime,
+        *,
+        job_id: str | None = None,
     ) -> DocumentResult:
         info = ErrorInfo(
             error_class=error.error_class,
@@ -144,4 +146,7 @@ class ResultBuilder:
             message=str(error)[:300],
             stage=error.stage,
         )
-        return self.result(request, ctx, DocumentStatus.FAILED, None, attempt, started, error=info)
+        exstream = ExstreamRef(job_id=job_id) if job_id else None
+        return self.result(
+            request, ctx, DocumentStatus.FAILED, None, attempt, started, error=info, exstream=exstream
+        )

@@ -43,7 +43,7 @@ from bcx.logging import get_logger
 from consumers.runtime.batch import BatchJob, BatchJobs
 from consumers.runtime.classify import classify
 from consumers.runtime.delivery import parse_delivery
-from consumers.runtime.document_request import DocumentOutcome, DocumentRequest
+from consumers.runtime.document_request import DocumentOutcome, DocumentRequest, JobFailure
 from consumers.runtime.document_results import ResultBuilder
 from consumers.runtime.errors import PermanentError, RetryableError
 from consumers.runtime.ledger import (
@@ -138,7 +138,16 @@ class DocumentStep:
         try:
             generated: GenerationResult | None = None
             exstream_ms: int | None = None
-            if request.mode == "batch":
+            if isinstance(request.prepared, JobFailure):
+                stage = "batch"
+                raise request.prepared.error
+            if request.prepared is not None:  # its share of a multi-record job the use case ran
+                if entry is None or entry.state is LedgerState.FAILED:  # the ledger starts at STARTED
+                    attempt = next_attempt(entry)
+                    stage = "ledger"
+                    await self._put(self._entry(key, LedgerState.STARTED, attempt, ctx))
+                generated, attempt = request.prepared, max(attempt, 1)
+            elif request.mode == "batch":
                 stage = "batch"
                 batch = await self._batch.run(key, entry, self._batch_job(request), ctx)
                 generated, attempt, exstream_ms = batch.generated, batch.attempt, batch.job_ms
@@ -161,7 +170,11 @@ class DocumentStep:
             stage = "store"
             output = await self._store(key, generated, every=request.mode == "batch")
             stage = "deliver"
-            deliveries = await self._deliveries(key, generated)
+            deliveries = (
+                parse_delivery(generated.details)
+                if request.prepared is not None
+                else await self._deliveries(key, generated)
+            )
             stage = "publish"
             results = self._records.for_outcome(
                 request, ctx, generated, output, deliveries, attempt, started_at, exstream_ms
@@ -193,7 +206,10 @@ class DocumentStep:
             error = classify(exc, stage)
             current = self._ledger.get(key)
             attempt = max(attempt, current.attempt if current is not None else 0)
-            failed = self._records.failed(request, ctx, error, max(attempt, 1), started_at)
+            job_id = current.job_id if current is not None else None
+            if isinstance(request.prepared, JobFailure):
+                job_id = request.prepared.job_id
+            failed = self._records.failed(request, ctx, error, max(attempt, 1), started_at, job_id=job_id)
             if not error.retryable and current is not None and current.state in _IN_PROGRESS:
                 await self._put(
                     self._entry(
@@ -207,6 +223,11 @@ class DocumentStep:
                 )
             ctx.on_give_up(lambda: self._publish_failed(failed))
             raise error from exc
+
+    @property
+    def batch_jobs(self) -> BatchJobs:
+        """The step's batch-job runner, for a use case that submits many documents as one job."""
+        return self._batch
 
     async def _publish_failed(self, failed: DocumentResult) -> None:
         await self._results.publish(failed)

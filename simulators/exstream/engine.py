@@ -33,6 +33,12 @@ def _customer_number(record: Any, index: int) -> str:
     return str(index + 1)
 
 
+def _record_reference(record: Any, job_reference: str | None) -> str | None:
+    if isinstance(record, dict) and isinstance(record.get("customerNumber"), str):
+        return str(record["customerNumber"])
+    return job_reference
+
+
 class Engine:
     def __init__(self, config: SimulatorConfig, registry: TemplateRegistry, state: SimulatorState) -> None:
         self.config = config
@@ -70,6 +76,10 @@ class Engine:
         deliveries: list[str] = []
         for index, record in enumerate(records):
             customer = _customer_number(record, index)
+            keyed = (
+                mode == "BATCH" and isinstance(record, dict) and isinstance(record.get("customerNumber"), str)
+            )
+            record_reference = _record_reference(record, reference) if keyed else reference
             if self.config.benchmark:
                 pdf, html, subject = benchmark_pdf(), _BENCHMARK_HTML, "Benchmark document"
             else:
@@ -78,6 +88,10 @@ class Engine:
                 )
                 pdf, html, subject = rendered.pdf, rendered.html, rendered.subject
             stem = f"{job.id[:8]}-{index + 1}"
+            if keyed:
+                # a batch record with its own key (the delivery manifest's customer/key) names its files
+                # and its document by that key, so the caller can tell whose output is whose
+                stem = f"{stem}-{customer}"
             pdf_name, html_name = f"{stem}.pdf", f"{stem}.html"
             channels = () if self.config.benchmark else requested_channels(record)
             outcome = deliver(
@@ -85,7 +99,7 @@ class Engine:
                 channels,
                 job_id=job.id,
                 index=index + 1,
-                reference=reference,
+                reference=record_reference,
                 driver_data=record,
                 sender=self.config.email_from,
                 subject=subject,
@@ -93,16 +107,19 @@ class Engine:
                 pdf=pdf,
                 pdf_name=pdf_name,
             )
-            deliveries.extend(f"{ch}={result}" for ch, result in outcome.items())
+            # a keyed batch record's deliveries are reported under its key (``C1/email=…``)
+            prefix = f"{customer}/" if keyed else ""
+            deliveries.extend(f"{prefix}{ch}={result}" for ch, result in outcome.items())
             outputs.append(Output(pdf_name, pdf, "application/pdf", "PDF", customer))
             outputs.append(Output(html_name, html.encode(), "text/html", "HTML", customer))
             for output in outputs[-2:]:
                 job.artifacts[output.name] = Artifact(output.name, output.content, output.mime_type)
-            # One record per document (the PDF), so tests can count documents per idempotency key.
+            # One record per document (the PDF), so tests can count documents per idempotency key; a keyed
+            # batch record's document is known by its record's key.
             self.state.add_document(
                 DocumentRecord(
                     id=str(uuid.uuid4()),
-                    reference=reference,
+                    reference=record_reference,
                     communication_id=communication_id,
                     job_id=job.id,
                     mode=mode,

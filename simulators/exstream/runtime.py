@@ -25,6 +25,7 @@ def _matches(job: JobRecord, filters: dict[str, list[str]]) -> bool:
 
 async def get_job(sim: Simulator, request: Request) -> Response:
     async def handle() -> Response:
+        sim.state.count("job_status_requests")  # the polls among the runtime calls (benchmarks)
         job = sim.state.job(request.path_params["domain"], request.path_params["job_id"])
         if job is None:
             return spring_error(404, "Job not found", request.url.path)

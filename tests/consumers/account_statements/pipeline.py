@@ -99,6 +99,7 @@ class Pipeline:
         store: str,
         tmp: Path,
         batch_threshold: int,
+        batch_chunk: int = 500,
     ) -> None:
         self.kafka, self.registry, self.store = kafka, registry, store
         self.bigcommerce, self.exstream = bigcommerce, exstream
@@ -112,8 +113,14 @@ class Pipeline:
             b2b_base_url=bigcommerce.base_url,
             stores=(StoreCredentials(store_hash=store, access_token=SecretStr(TOKEN)),),
         )
+        self.config = AccountStatementsConfig(
+            rules_path=default_rules_path(), batch_threshold=batch_threshold, batch_chunk=batch_chunk
+        )
         self.plan_settings = PlanSettings(
-            kafka=kafka, registry=registry_settings, bigcommerce=self.bc_settings
+            kafka=kafka,
+            registry=registry_settings,
+            bigcommerce=self.bc_settings,
+            account_statements=self.config,
         )
         exstream_conf = exstream_settings(exstream.base_url).model_copy(
             update={"poll_initial_delay_s": 0.1, "poll_max_delay_s": 0.5, "poll_timeout_s": 120.0}
@@ -128,9 +135,6 @@ class Pipeline:
             retry_topic_rounds=0,
             max_in_flight=4,
             shutdown_timeout_s=2.0,
-        )
-        self.config = AccountStatementsConfig(
-            rules_path=default_rules_path(), batch_threshold=batch_threshold
         )
 
     def headers(self) -> dict[str, str]:

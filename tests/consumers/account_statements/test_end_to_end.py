@@ -3,7 +3,8 @@ through the real broker, against the B2B simulator (150 requests/min enforced).
 
 A simulated store of 24 companies for December 2025 (the simulator's data ends on 2025-12-31), one of them
 given the hand-computed fixture's invoices (fixture.py). The run is larger than the batch threshold, so
-documents go through the Exstream batch input (a job per document, its id in each result). The first
+the planner publishes chunk requests of three companies and each chunk's documents go through the
+Exstream batch input as one job per communication (its id in each result). The first
 consumer is a real ``bcx consume`` process, SIGKILLed mid-run; a second one finishes. Then: exactly one
 statement per eligible company, each document generated once by Exstream, the fixture's aging buckets in
 the stored PDF, and a re-run (plan again and a redelivered request) adds nothing.
@@ -33,6 +34,7 @@ pytestmark = pytest.mark.integration
 
 COMPANIES = 24
 SEED = 42
+CHUNK = 3
 
 
 @pytest.fixture
@@ -59,6 +61,7 @@ def pipeline(
             store,
             tmp_path,
             batch_threshold=5,
+            batch_chunk=CHUNK,
         )
 
 
@@ -80,6 +83,7 @@ class TestStatementRun:
 
         first_plan = pipeline.plan(PERIOD)
         assert first_plan.published == first_plan.companies > len(expected) // 2
+        assert first_plan.chunks == -(-first_plan.companies // CHUNK)
 
         killed = pipeline.spawn()
         try:
@@ -97,7 +101,10 @@ class TestStatementRun:
 
         generated = pipeline.generated()
         assert at_kill < len(generated)  # the kill really was mid-run
-        assert all(r.exstream.job_id for r in pipeline.results() if r.status.value == "GENERATED")
+        done = [r for r in pipeline.results() if r.status.value == "GENERATED"]
+        assert all(r.exstream.job_id for r in done)
+        # one job per chunk and communication, not per document
+        assert len({r.exstream.job_id for r in done}) <= first_plan.chunks * 3 < len(done)
         statements = {int(k.split(":")[3]) for k in generated if ":account_statement:" in k}
         assert statements == expected
         assert all(pipeline.exstream_pdfs(key) == 1 for key in generated)
@@ -116,9 +123,9 @@ class TestStatementRun:
         notice = f"account_statements:{pipeline.store}:company:{fixture_company}:aging_notice:{PERIOD}"
         assert "Notice before collection" in pipeline.pdf_text(notice)
 
-        # a re-run: the same request redelivered, and the plan again — nothing new
+        # a re-run: a chunk request redelivered, and the plan again — nothing new
         before = pipeline.results()
-        pipeline.redeliver(f"{pipeline.store}:{fixture_company}:{PERIOD}")
+        pipeline.redeliver(f"{pipeline.store}:chunk-1:{PERIOD}")
         assert pipeline.plan(PERIOD).published == 0
         third = pipeline.start()
         wait_drained(pipeline.kafka, pipeline.group, pipeline.topic, timeout=120)

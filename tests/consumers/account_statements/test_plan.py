@@ -59,3 +59,51 @@ class TestPlan:
             ("2", 2, "s1:2:2026-11:v2"),
             ("3", 1, "s1:3:2026-11:v1"),
         ]
+
+
+def run_chunked(ids: list[int], versions: dict[str, int]) -> tuple[PlanReport, list[ScheduleRequestRecord]]:
+    sent: list[ScheduleRequestRecord] = []
+    report = asyncio.run(
+        plan(
+            listed(ids),
+            versions,
+            lambda key, record: sent.append(record),
+            store_hash="s1",
+            period=Period.parse("2026-11"),
+            reissue=False,
+            requested_by="manual",
+            batch_threshold=2,
+            chunk_size=2,
+            now=lambda: datetime(2026, 12, 1, tzinfo=UTC),
+        )
+    )
+    return report, sent
+
+
+class TestChunkedPlan:
+    def test_a_run_above_the_threshold_is_published_as_chunks(self) -> None:
+        """Five companies, threshold 2, chunks of 2: three chunk requests keyed store:chunk-n:period."""
+        report, sent = run_chunked([1, 2, 3, 4, 5], {})
+        assert [(r.key, r.subject_type, [c.company_id for c in r.companies]) for r in sent] == [
+            ("s1:chunk-1:2026-11", "chunk", [1, 2]),
+            ("s1:chunk-2:2026-11", "chunk", [3, 4]),
+            ("s1:chunk-3:2026-11", "chunk", [5]),
+        ]
+        assert (report.published, report.chunks) == (5, 3)
+        assert all(r.company is None and r.run_size == 5 for r in sent)
+
+    def test_a_rerun_chunks_only_uncovered_companies_after_the_last_chunk(self) -> None:
+        """Companies covered by chunk 1 are skipped; the rest become chunk 2 onwards, never chunk 1 again."""
+        covered = {"s1:chunk-1:2026-11": 1, "s1:1:2026-11": 1, "s1:2:2026-11": 1}
+        report, sent = run_chunked([1, 2, 3, 4, 5], covered)
+        assert [(r.key, [c.company_id for c in r.companies]) for r in sent] == [
+            ("s1:chunk-2:2026-11", [3, 4]),
+            ("s1:chunk-3:2026-11", [5]),
+        ]
+        assert report.already == 2
+
+    def test_a_run_at_the_threshold_stays_per_company(self) -> None:
+        """Two companies with threshold 2: one request each, no chunk."""
+        report, sent = run_chunked([1, 2], {})
+        assert [r.key for r in sent] == ["s1:1:2026-11", "s1:2:2026-11"]
+        assert report.chunks == 0

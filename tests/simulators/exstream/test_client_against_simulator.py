@@ -185,6 +185,20 @@ class TestBatch:
         assert len(pdfs) == 2
         assert any("C2" in pdf_text(p.content) for p in pdfs)
 
+    async def test_keyed_records_name_their_outputs_and_documents(
+        self, sim: RunningSimulator, client_settings: ExstreamSettings
+    ) -> None:
+        """Records keyed by customerNumber: each one's files carry its key and its document its reference."""
+        records = [{"customerNumber": "bcx-a", "n": 1}, {"customerNumber": "bcx-b", "n": 2}]
+        async with ExstreamClient(client_settings) as client:
+            submission = await client.submit_batch("statements", {"records": records}, reference="chunk-1")
+            await JobPoller.from_settings(client.get_job, client_settings).wait(submission.job_id)
+            outputs = await client.fetch_job_outputs(submission.job_id)
+        pdfs = sorted(d.name for d in outputs if d.mime_type == "application/pdf")
+        assert [name.split("-", 2)[1:] for name in pdfs] == [["1", "bcx-a.pdf"], ["2", "bcx-b.pdf"]]
+        assert (sim.simulator.count_for("bcx-a"), sim.simulator.count_for("bcx-b")) == (1, 1)
+        assert sim.simulator.count_for("chunk-1") == 0
+
 
 class TestSimulatorOnlyInspection:
     async def test_documents_are_counted_per_reference(
