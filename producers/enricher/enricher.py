@@ -43,6 +43,8 @@ log = get_logger(__name__)
 
 #: how long to wait when a RateLimited escapes the client without a usable reset time
 _FALLBACK_RATE_LIMIT_WAIT_S = 1.0
+#: scopes that are news in themselves (the event, not a change of state, triggers a document)
+NEWS_SCOPES = frozenset({"store/cart/abandoned"})
 
 
 class SnapshotPublisher(Protocol):
@@ -168,8 +170,9 @@ class Enricher:
     async def _target(
         self, event: WebhookEvent, target: Target, key: str, trigger: Trigger, reads: EventReads
     ) -> str:
-        # a sweep's event is news about an unchanged entity (a delay): it is published even so
-        swept = event.scope.startswith(SWEEP_SCOPE_PREFIX)
+        # a sweep's event (a delay) and BigCommerce's abandoned-cart event are news about an entity that may
+        # not have changed since the last read: published even so, or a letter that event triggers is lost
+        swept = event.scope.startswith(SWEEP_SCOPE_PREFIX) or event.scope in NEWS_SCOPES
         if not swept and self.ledger.superseded(key, event.created_at):
             return self._decided(target, "superseded")
         record = await self._read(event, target, trigger, reads)

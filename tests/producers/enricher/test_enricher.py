@@ -185,6 +185,28 @@ class TestOtherEntities:
         company = by_type["company"].model_dump()
         assert [(u["customer_id"], u["role"]) for u in company["users"]] == [(3, 0), (4, 1)]
 
+    async def test_abandoned_event_is_published_even_when_the_cart_did_not_change(self, r: Rig) -> None:
+        """BigCommerce's abandoned event after a read of the same, unchanged cart is still published (it
+        triggers the abandoned-cart letter); an older event is not skipped as superseded either."""
+        carts = await sim_request(
+            r.app,
+            "POST",
+            f"/stores/{STORE}/v3/carts",
+            json={"line_items": [{"product_id": 3, "quantity": 1}]},
+        )
+        cart_id = carts.json()["data"]["id"]
+        await r.enricher.enrich(event("store/cart/created", {"type": "cart", "id": cart_id}))
+        earlier = datetime.now(UTC) - timedelta(minutes=5)
+        abandoned = event(
+            "store/cart/abandoned", {"type": "cart", "id": cart_id, "token": "t"}, created_at=earlier
+        )
+        outcome = await r.enricher.enrich(abandoned)
+        assert outcome.outcome == "published"
+        assert [rec.trigger.scope for rec in r.publisher.records] == [
+            "store/cart/created",
+            "store/cart/abandoned",
+        ]
+
     async def test_ignored_scope(self, r: Rig) -> None:
         """A category event is acknowledged as ignored with no reads."""
         outcome = await r.enricher.enrich(event("store/category/updated", {"type": "category", "id": 1}))
