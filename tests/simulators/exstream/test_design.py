@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,9 +15,8 @@ from bcx.exstream.design import DesignApi
 from bcx.exstream.errors import ExstreamRequestError
 from simulators.exstream import RunningSimulator
 from simulators.exstream.config import POLICY_COMMUNICATIONS
+from tests.support.required import reference
 
-REFERENCE = Path(__file__).resolve().parents[3].parent / "shared" / "reference" / "exstream"
-DESIGN = json.loads((REFERENCE / "design-v1.openapi.json").read_text())
 TERMS = next(iter(POLICY_COMMUNICATIONS))
 DRIVER = {
     "policy": "terms",
@@ -27,9 +26,16 @@ DRIVER = {
 }
 
 
+@functools.cache
+def _design() -> dict[str, Any]:
+    """The official design (DAS) spec; skips (fails under CI) where the reference specs are absent."""
+    spec: dict[str, Any] = json.loads(reference("exstream", "design-v1.openapi.json").read_text())
+    return spec
+
+
 def strict(component: str, instance: Any) -> None:
     """Valid under the DAS schema, formats checked, and no field the schema does not declare."""
-    components = DESIGN["components"]
+    components = _design()["components"]
     schema = {"$ref": f"#/components/schemas/{component}", "components": components}
     OAS30Validator(schema, format_checker=OAS30Validator.FORMAT_CHECKER).validate(instance)
     declared = set(components["schemas"]["ResourceVersion"]["properties"])
