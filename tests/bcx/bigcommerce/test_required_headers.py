@@ -11,8 +11,8 @@ import yaml
 
 from simulators.bigcommerce.app import create_app
 from simulators.bigcommerce.config import SimulatorConfig
-from tests.simulators.bigcommerce.openapi import REFERENCE
 from tests.simulators.bigcommerce.support import BASE, STORE, client_for
+from tests.support.required import reference
 
 #: the spec files behind each API prefix bcx calls
 SPECS = {
@@ -33,7 +33,7 @@ def _operations(api: str) -> list[tuple[re.Pattern[str], set[str]]]:
     """(path regex, required header names) for every GET of the ``api`` specs."""
     found = []
     for name in SPECS[api]:
-        doc: Any = yaml.safe_load((REFERENCE / name).read_text())
+        doc: Any = yaml.safe_load(reference("bigcommerce", name).read_text())
         shared = (doc.get("components") or {}).get("parameters") or {}
         for template, operations in doc["paths"].items():
             get = operations.get("get")
