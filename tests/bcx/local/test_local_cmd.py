@@ -15,9 +15,13 @@ from bcx_app.cli.main import main
 def listen(port: int) -> socket.socket:
     """A listening socket held by the test process: "another program" on ``port``."""
     sock = socket.socket()
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", port))
-    sock.listen()
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", port))
+        sock.listen()
+    except OSError:
+        sock.close()  # a port taken meanwhile: no unclosed socket left for the garbage collector to report
+        raise
     return sock
 
 
