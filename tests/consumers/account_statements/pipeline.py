@@ -196,17 +196,18 @@ class Pipeline:
             }
             live = {p: hw for p, (lw, hw) in ends.items() if hw > lw}
             consumer.assign([TopicPartition(RESULTS_TOPIC, p, 0) for p in live])
-            done: set[int] = set()
+            left = set(live)
             deadline = time.monotonic() + 60
-            while len(done) < len(live) and time.monotonic() < deadline:
+            while left:
+                assert time.monotonic() < deadline, f"results partitions {sorted(left)} not read to their end"
                 for msg in consumer.consume(1000, 0.5):
-                    if msg.error() is not None:
-                        continue
-                    if (msg.offset() or 0) + 1 >= live[msg.partition() or 0]:
-                        done.add(msg.partition() or 0)
                     value = msg.value()
-                    if (msg.key() or b"").startswith(prefix) and value is not None:
+                    if msg.error() is None and (msg.key() or b"").startswith(prefix) and value is not None:
                         found.append(codec.decode(value))
+                # results are written in transactions: a partition's last offset may be a commit marker, never
+                # delivered, so a partition is read when the consumer's position reaches its end
+                positions = consumer.position([TopicPartition(RESULTS_TOPIC, p) for p in left])
+                left -= {tp.partition for tp in positions if tp.offset >= live[tp.partition]}
         finally:
             consumer.close()
         return found
