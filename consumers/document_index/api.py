@@ -2,7 +2,8 @@
 
 ``GET /v1/trace?customer=|order=|document=[&store=][&limit=][&cursor=]`` returns a :class:`Trace` page,
 ``GET /v1/documents/{key}`` one document; ``GET /openapi.json`` describes both (OpenAPI 3.1, schemas
-from the same pydantic models); ``GET /healthz`` answers without a token. Every ``/v1`` call needs
+from the same pydantic models); ``GET /healthz`` (the process is up) and ``GET /readyz`` (PostgreSQL
+answers) need no token. Every ``/v1`` call needs
 ``Authorization: Bearer <BCX_INDEX__API_TOKEN>``, compared in constant time; the API does not start
 without a token. Each request opens its own short connection (a compliance tool, not a hot path).
 """
@@ -21,6 +22,7 @@ from starlette.routing import Route
 
 from bcx.errors import ConfigurationError
 from consumers.document_index.db import connect
+from consumers.document_index.errors import IndexUnavailable
 from consumers.document_index.queries import MAX_LIMIT, DocumentView, Selector, Trace, trace
 from consumers.document_index.settings import IndexSettings
 
@@ -77,12 +79,22 @@ def create_app(dsn: str, token: str) -> Starlette:
     def healthz(_request: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
+    def readyz(_request: Request) -> Response:
+        # out of the Service while the database cannot answer, so callers get another replica, not a 500
+        try:
+            with connect(dsn) as conn:
+                conn.execute("SELECT 1")
+        except IndexUnavailable as exc:
+            return _problem(503, str(exc))
+        return JSONResponse({"status": "ready"})
+
     return Starlette(
         routes=[
             Route("/v1/trace", guarded(get_trace)),
             Route("/v1/documents/{key:path}", guarded(get_document)),
             Route("/openapi.json", openapi),
             Route("/healthz", healthz),
+            Route("/readyz", readyz),
         ]
     )
 

@@ -224,6 +224,22 @@ class TestProbes:
                 assert (container.ports[port] if isinstance(port, str) else port) == listen.port
                 assert http["path"] == path
 
+    def test_index_api_probes_its_own_port_on_all_interfaces(self, container_env: Any) -> None:
+        """`bcx index serve` listens on 0.0.0.0 at the port its probes hit: readiness /readyz (PostgreSQL
+        answers), liveness /healthz (a database outage does not restart it); its Service targets that port."""
+        [container] = [c for c in CONTAINERS if c.argv == ["index", "serve"]]
+        container_env(container)
+        settings: Any = load_settings(settings_models(container.argv)[0])
+        assert settings.index.api_host == "0.0.0.0"
+        for probe, path in {"readinessProbe": "/readyz", "livenessProbe": "/healthz"}.items():
+            http = container.spec[probe]["httpGet"]
+            assert container.ports[http["port"]] == settings.index.api_port
+            assert http["path"] == path
+        service = by_kind(DOCS, "Service")["bcx-index-api"]
+        assert service["spec"]["ports"][0]["targetPort"] in container.ports
+        labels = by_kind(DOCS, "Deployment")[container.workload]["spec"]["template"]["metadata"]["labels"]
+        assert service["spec"]["selector"].items() <= labels.items()
+
     @pytest.mark.parametrize("container", SERVERS, ids=ids(SERVERS))
     def test_grace_period_outlasts_the_drain(self, container: Container, container_env: Any) -> None:
         """SIGKILL comes only after the process could drain: the bridge also waits out its preStop sleep."""

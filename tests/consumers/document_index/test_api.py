@@ -101,3 +101,26 @@ class TestServe:
         monkeypatch.delenv("BCX_INDEX__API_TOKEN", raising=False)
         assert main(["index", "serve"]) == 2
         assert "BCX_INDEX__API_TOKEN" in capsys.readouterr().err
+
+
+class TestProbes:
+    def test_ready_when_the_database_answers(self, client: TestClient) -> None:
+        """/readyz and /healthz answer 200 without a token while PostgreSQL answers."""
+        assert client.get("/readyz").status_code == 200
+        assert client.get("/healthz").status_code == 200
+
+    def test_not_ready_without_the_database_and_no_dsn_leaks(self) -> None:
+        """With PostgreSQL unreachable /readyz is 503 (the pod leaves the Service) while /healthz stays 200
+        (no restart for a database outage); the answer never repeats the DSN or its password."""
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        dsn = f"postgresql://bcx:pw-s3cret@127.0.0.1:{port}/bcx?connect_timeout=2"
+        client = TestClient(create_app(dsn, TOKEN))
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        assert "pw-s3cret" not in ready.text
+        assert str(port) not in ready.text
+        assert client.get("/healthz").status_code == 200
