@@ -10,20 +10,18 @@ from __future__ import annotations
 from bcx.bigcommerce.client import BigCommerceClient
 from bcx.contracts.codecs import codec_for
 from bcx.contracts.commerce_schedules import TOPIC, ScheduleRequestRecord
-from bcx.contracts.ledger_entry import LedgerState
 from bcx.settings import load_settings
 from consumers.account_statements.chunk import ChunkJobs
 from consumers.account_statements.flow import FLOW
 from consumers.account_statements.gather import PeriodData
 from consumers.account_statements.processor import AccountStatementsProcessor
 from consumers.account_statements.settings import AccountStatementsSettings
+from consumers.documents.wiring import sent_in, value_of
 from consumers.registry import use_case_names
 from consumers.runtime import Services, SourceRecord, UseCase
-from consumers.runtime.errors import PermanentError
 from routing import load_rules
 
 USE_CASE = FLOW.use_case
-_SENT = frozenset({LedgerState.GENERATED, LedgerState.DELIVERED})
 
 
 def build(
@@ -41,20 +39,14 @@ def build(
     source = PeriodData(b2b, credit_and_terms=config.credit_and_terms)
 
     def decode(record: SourceRecord) -> ScheduleRequestRecord:
-        if record.value is None:
-            raise PermanentError("empty schedule record", error_class="data.empty", stage="decode")
-        return codec.decode(record.value)
-
-    def is_sent(key: str) -> bool:
-        entry = services.ledger.get(key)
-        return entry is not None and entry.state in _SENT
+        return codec.decode(value_of(record, "schedule record"))
 
     step = services.document_step(USE_CASE)
     chunks = ChunkJobs(
         use_case=USE_CASE, step=step, batch_input=config.batch_input, ledger_get=services.ledger.get
     )
     processor = AccountStatementsProcessor(
-        rules=rules, step=step, source=source, config=config, is_sent=is_sent, chunks=chunks
+        rules=rules, step=step, source=source, config=config, is_sent=sent_in(services), chunks=chunks
     )
     return UseCase(
         name=FLOW.name,

@@ -13,12 +13,12 @@ from bcx.contracts.marketing_contacts import CampaignRequest
 from bcx.settings import load_settings
 from consumers.catalogs.flow import FLOW
 from consumers.catalogs.processor import CatalogsProcessor
+from consumers.documents.wiring import value_of
 from consumers.marketing.settings import MarketingSettings
 from consumers.marketing.table import CompactedTable
 from consumers.marketing.wiring import MarketingServices, open_table, request_codec
 from consumers.registry import use_case_names
 from consumers.runtime import Services, SourceRecord, UseCase
-from consumers.runtime.errors import PermanentError
 from routing import load_rules
 
 
@@ -44,9 +44,7 @@ def build(
     codec = request_codec(settings.marketing.requests_topic, services.registry, auto_register=False)
 
     def decode(record: SourceRecord) -> CampaignRequest:
-        if record.value is None:
-            raise PermanentError("empty campaign request", error_class="data.empty", stage="decode")
-        return codec.decode(record.value)
+        return codec.decode(value_of(record, "campaign request"))
 
     processor = CatalogsProcessor(
         sender=marketing.sender(lambda: datetime.now(UTC)),

@@ -12,20 +12,15 @@ from bcx.contracts import commerce_accounts, commerce_orders
 from bcx.contracts.codecs import codec_for
 from bcx.contracts.commerce_accounts import AccountSnapshotRecord
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
-from bcx.contracts.ledger_entry import LedgerState
-from bcx.errors import ConfigurationError
 from bcx.settings import load_settings
-from consumers.documents.erasures import ErasedCustomers
+from consumers.documents.wiring import erased_customers, sent_in, value_of
 from consumers.onboarding.flow import FLOW
 from consumers.onboarding.policy import load_policy
 from consumers.onboarding.processor import OnboardingProcessor, Snapshot
 from consumers.onboarding.settings import OnboardingSettings
 from consumers.registry import use_case_names
 from consumers.runtime import Services, SourceRecord, UseCase
-from consumers.runtime.errors import PermanentError
 from routing import load_rules
-
-_SENT = frozenset({LedgerState.GENERATED, LedgerState.DELIVERED})
 
 
 def build(services: Services, settings: OnboardingSettings | None = None) -> UseCase[Snapshot]:
@@ -40,25 +35,18 @@ def build(services: Services, settings: OnboardingSettings | None = None) -> Use
     )
 
     def decode(record: SourceRecord) -> Snapshot:
-        if record.value is None:
-            raise PermanentError("empty snapshot record", error_class="data.empty", stage="decode")
+        value = value_of(record, "snapshot record")
         key = (record.key or b"").decode("utf-8", "replace").split(":")
         if len(key) >= 2 and key[1] == commerce_accounts.ENTITY_TYPE:
-            return accounts.decode(record.value)
-        return orders.decode(record.value)
+            return accounts.decode(value)
+        return orders.decode(value)
 
-    def is_sent(key: str) -> bool:
-        entry = services.ledger.get(key)
-        return entry is not None and entry.state in _SENT
-
-    erased = ErasedCustomers(services.settings.kafka.client_config()).start()
-    if not erased.wait_ready(services.settings.consumer.ledger_catch_up_timeout_s):
-        raise ConfigurationError("customers.erasures.v1 could not be read; refusing to send documents blind")
+    erased = erased_customers(services)
     processor = OnboardingProcessor(
         rules=rules,
         policy=policy,
         step=services.document_step(FLOW.use_case),
-        is_sent=is_sent,
+        is_sent=sent_in(services),
         erased=erased.erased,
     )
     return UseCase(name=FLOW.name, topics=FLOW.input_topics, decoder=decode, processor=processor)

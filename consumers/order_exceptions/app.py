@@ -12,20 +12,15 @@ from __future__ import annotations
 from bcx.contracts import commerce_orders
 from bcx.contracts.codecs import codec_for
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
-from bcx.contracts.ledger_entry import LedgerState
-from bcx.errors import ConfigurationError
 from bcx.settings import load_settings
-from consumers.documents.erasures import ErasedCustomers
+from consumers.documents.wiring import erased_customers, sent_in, value_of
 from consumers.order_exceptions.flow import FLOW
 from consumers.order_exceptions.policy import load_policy
 from consumers.order_exceptions.processor import OrderExceptionsProcessor
 from consumers.order_exceptions.settings import OrderExceptionsSettings
 from consumers.registry import use_case_names
 from consumers.runtime import Services, SourceRecord, UseCase
-from consumers.runtime.errors import PermanentError
 from routing import load_rules
-
-_SENT = frozenset({LedgerState.GENERATED, LedgerState.DELIVERED})
 
 
 def build(
@@ -39,22 +34,14 @@ def build(
     codec = codec_for(OrderSnapshotRecord, commerce_orders.TOPIC, services.registry, auto_register=False)
 
     def decode(record: SourceRecord) -> OrderSnapshotRecord:
-        if record.value is None:
-            raise PermanentError("empty order snapshot record", error_class="data.empty", stage="decode")
-        return codec.decode(record.value)
+        return codec.decode(value_of(record, "order snapshot record"))
 
-    def is_sent(key: str) -> bool:
-        entry = services.ledger.get(key)
-        return entry is not None and entry.state in _SENT
-
-    erased = ErasedCustomers(services.settings.kafka.client_config()).start()
-    if not erased.wait_ready(services.settings.consumer.ledger_catch_up_timeout_s):
-        raise ConfigurationError("customers.erasures.v1 could not be read; refusing to send documents blind")
+    erased = erased_customers(services)
     processor = OrderExceptionsProcessor(
         rules=rules,
         policy=policy,
         step=services.document_step(FLOW.use_case),
-        is_sent=is_sent,
+        is_sent=sent_in(services),
         erased=erased.erased,
     )
     return UseCase(name=FLOW.name, topics=FLOW.input_topics, decoder=decode, processor=processor)

@@ -15,6 +15,7 @@ from bcx.contracts.policy_document import PolicyDocument
 from bcx.contracts.policy_publication import PolicyPublication
 from bcx.contracts.webhook_event import WebhookEvent
 from bcx.settings import load_settings
+from consumers.documents.wiring import value_of
 from consumers.policy_publisher.bus import PolicyBus
 from consumers.policy_publisher.catalogue import load_catalogue
 from consumers.policy_publisher.flow import FLOW
@@ -22,7 +23,6 @@ from consumers.policy_publisher.history import History
 from consumers.policy_publisher.processor import PolicyPublisherProcessor
 from consumers.policy_publisher.settings import PolicyPublisherSettings
 from consumers.runtime import Services, SourceRecord, UseCase
-from consumers.runtime.errors import PermanentError
 
 
 def build(services: Services, settings: PolicyPublisherSettings | None = None) -> UseCase[Any]:
@@ -35,11 +35,10 @@ def build(services: Services, settings: PolicyPublisherSettings | None = None) -
     reader = bus.reader(services.settings.kafka)
 
     def decode(record: SourceRecord) -> PolicyDocument | WebhookEvent:
-        if record.value is None:
-            raise PermanentError("empty record", error_class="data.empty", stage="decode")
+        value = value_of(record, "record")
         if record.origin[0] == config.documents_topic:  # the retry topic carries the original topic
-            return bus.documents.decode(record.value)
-        return events.decode(record.value)
+            return bus.documents.decode(value)
+        return events.decode(value)
 
     async def emit(publication: PolicyPublication) -> None:
         await bus.send_publication(services.producer, publication)

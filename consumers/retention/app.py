@@ -8,6 +8,7 @@ from typing import Any
 
 from bcx.contracts.commerce import snapshot_codec
 from bcx.settings import load_settings
+from consumers.documents.wiring import value_of
 from consumers.marketing.settings import MarketingSettings
 from consumers.marketing.wiring import MarketingServices, request_codec
 from consumers.registry import use_case_names
@@ -27,14 +28,13 @@ def build(services: Services, settings: MarketingSettings | None = None) -> UseC
     triggers = request_codec(TRIGGERS_TOPIC, services.registry, auto_register=False)
 
     def decode(record: SourceRecord) -> RetentionInput:
-        if record.value is None:
-            raise PermanentError("empty record", error_class="data.empty", stage="decode")
+        body = value_of(record, "record")
         # snapshot keys are store_hash:entity_type:entity_id, trigger keys store_hash:customer_id
         parts = (record.key or b"").decode(errors="replace").split(":")
         codec: Any = {"cart": carts, "product": products}.get(parts[1]) if len(parts) == 3 else triggers
         if codec is None:
             raise PermanentError("not a record retention reads", error_class="data.unknown", stage="decode")
-        value: RetentionInput = codec.decode(record.value)
+        value: RetentionInput = codec.decode(body)
         return value
 
     processor = RetentionProcessor(

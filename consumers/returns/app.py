@@ -12,22 +12,18 @@ from bcx.contracts import commerce_refunds, commerce_returns
 from bcx.contracts.codecs import codec_for
 from bcx.contracts.commerce_refunds import RefundSnapshotRecord
 from bcx.contracts.commerce_returns import ReturnRecord
-from bcx.contracts.ledger_entry import LedgerState
-from bcx.errors import ConfigurationError
 from bcx.settings import load_settings
-from consumers.documents.erasures import ErasedCustomers
+from consumers.documents.wiring import erased_customers, sent_in, value_of
 from consumers.registry import use_case_names
 from consumers.returns.flow import FLOW
 from consumers.returns.labels import label_provider
 from consumers.returns.processor import ReturnsInput, ReturnsProcessor
 from consumers.returns.settings import ReturnsSettings
 from consumers.runtime import Services, SourceRecord, UseCase
-from consumers.runtime.errors import PermanentError
 from routing import load_rules
 
 NAME = FLOW.name
 USE_CASE = FLOW.use_case
-_SENT = frozenset({LedgerState.GENERATED, LedgerState.DELIVERED})
 
 
 def build(services: Services, settings: ReturnsSettings | None = None) -> UseCase[ReturnsInput]:
@@ -41,26 +37,19 @@ def build(services: Services, settings: ReturnsSettings | None = None) -> UseCas
     )
 
     def decode(record: SourceRecord) -> ReturnsInput:
-        if record.value is None:
-            raise PermanentError("empty returns record", error_class="data.empty", stage="decode")
+        value = value_of(record, "returns record")
         # the key's entity type says which input it is, also on the group's retry topic and after a replay
         if record.key is not None and record.key.split(b":")[1:2] == [commerce_refunds.ENTITY_TYPE.encode()]:
-            return refunds_codec.decode(record.value)
-        return returns_codec.decode(record.value)
+            return refunds_codec.decode(value)
+        return returns_codec.decode(value)
 
-    def is_sent(key: str) -> bool:
-        entry = services.ledger.get(key)
-        return entry is not None and entry.state in _SENT
-
-    erased = ErasedCustomers(services.settings.kafka.client_config()).start()
-    if not erased.wait_ready(services.settings.consumer.ledger_catch_up_timeout_s):
-        raise ConfigurationError("customers.erasures.v1 could not be read; refusing to send documents blind")
+    erased = erased_customers(services)
     step = services.document_step(USE_CASE)
     processor = ReturnsProcessor(
         rules=rules,
         step=step,
         labels=label_provider(config.label_provider, step),
-        is_sent=is_sent,
+        is_sent=sent_in(services),
         return_address=config.return_address,
         support_email=config.support_email,
         erased=erased.erased,
