@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka import Producer
 
 from bcx.bigcommerce.models import OrderSnapshot
 from bcx.contracts import commerce_orders
@@ -62,17 +62,6 @@ def snapshot(order_id: int, status_id: int | None = None) -> OrderSnapshotRecord
     return cast(
         OrderSnapshotRecord, order_record(Envelope(STORE, "order", str(order_id), NOW, event, "t"), order)
     )
-
-
-def end_offsets(kafka: KafkaSettings, topic: str) -> dict[int, int]:
-    consumer = Consumer({**kafka.client_config(), "group.id": "probe"})
-    try:
-        partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
-        return {
-            p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1] for p in partitions
-        }
-    finally:
-        consumer.close()
 
 
 @dataclass

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from bcx_app.preview import PreviewError, Refused, latest_snapshot
-from tests.bcx_app.flow_world import World, end_offsets, snapshot
+from tests.bcx_app.flow_world import World, snapshot
+from tests.consumers.support import end_offsets
 from tests.producers.enricher.support import STORE
 
 pytestmark = pytest.mark.integration

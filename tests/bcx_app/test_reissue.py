@@ -21,12 +21,13 @@ from bcx.kafka.topics import TopicSpec
 from bcx_app.cli.main import main
 from consumers.document_index.writer import Coordinates, write_result
 from consumers.runtime.ledger import exstream_reference
-from tests.bcx_app.flow_world import World, end_offsets, snapshot
+from tests.bcx_app.flow_world import World, snapshot
 from tests.consumers.support import (
     RunningConsumer,
     committed,
     consume_settings,
     create_group_topics,
+    end_offsets,
     exstream_settings,
 )
 from tests.producers.enricher.support import STORE

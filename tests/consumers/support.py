@@ -1,9 +1,12 @@
-"""Helpers for consumer tests: group topics, settings, producing input, running a use case in a thread."""
+"""Helpers for consumer tests: group topics, settings, producing input, running a use case in a thread,
+waiting until a group has drained a topic."""
 
 from __future__ import annotations
 
 import json
 import threading
+import time
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -111,6 +114,38 @@ def committed(kafka: KafkaSettings, group: str, topic: str, partitions: int) -> 
         return {tp.partition: tp.offset for tp in found}
     finally:
         consumer.close()
+
+
+def end_offsets(kafka: KafkaSettings, topic: str) -> dict[int, int]:
+    """Each partition's high watermark (past any transaction marker: compare positions, not offsets)."""
+    consumer = Consumer({**kafka.client_config(), "group.id": f"probe-{uuid.uuid4().hex[:6]}"})
+    try:
+        metadata = consumer.list_topics(topic, timeout=10).topics[topic]
+        return {
+            p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1]
+            for p in metadata.partitions
+        }
+    finally:
+        consumer.close()
+
+
+def wait_drained(kafka: KafkaSettings, group: str, topic: str, timeout: float = 120.0) -> None:
+    """Wait until ``group`` committed everything on ``topic`` (and it stays that way for a moment)."""
+    deadline = time.monotonic() + timeout
+    consumer = Consumer({**kafka.client_config(), "group.id": group, "enable.auto.commit": False})
+    try:
+        stable = 0
+        while time.monotonic() < deadline:
+            ends = end_offsets(kafka, topic)
+            positions = consumer.committed([TopicPartition(topic, p) for p in ends], timeout=10)
+            done = all(tp.offset >= ends[tp.partition] for tp in positions if ends[tp.partition] > 0)
+            stable = stable + 1 if done else 0
+            if stable >= 3:
+                return
+            time.sleep(0.5)
+    finally:
+        consumer.close()
+    raise AssertionError(f"group {group} did not drain {topic} in {timeout:.0f}s")
 
 
 class RunningConsumer:

@@ -4,7 +4,6 @@ planner, a consumer in a thread or a subprocess, and readers of what came out.""
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 import os
 import subprocess
@@ -19,13 +18,11 @@ from typing import Any
 import httpx
 from confluent_kafka import Consumer, TopicPartition
 from pydantic import SecretStr
-from pypdf import PdfReader
 
 from bcx.bigcommerce.settings import BigCommerceSettings, StoreCredentials
 from bcx.contracts.codecs import document_result_codec
 from bcx.contracts.document_result import TOPIC as RESULTS_TOPIC
 from bcx.contracts.document_result import DocumentResult
-from bcx.exstream.storage.filesystem import FilesystemStorage
 from bcx.kafka.admin import TopicAdmin
 from bcx.kafka.topics import TopicSpec
 from bcx.settings import KafkaSettings, RegistrySettings
@@ -48,6 +45,7 @@ from tests.consumers.support import (
     produce,
 )
 from tests.consumers.support import settings_env as runtime_env
+from tests.support.pdf import pdf_text, stored_pdf
 
 ROOT = Path(__file__).resolve().parents[3]
 TOKEN = "sim-access-token"  # the simulator's well-known dev token
@@ -243,9 +241,7 @@ class Pipeline:
         return sum(1 for d in body["documents"] if d["mimeType"] == "application/pdf")
 
     def pdf_text(self, key: str) -> str:
-        folder = FilesystemStorage(self.storage_root).path_for(key, "x").parent
-        (pdf,) = folder.glob("*.pdf")
-        return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+        return pdf_text(stored_pdf(self.storage_root, key))
 
     def pdf_fields(self, key: str) -> dict[str, str]:
         """The generic template's ``path: value`` lines of the stored PDF."""

@@ -28,7 +28,7 @@ from simulators.exstream.config import SimulatorConfig as ExstreamSimulatorConfi
 from simulators.exstream.server import running_simulator
 from tests.consumers.account_statements.fixture import EXPECTED_AGING, PERIOD, fixture_invoices
 from tests.consumers.account_statements.pipeline import Pipeline, eligible, quiet_company
-from tests.consumers.order_documents.test_end_to_end import wait_drained
+from tests.consumers.support import wait_drained
 
 pytestmark = pytest.mark.integration
 

@@ -28,8 +28,7 @@ from consumers.retention.app import build as build_retention
 from consumers.runtime import Services, UseCase
 from simulators.exstream.server import RunningSimulator
 from tests.consumers.marketing.kafka_support import new_group, new_topics, produce_snapshots, read_table
-from tests.consumers.order_documents.test_end_to_end import wait_drained
-from tests.consumers.support import RunningConsumer, consume_settings, exstream_settings
+from tests.consumers.support import RunningConsumer, consume_settings, exstream_settings, wait_drained
 
 POLICY_YAML = """
 version: 1

@@ -17,8 +17,7 @@ from consumers.marketing.settings import MarketingConfig, MarketingSettings
 from consumers.runtime import Services, UseCase
 from tests.consumers.marketing import factories as f
 from tests.consumers.marketing.kafka_support import new_group, new_topics, produce_snapshots, read_table
-from tests.consumers.order_documents.test_end_to_end import wait_drained
-from tests.consumers.support import RunningConsumer, consume_settings
+from tests.consumers.support import RunningConsumer, consume_settings, wait_drained
 
 pytestmark = pytest.mark.integration
 

@@ -23,7 +23,6 @@ from pypdf import PdfReader
 
 from bcx.contracts.document_result import TOPIC as RESULTS_TOPIC
 from bcx.contracts.webhook_event import WebhookEvent
-from bcx.exstream.storage.filesystem import FilesystemStorage
 from bcx.kafka.admin import TopicAdmin
 from bcx.kafka.topics import TopicSpec
 from bcx.settings import KafkaSettings, RegistrySettings
@@ -37,11 +36,17 @@ from simulators.bigcommerce.state import StoreState
 from simulators.exstream.config import SimulatorConfig as ExstreamSimulatorConfig
 from simulators.exstream.server import RunningSimulator as RunningExstream
 from simulators.exstream.server import running_simulator
-from tests.consumers.order_documents.test_end_to_end import wait_drained
-from tests.consumers.support import RunningConsumer, consume_settings, create_group_topics, exstream_settings
+from tests.consumers.support import (
+    RunningConsumer,
+    consume_settings,
+    create_group_topics,
+    exstream_settings,
+    wait_drained,
+)
 from tests.producers.enricher.events import event
 from tests.producers.enricher.running import Running, running_enricher
 from tests.producers.enricher.support import STORE
+from tests.support.pdf import stored_pdf
 
 pytestmark = pytest.mark.integration
 
@@ -129,9 +134,7 @@ class Pipeline:
             wait_drained(self.enricher.kafka, self.group, topic)
 
     def pdf(self, key: str) -> PdfReader:
-        folder = FilesystemStorage(self.storage_root).path_for(key, "x").parent
-        (pdf,) = folder.glob("*.pdf")
-        return PdfReader(io.BytesIO(pdf.read_bytes()))
+        return PdfReader(io.BytesIO(stored_pdf(self.storage_root, key)))
 
 
 @pytest.fixture

@@ -13,10 +13,8 @@ It runs the shipped default rules, unmodified.
 
 from __future__ import annotations
 
-import io
 import random
 import re
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -26,11 +24,8 @@ from typing import Any
 
 import httpx
 import pytest
-from confluent_kafka import Consumer, TopicPartition
-from pypdf import PdfReader
 
 from bcx.contracts.document_result import TOPIC as RESULTS_TOPIC
-from bcx.exstream.storage.filesystem import FilesystemStorage
 from bcx.kafka.admin import TopicAdmin
 from bcx.kafka.topics import TopicSpec
 from bcx.settings import KafkaSettings, RegistrySettings
@@ -50,10 +45,12 @@ from tests.consumers.support import (
     consume_settings,
     create_group_topics,
     exstream_settings,
+    wait_drained,
 )
 from tests.producers.enricher.events import event
 from tests.producers.enricher.running import Running, running_enricher
 from tests.producers.enricher.support import STORE
+from tests.support.pdf import pdf_text, stored_pdf
 
 pytestmark = pytest.mark.integration
 
@@ -96,37 +93,6 @@ def webhook_events(order_ids: list[int], rng: random.Random) -> list[Any]:
         events += [updated, updated]  # a redelivery: the same event id twice
     rng.shuffle(events)
     return events
-
-
-def end_offsets(kafka: KafkaSettings, topic: str) -> dict[int, int]:
-    consumer = Consumer({**kafka.client_config(), "group.id": f"probe-{uuid.uuid4().hex[:6]}"})
-    try:
-        metadata = consumer.list_topics(topic, timeout=10).topics[topic]
-        return {
-            p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1]
-            for p in metadata.partitions
-        }
-    finally:
-        consumer.close()
-
-
-def wait_drained(kafka: KafkaSettings, group: str, topic: str, timeout: float = 120.0) -> None:
-    """Wait until ``group`` committed everything on ``topic`` (and it stays that way for a moment)."""
-    deadline = time.monotonic() + timeout
-    consumer = Consumer({**kafka.client_config(), "group.id": group, "enable.auto.commit": False})
-    try:
-        stable = 0
-        while time.monotonic() < deadline:
-            ends = end_offsets(kafka, topic)
-            committed = consumer.committed([TopicPartition(topic, p) for p in ends], timeout=10)
-            done = all(tp.offset >= ends[tp.partition] for tp in committed if ends[tp.partition] > 0)
-            stable = stable + 1 if done else 0
-            if stable >= 3:
-                return
-            time.sleep(0.5)
-    finally:
-        consumer.close()
-    raise AssertionError(f"group {group} did not drain {topic} in {timeout:.0f}s")
 
 
 class Pipeline:
@@ -177,9 +143,7 @@ class Pipeline:
         return sum(int(store["requests"]) + int(store["rate_limited"]) for store in stats["stores"].values())
 
     def pdf_text(self, key: str) -> str:
-        folder = FilesystemStorage(self.storage_root).path_for(key, "x").parent
-        (pdf,) = folder.glob("*.pdf")
-        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+        return pdf_text(stored_pdf(self.storage_root, key))
 
 
 @pytest.fixture

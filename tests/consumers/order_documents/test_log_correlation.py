@@ -22,7 +22,8 @@ from bcx.logging import configure_logging
 from bcx.settings import LogSettings
 from producers.webhook_bridge.app import create_app
 from producers.webhook_bridge.settings import BridgeOptions, StoreAuth
-from tests.consumers.order_documents.test_end_to_end import Pipeline, pipeline, wait_drained
+from tests.consumers.order_documents.test_end_to_end import Pipeline, pipeline
+from tests.consumers.support import wait_drained
 from tests.producers.enricher.support import STORE
 
 __all__ = ["pipeline"]  # the fixture, imported for use here

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
 
 from consumers.documents.orders.context import OrderContext
 from consumers.order_documents.driver_data import (
@@ -21,6 +19,7 @@ from consumers.order_documents.driver_data import (
 from routing import load_rules
 from simulators.exstream.templates import GENERIC, TemplateRegistry
 from tests.consumers.order_documents.factories import hand_made, simulated, simulated_where
+from tests.support.pdf import pdf_text
 
 REGISTRY = TemplateRegistry()
 RULES = load_rules(None)
@@ -42,11 +41,6 @@ def render(communication_id: str, context: OrderContext, document_type: str, loc
     return REGISTRY.get(communication_id).render(
         json.loads(json.dumps(data)), communication_id=communication_id, reference="order_documents:k"
     )
-
-
-def pdf_text(pdf: bytes) -> str:
-    reader = PdfReader(io.BytesIO(pdf))
-    return "\n".join(page.extract_text() for page in reader.pages)
 
 
 ALL = (

@@ -13,7 +13,6 @@ PDFs must show the order, the exception and, for a split, the tracking number. D
 from __future__ import annotations
 
 import asyncio
-import io
 import random
 import uuid
 from collections.abc import Iterator
@@ -23,12 +22,10 @@ from typing import Any
 
 import httpx
 import pytest
-from pypdf import PdfReader
 
 from bcx.bigcommerce.client import BigCommerceClient
 from bcx.contracts.document_result import TOPIC as RESULTS_TOPIC
 from bcx.contracts.webhook_event import WebhookEvent
-from bcx.exstream.storage.filesystem import FilesystemStorage
 from bcx.kafka.admin import TopicAdmin
 from bcx.kafka.topics import TopicSpec
 from bcx.settings import KafkaSettings, RegistrySettings
@@ -45,11 +42,17 @@ from simulators.bigcommerce.state import StoreState
 from simulators.exstream.config import SimulatorConfig as ExstreamSimulatorConfig
 from simulators.exstream.server import RunningSimulator as RunningExstream
 from simulators.exstream.server import running_simulator
-from tests.consumers.order_documents.test_end_to_end import wait_drained
-from tests.consumers.support import RunningConsumer, consume_settings, create_group_topics, exstream_settings
+from tests.consumers.support import (
+    RunningConsumer,
+    consume_settings,
+    create_group_topics,
+    exstream_settings,
+    wait_drained,
+)
 from tests.producers.enricher.events import event
 from tests.producers.enricher.running import Running, running_enricher
 from tests.producers.enricher.support import DEV_TOKEN, STORE, client_settings
+from tests.support.pdf import pdf_text, stored_pdf
 
 pytestmark = pytest.mark.integration
 
@@ -201,9 +204,7 @@ class Pipeline:
         return delays
 
     def pdf_text(self, idempotency_key: str) -> str:
-        folder = FilesystemStorage(self.storage_root).path_for(idempotency_key, "x").parent
-        (pdf,) = folder.glob("*.pdf")
-        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+        return pdf_text(stored_pdf(self.storage_root, idempotency_key))
 
 
 @pytest.fixture

@@ -24,7 +24,6 @@ from bcx.contracts.commerce_refunds import RefundSnapshotRecord
 from bcx.contracts.commerce_returns import TOPIC as RETURNS_TOPIC
 from bcx.contracts.commerce_returns import Resolution, ReturnRecord, ReturnState
 from bcx.contracts.document_result import TOPIC as RESULTS_TOPIC
-from bcx.exstream.storage.filesystem import FilesystemStorage
 from bcx.kafka.admin import TopicAdmin
 from bcx.kafka.topics import TopicSpec
 from bcx.settings import KafkaSettings, RegistrySettings
@@ -36,9 +35,15 @@ from routing import default_rules_path
 from simulators.exstream.config import SimulatorConfig as ExstreamSimulatorConfig
 from simulators.exstream.server import running_simulator
 from tests.conftest import NewTopic
-from tests.consumers.order_documents.test_end_to_end import wait_drained
 from tests.consumers.returns.factories import STORE, WAREHOUSE, a_refund, a_return
-from tests.consumers.support import RunningConsumer, consume_settings, create_group_topics, exstream_settings
+from tests.consumers.support import (
+    RunningConsumer,
+    consume_settings,
+    create_group_topics,
+    exstream_settings,
+    wait_drained,
+)
+from tests.support.pdf import stored_pdf
 
 pytestmark = pytest.mark.integration
 
@@ -146,9 +151,7 @@ class Flow:
         wait_drained(self.kafka, self.group, self.refunds_topic)
 
     def pdf(self, idempotency_key: str) -> bytes:
-        folder = FilesystemStorage(self.storage_root).path_for(idempotency_key, "x").parent
-        (pdf,) = folder.glob("*.pdf")
-        return pdf.read_bytes()
+        return stored_pdf(self.storage_root, idempotency_key)
 
 
 class TestReturnsEndToEnd:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import email
-import io
 import json
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
 
 from bcx.exstream import ExstreamClient, ExstreamSettings, JobPoller, JobState
 from bcx.exstream.errors import (
@@ -22,13 +20,10 @@ from bcx.exstream.errors import (
     RetryableExstreamError,
 )
 from simulators.exstream import FaultConfig, RunningSimulator
+from tests.support.pdf import pdf_text
 from tests.support.required import reference
 
 CLAIM_COMM = "e0421aa8-c1ce-41d9-a10a-cb830ebd4beb"
-
-
-def pdf_text(data: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 async def _generate(client: ExstreamClient, data: Any, **kwargs: Any) -> Any:
