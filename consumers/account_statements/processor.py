@@ -29,7 +29,7 @@ from consumers.account_statements.period import Period
 from consumers.account_statements.settings import AccountStatementsConfig
 from consumers.account_statements.statement import CompanyAccount, company_account
 from consumers.documents.dates import store_zone
-from consumers.documents.due import Attempts, attempt_all, decide, due_documents
+from consumers.documents.due import Attempts, attempt_all, decide, due_documents, mapped
 from consumers.documents.explain import explain
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext
 from consumers.runtime.classify import classify
@@ -175,8 +175,8 @@ class AccountStatementsProcessor:
         account: CompanyAccount,
         summary_period: str | None,
     ) -> dict[str, object]:
-        try:
-            return build_driver_data(
+        return mapped(
+            lambda: build_driver_data(
                 StatementInput(
                     document_type=document.document_type,
                     locale=document.locale,
@@ -192,8 +192,7 @@ class AccountStatementsProcessor:
                     summary_period=summary_period,
                 )
             )
-        except Exception as exc:  # a mapping bug is classified like any other failure
-            raise classify(exc, "map") from exc
+        )
 
 
 async def _attempt(requests: list[DocumentRequest], ctx: RecordContext, step: DocumentRunner) -> Attempts:

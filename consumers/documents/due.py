@@ -4,7 +4,10 @@
   about, e.g. one per received payment). Evaluation runs twice when the ledger already knows some of the
   candidate keys: the second pass gives routing those ``sent_keys`` so the explanation says "already sent"
   instead of the document step silently skipping. Pure: the ledger look-up is passed in as ``is_sent``.
-- :func:`due_documents`: the due documents across decisions, once per idempotency key, in order.
+- :func:`due_documents`: the due documents across decisions, once per idempotency key, in order;
+  :func:`due_with_facts` the same, each with the facts object that called for it.
+- :func:`mapped`: builds a document's driver data, turning a failure there into the runtime's vocabulary
+  (a snapshot that cannot make the document is permanent; anything else is classified like any failure).
 - :func:`attempt_all`: every due document is attempted even when an earlier one fails; then the first
   retryable failure (else the first permanent one) is raised, so the runtime retries or dead-letters the
   record and the documents already done are skipped by the ledger on the retry.
@@ -14,10 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+from consumers.documents.errors import DocumentDataError
 from consumers.runtime import DocumentOutcome
-from consumers.runtime.errors import ProcessingError
+from consumers.runtime.classify import classify
+from consumers.runtime.errors import PermanentError, ProcessingError
 from routing import DocumentDecision, RoutingDecision, RoutingFacts, RuleSet, evaluate
+
+F = TypeVar("F")
+T = TypeVar("T")
 
 
 def decide(
@@ -40,6 +49,31 @@ def due_documents(decided: Sequence[RoutingDecision]) -> list[DocumentDecision]:
             if document.idempotency_key and document.idempotency_key not in seen:
                 seen[document.idempotency_key] = document
     return list(seen.values())
+
+
+def due_with_facts(
+    facts: Sequence[F], decided: Sequence[RoutingDecision]
+) -> dict[str, tuple[DocumentDecision, F]]:
+    """Due documents by idempotency key, each with the facts that called for it (``decided`` is
+    ``decide(rules, facts, …)``, one decision per facts object); the first facts win a shared key."""
+    due: dict[str, tuple[DocumentDecision, F]] = {}
+    for fact, decision in zip(facts, decided, strict=True):
+        for document in decision.due:
+            if document.idempotency_key:
+                due.setdefault(document.idempotency_key, (document, fact))
+    return due
+
+
+def mapped(build: Callable[[], T]) -> T:
+    """``build()`` — a document's driver data. A snapshot that cannot make the document is permanent
+    (``data.driver_data``: the same snapshot gives the same answer); any other failure, a mapping bug
+    included, is classified like every failure (stage ``map``)."""
+    try:
+        return build()
+    except DocumentDataError as exc:
+        raise PermanentError(str(exc), error_class="data.driver_data", stage="map") from exc
+    except Exception as exc:
+        raise classify(exc, "map") from exc
 
 
 @dataclass

@@ -16,14 +16,13 @@ from bcx.contracts.commerce_accounts import AccountSnapshotRecord
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.document_result import Recipient
 from bcx.logging import get_logger
-from consumers.documents.due import attempt_all, decide
+from consumers.documents.due import attempt_all, decide, due_with_facts, mapped
 from consumers.documents.explain import explain
 from consumers.documents.orders.snapshot import order_context, trigger
 from consumers.onboarding.driver_data import OnboardingRequest, order_document, welcome_pack
 from consumers.onboarding.facts import company_facts, order_onboarding_facts
 from consumers.onboarding.policy import OnboardingPolicy
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext
-from consumers.runtime.classify import classify
 from routing import DocumentDecision, RoutingFacts, RuleSet
 
 log = get_logger(__name__)
@@ -93,17 +92,10 @@ class OnboardingProcessor:
                 return order_document(context, self._policy, self._request(document, family))
 
         decided = decide(self._rules, facts, is_sent=self._is_sent)
-        due: dict[str, tuple[DocumentDecision, RoutingFacts]] = {}
-        for fact, decision in zip(facts, decided, strict=True):
-            for document in decision.due:
-                if document.idempotency_key:
-                    due.setdefault(document.idempotency_key, (document, fact))
+        due = due_with_facts(facts, decided)
 
         async def run(document: DocumentDecision) -> DocumentOutcome:
-            try:
-                driver_data = build(document, due[document.idempotency_key or ""][1])
-            except Exception as exc:  # a mapping bug is classified like any other failure
-                raise classify(exc, "map") from exc
+            driver_data = mapped(lambda: build(document, due[document.idempotency_key or ""][1]))
             request = DocumentRequest(
                 decision=document,
                 recipient=recipient,

@@ -18,7 +18,7 @@ from typing import Protocol
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.document_result import Recipient
 from bcx.logging import get_logger
-from consumers.documents.due import attempt_all
+from consumers.documents.due import attempt_all, mapped
 from consumers.documents.explain import explain
 from consumers.documents.orders.context import OrderContext
 from consumers.documents.orders.snapshot import order_context, trigger
@@ -26,10 +26,7 @@ from consumers.documents.reissue import Reissue
 from consumers.order_documents.decide import decisions, due_documents
 from consumers.order_documents.driver_data import DocumentRequest as DriverRequest
 from consumers.order_documents.driver_data import build_driver_data
-from consumers.order_documents.errors import DriverDataError
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext
-from consumers.runtime.classify import classify
-from consumers.runtime.errors import PermanentError
 from routing import DocumentDecision, RoutingDecision, RuleSet
 
 log = get_logger(__name__)
@@ -103,8 +100,8 @@ class OrderDocumentsProcessor:
         document: DocumentDecision,
         decided: list[RoutingDecision],
     ) -> DocumentRequest:
-        try:
-            driver_data = build_driver_data(
+        driver_data = mapped(
+            lambda: build_driver_data(
                 context,
                 DriverRequest(
                     document_type=document.document_type,
@@ -114,10 +111,7 @@ class OrderDocumentsProcessor:
                     version=document.version,
                 ),
             )
-        except DriverDataError as exc:
-            raise PermanentError(str(exc), error_class="data.driver_data", stage="map") from exc
-        except Exception as exc:  # an unexpected mapping bug is classified like any other failure
-            raise classify(exc, "map") from exc
+        )
         order = context.snapshot.order
         return DocumentRequest(
             decision=document,

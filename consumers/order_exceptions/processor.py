@@ -17,7 +17,7 @@ from typing import Protocol
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
 from bcx.contracts.document_result import Recipient
 from bcx.logging import get_logger
-from consumers.documents.due import attempt_all, decide
+from consumers.documents.due import attempt_all, decide, due_with_facts, mapped
 from consumers.documents.explain import explain
 from consumers.documents.orders.context import OrderContext
 from consumers.documents.orders.facts import Trigger
@@ -27,7 +27,6 @@ from consumers.order_exceptions.driver_data import NoticeRequest, build_notice
 from consumers.order_exceptions.facts import exception_facts
 from consumers.order_exceptions.policy import ExceptionPolicy
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext
-from consumers.runtime.classify import classify
 from routing import DocumentDecision, ExceptionFacts, RoutingDecision, RuleSet
 
 log = get_logger(__name__)
@@ -70,11 +69,7 @@ class OrderExceptionsProcessor:
         event = trigger(value)
         found = detect(context, event, waiting=self._policy.delays.statuses)
         decided = decide(self._rules, exception_facts(context, event, found), is_sent=self._is_sent)
-        due: dict[str, tuple[DocumentDecision, ExceptionFacts]] = {}
-        for exception, decision in zip(found, decided, strict=True):
-            for document in decision.due:
-                if document.idempotency_key:
-                    due.setdefault(document.idempotency_key, (document, exception))
+        due = due_with_facts(found, decided)
 
         async def run(document: DocumentDecision) -> DocumentOutcome:
             exception = due[document.idempotency_key or ""][1]
@@ -103,8 +98,8 @@ class OrderExceptionsProcessor:
         exception: ExceptionFacts,
         decided: list[RoutingDecision],
     ) -> DocumentRequest:
-        try:
-            driver_data = build_notice(
+        driver_data = mapped(
+            lambda: build_notice(
                 context,
                 event,
                 self._policy,
@@ -116,8 +111,7 @@ class OrderExceptionsProcessor:
                     reference=document.idempotency_key,
                 ),
             )
-        except Exception as exc:  # a mapping bug is classified like any other failure
-            raise classify(exc, "map") from exc
+        )
         order = context.snapshot.order
         return DocumentRequest(
             decision=document,

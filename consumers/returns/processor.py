@@ -17,15 +17,12 @@ from bcx.contracts.commerce_refunds import RefundSnapshotRecord
 from bcx.contracts.commerce_returns import ReturnAddress, ReturnRecord
 from bcx.contracts.document_result import Recipient
 from bcx.logging import get_logger
-from consumers.documents.due import attempt_all, decide, due_documents
+from consumers.documents.due import attempt_all, decide, due_documents, mapped
 from consumers.documents.explain import explain
 from consumers.returns.driver_data import ReturnContext, refund_driver_data, return_driver_data
-from consumers.returns.errors import DriverDataError
 from consumers.returns.facts import refund_facts, return_facts
 from consumers.returns.labels import DocumentRunner, LabelProvider
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext
-from consumers.runtime.classify import classify
-from consumers.runtime.errors import PermanentError
 from routing import DocumentDecision, RuleSet, idempotency_key
 from routing.returns_policy import apply_policy
 
@@ -91,12 +88,7 @@ class ReturnsProcessor:
         )
 
         async def run(document: DocumentDecision) -> DocumentOutcome:
-            try:
-                data = return_driver_data(context, document)
-            except DriverDataError as exc:
-                raise PermanentError(str(exc), error_class="data.driver_data", stage="map") from exc
-            except Exception as exc:  # a mapping bug is classified like any other failure
-                raise classify(exc, "map") from exc
+            data = mapped(lambda: return_driver_data(context, document))
             request = DocumentRequest(
                 decision=document,
                 recipient=recipient,
@@ -133,10 +125,7 @@ class ReturnsProcessor:
         decided = decide(self._rules, [facts], is_sent=self._is_sent)
 
         async def run(document: DocumentDecision) -> DocumentOutcome:
-            try:
-                data = refund_driver_data(record, document)
-            except Exception as exc:
-                raise classify(exc, "map") from exc
+            data = mapped(lambda: refund_driver_data(record, document))
             request = DocumentRequest(
                 decision=document,
                 recipient=Recipient(

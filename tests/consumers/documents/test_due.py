@@ -6,7 +6,8 @@ import asyncio
 
 import pytest
 
-from consumers.documents.due import attempt_all, decide, due_documents
+from consumers.documents.due import attempt_all, decide, due_documents, due_with_facts, mapped
+from consumers.documents.errors import DocumentDataError
 from consumers.runtime import DocumentOutcome
 from consumers.runtime.errors import PermanentError, ProcessingError, RetryableError
 from routing import DocumentDecision, load_rules
@@ -77,3 +78,47 @@ class TestAttemptAll:
         attempts = asyncio.run(attempt_all(_paid_order(), run))
         assert all(o.endswith(":skipped") for o in attempts.outcomes)
         attempts.raise_first()
+
+
+class TestDueWithFacts:
+    def test_each_due_document_keeps_the_facts_that_called_for_it(self) -> None:
+        """Two facts objects: each due key is paired with its own facts, once, in decision order."""
+        paid = order_facts(status_id=11, previous_status_id=0)
+        facts = [paid, paid]
+        due = due_with_facts(facts, decide(RULES, facts, is_sent=lambda _key: False))
+        assert list(due) == [d.idempotency_key for d in _paid_order()]
+        assert all(fact is paid for _document, fact in due.values())
+
+    def test_facts_and_decisions_must_pair_up(self) -> None:
+        """A decision list that does not match the facts is a programming error, not silently cut short."""
+        facts = [order_facts(status_id=11, previous_status_id=0)]
+        with pytest.raises(ValueError, match="zip"):
+            due_with_facts(facts, [])
+
+
+class TestMapped:
+    def test_returns_what_the_builder_built(self) -> None:
+        """A builder that succeeds gives its driver data back."""
+        assert mapped(lambda: {"order": 1}) == {"order": 1}
+
+    def test_a_snapshot_that_cannot_make_the_document_is_permanent(self) -> None:
+        """DocumentDataError becomes a permanent data.driver_data error at stage map (no retry can help)."""
+
+        def build() -> dict[str, int]:
+            raise DocumentDataError("no return address anywhere")
+
+        with pytest.raises(PermanentError) as raised:
+            mapped(build)
+        assert raised.value.error_class == "data.driver_data"
+        assert raised.value.stage == "map"
+
+    def test_a_mapping_bug_is_classified_like_any_failure(self) -> None:
+        """Any other exception is classified (here: unexpected, retried in process) at stage map."""
+
+        def build() -> dict[str, int]:
+            raise KeyError("total")
+
+        with pytest.raises(ProcessingError) as raised:
+            mapped(build)
+        assert raised.value.stage == "map"
+        assert raised.value.error_class == "runtime.unexpected"
