@@ -1,8 +1,11 @@
 """``marketing.contacts.v1`` and ``marketing.campaign-requests.v1``: the marketing flows' own records.
 
-``marketing.contacts.v1`` (compacted, keyed ``store_hash:customer_id``) holds the marketing documents a
-customer received from retention and catalogs inside the longest cap window: frequency caps count them
-across both flows before Exstream is called. ``marketing.campaign-requests.v1`` carries one request per
+``marketing.contacts.v1`` (compacted) holds the marketing documents a customer received from retention and
+catalogs inside the longest cap window: frequency caps count them across both flows before Exstream is
+called. One record per document sent, keyed ``store_hash:customer_id:idempotency_key`` (a history of one
+contact, so concurrent writers never overwrite each other); a customer's history is the union of the
+records under ``store_hash:customer_id`` (records keyed ``store_hash:customer_id`` alone, each a whole
+history, were written before and are read the same way); records past the window are tombstoned. ``marketing.campaign-requests.v1`` carries one request per
 campaign recipient (``bcx campaigns run``), keyed ``store_hash:customer_id``, consumed by the catalogs flow.
 Timestamps are UTC.
 """
@@ -28,7 +31,7 @@ class Contact(Record):
 
 
 class ContactHistory(Record):
-    """A customer's recent marketing contacts, oldest first."""
+    """Marketing contacts of one customer, oldest first: one contact per record as written now."""
 
     store_hash: str
     customer_id: int

@@ -58,6 +58,7 @@ def _plan(args: argparse.Namespace) -> int:
 
     from bcx_app.cli.marketing_io import tables
     from consumers.marketing.campaign import load_campaign
+    from consumers.marketing.contacts import ContactLog
     from consumers.marketing.policy import load_policy
     from consumers.marketing.runs import plan
 
@@ -65,7 +66,8 @@ def _plan(args: argparse.Namespace) -> int:
     campaign = load_campaign(args.name, settings.marketing.campaigns_dir)
     policy = load_policy(settings.marketing.policy_path)
     with tables(settings) as t:
-        result = plan(campaign, t["profiles"].rows().values(), t["contacts"].get, policy, datetime.now(UTC))
+        history = ContactLog(t["contacts"], policy).history
+        result = plan(campaign, t["profiles"].rows().values(), history, policy, datetime.now(UTC))
     print(f"campaign {campaign.name} (run {campaign.run_id}, {campaign.channel})")
     sizes = f"audience {len(result.audience)}  deliverable now {result.deliverable}"
     print(f"profiles {len(result.verdicts)}  {sizes}")
@@ -83,6 +85,7 @@ def _run(args: argparse.Namespace) -> int:
 
     from bcx_app.cli.marketing_io import publish, tables
     from consumers.marketing.campaign import load_campaign
+    from consumers.marketing.contacts import ContactLog
     from consumers.marketing.policy import load_policy
     from consumers.marketing.runs import campaign_requests, plan
 
@@ -92,7 +95,7 @@ def _run(args: argparse.Namespace) -> int:
     now = datetime.now(UTC)
     with tables(settings, products=True) as t:
         profiles = t["profiles"].rows()
-        result = plan(campaign, profiles.values(), t["contacts"].get, policy, now)
+        result = plan(campaign, profiles.values(), ContactLog(t["contacts"], policy).history, policy, now)
         products = list(t["products"].rows().values())
         requests = campaign_requests(campaign, result, profiles, products, now)
     sent = publish(settings, settings.marketing.requests_topic, requests)

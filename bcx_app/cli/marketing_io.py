@@ -27,6 +27,7 @@ def tables(settings: MarketingCliSettings, *, products: bool = False) -> Iterato
     from bcx.contracts.marketing_contacts import ContactHistory
     from bcx.contracts.marketing_profiles import MarketingProfile
     from bcx.kafka.errors import KafkaError
+    from consumers.marketing.contacts import customer_of
     from consumers.marketing.table import CompactedTable, table_codec
 
     registry = registry_client(settings.registry)
@@ -54,6 +55,7 @@ def tables(settings: MarketingCliSettings, *, products: bool = False) -> Iterato
                 registry,
                 auto_register=auto,
             ),
+            group_of=customer_of,
         ),
     }
     if products:

@@ -118,15 +118,3 @@ def check(
     if refused is not None or profile is None:
         return refused
     return pressure(profile, history, policy, cap_group=cap_group, now=now, key=key)
-
-
-def record(
-    history: ContactHistory | None, profile: MarketingProfile, contact: Contact, policy: MarketingPolicy
-) -> ContactHistory:
-    """The history with ``contact`` added and contacts older than the longest cap window dropped."""
-    since = contact.at - timedelta(days=policy.window_days)
-    kept = [c for c in (history.contacts if history else []) if c.at >= since]
-    if not any(c.idempotency_key == contact.idempotency_key for c in kept):
-        kept.append(contact)
-    kept.sort(key=lambda c: c.at)
-    return ContactHistory(store_hash=profile.store_hash, customer_id=profile.customer_id, contacts=kept)

@@ -14,14 +14,15 @@ from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from bcx.contracts.document_result import Recipient
-from bcx.contracts.marketing_contacts import Contact, ContactHistory
+from bcx.contracts.marketing_contacts import Contact
 from bcx.contracts.marketing_profiles import MarketingProfile
 from bcx.logging import get_logger
 from consumers.documents.due import attempt_all, decide, due_documents
+from consumers.marketing.contacts import ContactLog
 from consumers.marketing.facts import customer_facts
 from consumers.marketing.metrics import MarketingMetrics
 from consumers.marketing.policy import MarketingPolicy
-from consumers.marketing.pressure import Kind, Suppression, check, record
+from consumers.marketing.pressure import Kind, Suppression, check
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext
 from routing import DocumentDecision, RoutingFacts, RuleSet
 
@@ -76,7 +77,7 @@ class MarketingSender:
         rules: RuleSet,
         step: Step,
         profiles: Table,
-        contacts: Table,
+        contacts: ContactLog,
         policy: MarketingPolicy,
         is_sent: Callable[[str], bool],
         now: Callable[[], datetime],
@@ -125,7 +126,7 @@ class MarketingSender:
         ]
 
         async def run(document: DocumentDecision) -> DocumentOutcome:
-            history: ContactHistory | None = self._contacts.get(key)
+            history = self._contacts.history(key)
             refused = check(
                 profile,
                 history,
@@ -149,7 +150,7 @@ class MarketingSender:
                 idempotency_key=document.idempotency_key,
                 cap_group=candidate.cap_group,
             )
-            await self._contacts.put(key, record(self._contacts.get(key), profile, contact, self._policy))
+            await self._contacts.add(candidate.store_hash, candidate.customer_id, contact)
             if self._metrics is not None:
                 self._metrics.sent.labels(self.use_case, document.document_type).inc()
             return outcome

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from confluent_kafka import Consumer, KafkaException, TopicPartition
@@ -36,11 +37,15 @@ class CompactedTable(Generic[M]):
         topic: str,
         codec: AvroCodec[M],
         producer: KafkaProducer | None = None,
+        group_of: Callable[[str], str] | None = None,
     ) -> None:
         self.topic = topic
         self._codec = codec
         self._producer = producer
         self._rows: dict[str, M] = {}
+        # rows that belong together (a customer's contacts, one row each) found without a scan
+        self._group_of = group_of
+        self._groups: dict[str, set[str]] = {}
         self._lock = threading.Lock()
         self._positions: dict[int, int] = {}
         self._cond = threading.Condition()
@@ -98,7 +103,7 @@ class CompactedTable(Generic[M]):
         key = raw_key.decode(errors="replace")
         if msg.value() is None:
             with self._lock:
-                self._rows.pop(key, None)
+                self._set(key, None)
             return
         try:
             row = self._codec.decode(msg.value())
@@ -107,7 +112,21 @@ class CompactedTable(Generic[M]):
             log.error("table.undecodable", topic=self.topic, partition=msg.partition(), error=str(exc))
             return
         with self._lock:
-            self._rows[key] = row
+            self._set(key, row)
+
+    def _set(self, key: str, row: M | None) -> None:
+        """Store or remove one row, keeping the group index in step (caller holds the lock)."""
+        group = self._group_of(key) if self._group_of is not None else None
+        if row is None:
+            self._rows.pop(key, None)
+            if group is not None and group in self._groups:
+                self._groups[group].discard(key)
+                if not self._groups[group]:
+                    del self._groups[group]
+            return
+        self._rows[key] = row
+        if group is not None:
+            self._groups.setdefault(group, set()).add(key)
 
     def _advance(self, partition: int, position: int) -> None:
         with self._cond:
@@ -145,6 +164,11 @@ class CompactedTable(Generic[M]):
         with self._lock:
             return self._rows.get(key)
 
+    def in_group(self, group: str) -> dict[str, M]:
+        """The rows whose key ``group_of`` maps to ``group`` (a table built without ``group_of``: none)."""
+        with self._lock:
+            return {key: self._rows[key] for key in self._groups.get(group, ())}
+
     def rows(self) -> dict[str, M]:
         """A copy of the whole table."""
         with self._lock:
@@ -157,10 +181,7 @@ class CompactedTable(Generic[M]):
         value = None if row is None else self._codec.encode(row)
         await self._producer.send(self.topic, value, key=key)
         with self._lock:
-            if row is None:
-                self._rows.pop(key, None)
-            else:
-                self._rows[key] = row
+            self._set(key, row)
 
     def size(self) -> int:
         with self._lock:

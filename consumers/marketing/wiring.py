@@ -15,6 +15,7 @@ from bcx.contracts.marketing_contacts import CampaignRequest, ContactHistory
 from bcx.contracts.marketing_profiles import MarketingProfile
 from bcx.errors import ConfigurationError
 from consumers.documents.erasures import ErasedCustomers
+from consumers.marketing.contacts import ContactLog, customer_of
 from consumers.marketing.metrics import MarketingMetrics
 from consumers.marketing.policy import MarketingPolicy, load_policy
 from consumers.marketing.sender import MarketingSender
@@ -82,6 +83,7 @@ class MarketingServices:
                 auto_register=auto,
             ),
             services.producer,
+            group_of=customer_of,
         )
         open_table(profiles, timeout)
         open_table(contacts, timeout)
@@ -112,7 +114,7 @@ class MarketingServices:
             rules=self.rules,
             step=self.services.document_step(self.use_case),
             profiles=self.profiles,
-            contacts=self.contacts,
+            contacts=ContactLog(self.contacts, self.policy),
             policy=self.policy,
             is_sent=self.is_sent,
             now=now,

@@ -126,7 +126,10 @@ class MarketingPipeline:
         rows = read_table(
             self.kafka, self.registry, ContactHistory, marketing_contacts.CONTACTS_TOPIC, self.contacts_topic
         )
-        return {h.customer_id: sorted(c.document_type for c in h.contacts) for h in rows.values()}
+        found: dict[int, list[str]] = {}
+        for history in rows.values():  # one row per contact: a customer's history is the union
+            found.setdefault(history.customer_id, []).extend(c.document_type for c in history.contacts)
+        return {customer: sorted(types) for customer, types in found.items()}
 
     def produced(self, key: str) -> int:
         from consumers.runtime.ledger import exstream_reference

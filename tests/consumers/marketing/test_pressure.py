@@ -6,7 +6,7 @@ from bcx.contracts.marketing_contacts import Contact, ContactHistory
 from bcx.contracts.marketing_profiles import MarketingProfile
 from consumers.customer_profiles.processor import folded
 from consumers.marketing.policy import load_policy
-from consumers.marketing.pressure import Kind, check, record
+from consumers.marketing.pressure import Kind, check
 from tests.consumers.marketing import factories as f
 
 POLICY = load_policy()
@@ -97,9 +97,3 @@ class TestPressure:
         complained = (NOW - f.days(5)).date().isoformat()
         p = folded(None, f.customer(7, extra={"last_complaint_at": complained}), POLICY, 7)
         assert reason(p) == "quiet_after_complaint"
-
-    def test_history_keeps_only_the_window(self) -> None:
-        """Recording a contact drops contacts older than the longest cap window."""
-        new = Contact(at=NOW, use_case="retention", document_type="y", idempotency_key="new")
-        kept = record(history(1, 45), profile(), new, POLICY)
-        assert [c.idempotency_key for c in kept.contacts] == ["k0", "new"]

@@ -10,6 +10,7 @@ from prometheus_client import CollectorRegistry
 
 from bcx.contracts.marketing_profiles import MarketingProfile
 from consumers.customer_profiles.processor import folded
+from consumers.marketing.contacts import ContactLog, customer_of
 from consumers.marketing.metrics import MarketingMetrics
 from consumers.marketing.policy import load_policy
 from consumers.marketing.sender import MarketingSender
@@ -30,8 +31,14 @@ class Rows:
     def get(self, key: str) -> Any:
         return self.rows.get(key)
 
+    def in_group(self, group: str) -> dict[str, Any]:
+        return {k: v for k, v in self.rows.items() if customer_of(k) == group}
+
     async def put(self, key: str, row: Any) -> None:
-        self.rows[key] = row
+        if row is None:
+            self.rows.pop(key, None)
+        else:
+            self.rows[key] = row
 
 
 class Step:
@@ -57,7 +64,7 @@ def sender(
         rules=load_rules(None, use_cases=use_case_names()),
         step=step,
         profiles=profiles,
-        contacts=contacts,
+        contacts=ContactLog(contacts, POLICY),
         policy=POLICY,
         is_sent=lambda _k: False,
         now=lambda: now,
@@ -84,9 +91,11 @@ class TestSender:
         assert sent.outcomes == ["abandoned_cart_reminder:done"]
         assert [r.decision.document_type for r in step.requests] == ["abandoned_cart_reminder"]
         assert step.requests[0].driver_data["lines"][0]["quantity"] == 2
-        assert [c.document_type for c in contacts.rows[f"{f.STORE}:7"].contacts] == [
-            "abandoned_cart_reminder"
-        ]
+        history = ContactLog(contacts, POLICY).history(f"{f.STORE}:7")
+        assert history is not None
+        assert [c.document_type for c in history.contacts] == ["abandoned_cart_reminder"]
+        [key] = contacts.rows
+        assert key.startswith(f"{f.STORE}:7:")  # its own row: another flow's write cannot replace it
 
     def test_a_suppressed_letter_never_reaches_exstream_and_is_counted(self) -> None:
         """Without abandoned-cart consent the step is not called and the reason is counted."""
