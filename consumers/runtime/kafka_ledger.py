@@ -23,17 +23,12 @@ instead of skipping a document whose results were never committed.
 from __future__ import annotations
 
 import threading
-import time
-import uuid
 from typing import Any
-
-from confluent_kafka import Consumer, KafkaException, TopicPartition
-from confluent_kafka import KafkaError as _ForeignKafkaError
 
 from bcx.avro.codec import AvroCodec
 from bcx.avro.errors import SerializationError
 from bcx.contracts.ledger_entry import LedgerEntry
-from bcx.kafka.errors import KafkaError
+from bcx.kafka.compacted import TopicTail
 from bcx.kafka.producer import KafkaProducer
 from bcx.logging import get_logger
 from bcx.settings import KafkaSettings
@@ -57,58 +52,15 @@ class KafkaLedger:
         self._producer = producer
         self._map = MemoryLedger()
         self._map.history = []  # the Kafka ledger keeps no history in memory
-        self._positions: dict[int, int] = {}
         # key -> (its last committed entry, the encoded tentative entry) for entries not yet read back
         self._tentative: dict[str, tuple[LedgerEntry | None, bytes]] = {}
         self._tentative_lock = threading.Lock()
-        self._cond = threading.Condition()
-        self._stop = threading.Event()
-        config = {
-            **settings.client_config(),
-            # a private group id: the reader assigns partitions itself and never commits
-            "group.id": f"bcx-ledger-reader-{uuid.uuid4().hex[:12]}",
-            "enable.auto.commit": False,
-            "enable.partition.eof": True,
-            "auto.offset.reset": "earliest",
-        }
-        self._consumer = Consumer(config)
-        # a second handle for watermark queries: a handle blocked in consume() serialises other calls
-        self._meta = Consumer(config)
-        self._partitions = self._discover()
-        self._consumer.assign([TopicPartition(topic, p, 0) for p in self._partitions])
-        self._thread = threading.Thread(target=self._read_loop, name="ledger-reader", daemon=True)
+        self._tail = TopicTail(settings.client_config(), topic, self._apply, reader="ledger-reader")
         self.errors = 0
 
-    def _discover(self) -> list[int]:
-        try:
-            metadata = self._meta.list_topics(self.topic, timeout=15)
-        except KafkaException as exc:
-            raise KafkaError(f"cannot read ledger topic {self.topic}: {exc}", retriable=True) from exc
-        topic = metadata.topics.get(self.topic)
-        if topic is None or topic.error is not None or not topic.partitions:
-            raise KafkaError(f"ledger topic {self.topic} does not exist (run `bcx topics apply`)")
-        return sorted(topic.partitions)
-
     def start(self) -> KafkaLedger:
-        self._thread.start()
+        self._tail.start()
         return self
-
-    def _read_loop(self) -> None:
-        while not self._stop.is_set():
-            try:
-                messages = self._consumer.consume(1000, 0.2)
-            except KafkaException as exc:  # transient broker trouble: keep reading
-                log.warning("ledger.read_error", error=str(exc))
-                continue
-            for msg in messages:
-                err = msg.error()
-                partition, offset = msg.partition() or 0, msg.offset() or 0
-                if err is not None:
-                    if err.code() == _ForeignKafkaError._PARTITION_EOF:
-                        self._advance(partition, offset)
-                    continue
-                self._apply(msg)
-                self._advance(partition, offset + 1)
 
     def _apply(self, msg: Any) -> None:
         key = msg.key()
@@ -137,40 +89,9 @@ class KafkaLedger:
             else:
                 self._map.apply(entry)
 
-    def _advance(self, partition: int, position: int) -> None:
-        with self._cond:
-            if position > self._positions.get(partition, -1):
-                self._positions[partition] = position
-                self._cond.notify_all()
-
     def wait_caught_up(self, timeout_s: float) -> bool:
         """Read up to the ledger's current end; False if that took longer than ``timeout_s``."""
-        deadline = time.monotonic() + timeout_s
-        targets: dict[int, tuple[int, int]] = {}
-        try:
-            for partition in self._partitions:
-                # one budget for all partitions: N partitions must not wait N times the timeout
-                remaining = max(0.1, deadline - time.monotonic())
-                low, high = self._meta.get_watermark_offsets(
-                    TopicPartition(self.topic, partition), timeout=remaining, cached=False
-                )
-                targets[partition] = (low, high)
-        except KafkaException as exc:
-            log.warning("ledger.watermarks_failed", error=str(exc))
-            return False
-        with self._cond:
-            while True:
-                behind = [
-                    p
-                    for p, (low, high) in targets.items()
-                    if high > max(low, 0) and self._positions.get(p, -1) < high
-                ]
-                if not behind:
-                    return True
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._cond.wait(min(remaining, 0.5))
+        return self._tail.wait_caught_up(timeout_s)
 
     def get(self, key: str) -> LedgerEntry | None:
         return self._map.get(key)
@@ -212,7 +133,4 @@ class KafkaLedger:
         return self._map.size()
 
     def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-        self._consumer.close()
-        self._meta.close()
+        self._tail.close()
