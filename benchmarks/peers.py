@@ -151,7 +151,8 @@ def run_one(env: Env, config: Config, records: list[Record], args: argparse.Name
             proc.wait()
         log.close()
     results = collector.stop()
-    AdminClient({"bootstrap.servers": env.bootstrap}).delete_topics([s.name for s in specs])
+    admin = AdminClient({"bootstrap.servers": env.bootstrap, "log_level": 3})  # no info lines in the table
+    admin.delete_topics([s.name for s in specs])
     backlog = judge(results, "backlog", records)
     latency = judge(results, "paced", paced) if paced else None
     return Row.measured(config, rnd, backlog, start, cpu, rss, latency, load)

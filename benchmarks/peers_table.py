@@ -152,7 +152,10 @@ def print_table(rows: list[Row], args: argparse.Namespace, command: str) -> None
             print(f"| {name} | not run: {next(r.note for r in rows if r.config.name == name)} |")
             continue
         lat = [r.latency for r in mine if r.latency is not None]
-        orders = sorted({r.order() for r in mine})
+        broken = [r.verdict.keys_out_of_order for r in mine if r.verdict]
+        order = "kept" if not any(broken) else f"broken ({span([float(b) for b in broken], '.0f')} keys)"
+        if mine[0].config.claims_order:
+            order = f"claims order, {order}"
         print(
             f"| {mine[0].config.label} | {span([r.per_s for r in mine], ',.0f')} | "
             f"{span([r.cpu_ms for r in mine], '.3f')} | {span([r.rss_mb for r in mine], '.0f')} | "
@@ -162,7 +165,7 @@ def print_table(rows: list[Row], args: argparse.Namespace, command: str) -> None
                 else "– | "
             )
             + f"{sum(r.verdict.lost for r in mine if r.verdict)} | "
-            f"{sum(r.verdict.duplicates for r in mine if r.verdict)} | {'; '.join(orders)} |"
+            f"{sum(r.verdict.duplicates for r in mine if r.verdict)} | {order} |"
         )
     ratios = []
     for name in ("bcx", "bcx-unordered", "bcx-big", "bcx-unordered-big"):
