@@ -145,7 +145,18 @@ def print_table(rows: list[Row], args: argparse.Namespace, command: str) -> None
         "per-key order |"
     )
     print("|---|---|---|---|---|---|---|---|")
-    base = {r.config.window: r for r in rows if r.config.kind == "gather" and r.verdict}
+
+    def mean(name_rows: list[Row]) -> tuple[float, float]:
+        return (
+            sum(r.per_s for r in name_rows) / len(name_rows),
+            sum(r.cpu_ms for r in name_rows) / len(name_rows),
+        )
+
+    base = {
+        w: mean(found)
+        for w in {r.config.window for r in rows}
+        if (found := [r for r in rows if r.config.kind == "gather" and r.config.window == w and r.verdict])
+    }
     for name in dict.fromkeys(r.config.name for r in rows):
         mine = [r for r in rows if r.config.name == name and r.verdict is not None]
         if not mine:
@@ -171,10 +182,9 @@ def print_table(rows: list[Row], args: argparse.Namespace, command: str) -> None
     for name in ("bcx", "bcx-unordered", "bcx-big", "bcx-unordered-big"):
         mine = [r for r in rows if r.config.name == name and r.verdict is not None]
         if mine and (ref := base.get(mine[0].config.window)) is not None:
-            cpu = sum(r.cpu_ms for r in mine) / len(mine) / ref.cpu_ms
-            rate = sum(r.per_s for r in mine) / len(mine) / ref.per_s
+            rate, cpu = (value / ref_value for value, ref_value in zip(mean(mine), ref, strict=True))
             ratios.append(f"{name}: {rate:.2f}× the gather loop's records/s, {cpu:.2f}× its CPU per record")
     if ratios:
-        print("\nAt equal window (last gather round as reference): " + "; ".join(ratios) + ".")
+        print("\nAt equal window (means over the rounds): " + "; ".join(ratios) + ".")
     one, five, fifteen = os.getloadavg()
     print(f"\nload average at end: {one:.2f} {five:.2f} {fifteen:.2f}; command: `{command}`")
