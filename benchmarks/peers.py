@@ -158,6 +158,20 @@ def run_one(env: Env, config: Config, records: list[Record], args: argparse.Name
     return Row.measured(config, rnd, backlog, start, cpu, rss, latency, load)
 
 
+def describe(config: Config, records: list[Record]) -> str:
+    """The workload's key shape: the hottest key's calls bound any per-key-ordered consumer from below."""
+    chains: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    for r in records:
+        chains[r.key] = chains.get(r.key, 0.0) + r.call_s
+        counts[r.key] = counts.get(r.key, 0) + 1
+    hot = max(chains, key=lambda k: chains[k])
+    return (
+        f"# {config.name}: {len(records)} records, {len(chains)} keys, hottest key {counts[hot]} records "
+        f"(its calls in sequence take {chains[hot]:.1f} s: the floor for any per-key-ordered consumer)"
+    )
+
+
 @contextlib.contextmanager
 def infrastructure() -> Iterator[tuple[str, str]]:
     bootstrap, registry = os.environ.get("BCX_KAFKA__BOOTSTRAP_SERVERS"), os.environ.get("BCX_REGISTRY__URL")
@@ -203,6 +217,8 @@ def main(argv: list[str] | None = None) -> int:
             for config in chosen:
                 keys = max(1, args.keys * config.records // args.records)
                 records = workload(config.records, keys, zipf=args.zipf, seed=args.seed, prefix="k")
+                if rnd == 0:
+                    print(describe(config, records), flush=True)
                 row = run_one(env, config, records, args, rnd)
                 rows.append(row)
                 print(row.line(), flush=True)
