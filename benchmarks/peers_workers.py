@@ -116,27 +116,26 @@ def faststream(args: argparse.Namespace, *, batch: bool) -> None:
         await asyncio.sleep(record["d"])
         await broker.publish(record, topic=args.output, key=record["k"].encode())
 
-    if batch:
+    async def handle_batch(bodies: list[dict[str, Any]]) -> None:
+        await asyncio.gather(*(one(b) for b in bodies))
 
-        @broker.subscriber(
+    async def handle(body: dict[str, Any]) -> None:
+        await one(body)
+
+    # registered by call, not as decorators: without the bench extra mypy sees FastStream as untyped
+    if batch:
+        broker.subscriber(
             args.input,
             group_id=args.group,
             auto_offset_reset="earliest",
             batch=True,
             max_records=args.window,
             ack_policy=AckPolicy.ACK,
-        )
-        async def handle_batch(bodies: list[dict[str, Any]]) -> None:
-            await asyncio.gather(*(one(b) for b in bodies))
-
+        )(handle_batch)
     else:
-
-        @broker.subscriber(
+        broker.subscriber(
             args.input, group_id=args.group, auto_offset_reset="earliest", ack_policy=AckPolicy.ACK
-        )
-        async def handle(body: dict[str, Any]) -> None:
-            await one(body)
-
+        )(handle)
     asyncio.run(FastStream(broker).run())
 
 
