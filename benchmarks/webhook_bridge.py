@@ -9,9 +9,12 @@ Starts a Kafka broker and Apicurio registry from the local jars (or uses ``BCX_K
 its own 3-partition topic: the bare baseline (``benchmarks.webhook_baseline``), ``bcx bridge`` (INFO
 logging to a file, a line per callback, shared-secret auth, duplicate window on) and ``bcx bridge`` with
 ``BCX_BRIDGE__LOG_ACCEPTED=none`` (lines for rejections only). After a warm-up it drives them in turn with
-wrk at each fixed offered rate (paced per request with a monotonic clock), then at maximum rate in
-alternating rounds, so outside load on a shared machine falls on all of them alike. It records
-throughput, p50/p99 latency, server CPU per request (psutil), the load average, and finally the records in
+wrk at each fixed offered rate (paced per request with a monotonic clock, a schedule that never skips),
+then at maximum rate in alternating rounds, so outside load on a shared machine falls on all of them
+alike. It records throughput, wrk's p50/p99 (from each request's actual send), at fixed rates p50/p99 from
+each request's *intended* send time to its record's append in Kafka (``benchmarks/webhook_latency.py``: no
+coordinated omission) and how many scheduled requests were never sent, server CPU per request (psutil)
+and its ratio to the baseline's beside the throughput ratio, the load average, and finally the records in
 Kafka versus 200 answers. Every request carries a unique ``webhook-id`` and resource id, so nothing is
 deduplicated. Prints a table and writes JSON to ``var/benchmarks/``. Measures only; asserts nothing.
 """
@@ -43,6 +46,7 @@ from bcx.kafka.topics import TopicSpec
 from bcx.local.kafka_node import KafkaNode, free_port
 from bcx.local.paths import LocalPaths
 from bcx.local.registry_node import RegistryNode
+from benchmarks.webhook_latency import TOPIC_CONFIG, latencies_by_salt, percentile
 
 ROOT = Path(__file__).resolve().parents[1]
 STORE, SECRET_HEADER, SECRET = "bench01", "X-Bcx-Webhook-Secret", "bench-secret-0123456789"
@@ -55,10 +59,11 @@ LUA = r"""
 local ffi = require("ffi")
 ffi.cdef[[ typedef struct { long tv_sec; long tv_nsec; } bcx_ts; int clock_gettime(int, bcx_ts *); ]]
 local ts = ffi.new("bcx_ts")
-local function now_ms()
-  ffi.C.clock_gettime(1, ts)
+local function clock_ms(id)
+  ffi.C.clock_gettime(id, ts)
   return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
 end
+local function now_ms() return clock_ms(1) end
 local threads = {}
 function setup(thread) thread:set("tid", #threads + 1); table.insert(threads, thread) end
 function init(args)
@@ -66,19 +71,29 @@ function init(args)
   salt = args[2] or "0"
   interval = rate > 0 and 1000 / rate or 0
   counter, statuses, next_at = 0, {}, nil
+  slots, first_slot, last_slot = {}, 1, 0
+  wall_offset = clock_ms(0) - now_ms()
   hdrs = {["Content-Type"] = "application/json", ["@HEADER@"] = "@SECRET@"}
 end
+-- The schedule never skips: a request due while every connection was busy is sent late, and its intended
+-- time (not its send time) goes into its webhook-id, so latency counts the wait (no coordinated omission).
 function delay()
   if interval == 0 then return 0 end
   local t = now_ms()
-  if next_at == nil or next_at < t - 1000 then next_at = t end
+  if next_at == nil then next_at = t end
   local slot = next_at
   next_at = next_at + interval
+  last_slot = last_slot + 1
+  slots[last_slot] = slot
   return math.max(0, slot - t)
 end
 function request()
   counter = counter + 1
-  hdrs["webhook-id"] = "msg_" .. salt .. "_" .. tid .. "_" .. counter
+  local intended = now_ms()
+  if first_slot <= last_slot then  -- timers fire in slot order: the oldest slot is this request's
+    intended = slots[first_slot]; slots[first_slot] = nil; first_slot = first_slot + 1
+  end
+  hdrs["webhook-id"] = string.format("msg_%s_%d_%d_%.1f", salt, tid, counter, intended + wall_offset)
   return wrk.format("POST", "/webhooks/bigcommerce", hdrs, string.format([[@BODY@]], counter))
 end
 function response(status, headers, body) statuses[status] = (statuses[status] or 0) + 1 end
@@ -114,6 +129,10 @@ class Run:
     p99_ms: float
     max_ms: float
     cpu_us_per_request: float
+    salt: str = ""  # in every webhook-id of this run: finds its records in Kafka
+    scheduled: int | None = None  # fixed rate: requests the schedule held (rate × seconds)
+    intended_p50_ms: float | None = None  # fixed rate: intended send → record appended in Kafka
+    intended_p99_ms: float | None = None
     load_1min: float = 0.0  # the machine's 1-minute load average at the end of the run (this run included)
 
 
@@ -189,10 +208,12 @@ def start_server(name: str, env: dict[str, str], log: Path, port: int) -> subpro
 def wrk(script: Path, port: int, seconds: float, connections: int, rate: float | None) -> dict[str, Any]:
     argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds:g}s", "--timeout", "10s", "-s", str(script)]
     # a fresh salt per run keeps every webhook-id unique, so the duplicate window never short-cuts
-    argv += [f"http://127.0.0.1:{port}", "--", str(rate or 0), uuid.uuid4().hex[:8]]
+    salt = uuid.uuid4().hex[:8]
+    argv += [f"http://127.0.0.1:{port}", "--", str(rate or 0), salt]
     out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
     line = next(x for x in out.splitlines() if x.startswith("BCXJSON "))
     result: dict[str, Any] = json.loads(line.removeprefix("BCXJSON "))
+    result["salt"] = salt
     return result
 
 
@@ -249,6 +270,8 @@ def measure(
         p99_ms=raw["p99_us"] / 1000,
         max_ms=raw["max_us"] / 1000,
         cpu_us_per_request=round(cpu / max(raw["requests"], 1) * 1e6, 1),
+        salt=raw["salt"],
+        scheduled=None if rate is None else int(rate * elapsed),
         load_1min=round(os.getloadavg()[0], 2),
     )
 
@@ -264,7 +287,7 @@ class Server:
 
 def start_bench_server(name: str, bootstrap: str, registry: str, run_dir: Path) -> Server:
     topic = f"bench.webhooks.{name}.{uuid.uuid4().hex[:6]}"
-    TopicAdmin({"bootstrap.servers": bootstrap}).create([TopicSpec(topic, 3, 1, {})])
+    TopicAdmin({"bootstrap.servers": bootstrap}).create([TopicSpec(topic, 3, 1, TOPIC_CONFIG)])
     port = free_port()
     env = {
         "BCX_KAFKA__BOOTSTRAP_SERVERS": bootstrap,
@@ -316,6 +339,11 @@ def bench_servers(
             server.proc.wait(timeout=60)
     for server in servers:
         server.result.records_in_kafka = records_in(bootstrap, server.topic)
+        by_salt = latencies_by_salt(bootstrap, server.topic)
+        for run in server.result.runs:
+            if run.offered is not None and (values := by_salt.get(run.salt)):
+                run.intended_p50_ms = round(percentile(values, 0.5), 2)
+                run.intended_p99_ms = round(percentile(values, 0.99), 2)
     return [server.result for server in servers]
 
 
@@ -416,13 +444,23 @@ def main(argv: list[str] | None = None) -> int:
         "baseline_cpu_over_server_cpu": cpu_ratios,
         "servers": [asdict(r) for r in results],
     }
-    print("\nserver       offered      got/s     p50 ms   p99 ms   CPU µs/req  non-200")
+    print(
+        "\n| server | offered/s | got/s | wrk p50 / p99 ms (from send) | p50 / p99 ms from intended send | ",
+        end="",
+    )
+    print("scheduled, not sent | CPU µs/req | non-200 |\n|---|---|---|---|---|---|---|---|")
     for result in results:
         for run in result.runs:
             offered = f"{run.offered:.0f}" if run.offered else "max"
+            intended = (
+                f"{run.intended_p50_ms:.1f} / {run.intended_p99_ms:.1f}"
+                if run.intended_p50_ms is not None
+                else "–"
+            )
+            unsent = max(0, run.scheduled - run.requests) if run.scheduled is not None else "–"
             print(
-                f"{result.name:12} {offered:>7} {run.throughput:>10.1f} {run.p50_ms:>9.2f} "
-                f"{run.p99_ms:>8.2f} {run.cpu_us_per_request:>11.1f} {run.requests - run.ok:>8}"
+                f"| {result.name} | {offered} | {run.throughput:.1f} | {run.p50_ms:.2f} / {run.p99_ms:.2f} | "
+                f"{intended} | {unsent} | {run.cpu_us_per_request:.1f} | {run.requests - run.ok} |"
             )
         print(
             f"{result.name:9} 200s received by wrk {result.ok_total}, accepted (server count) "
