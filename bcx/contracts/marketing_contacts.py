@@ -5,8 +5,9 @@ catalogs inside the longest cap window: frequency caps count them across both fl
 called. One record per document sent, keyed ``store_hash:customer_id:idempotency_key`` (a history of one
 contact, so concurrent writers never overwrite each other); a customer's history is the union of the
 records under ``store_hash:customer_id`` (records keyed ``store_hash:customer_id`` alone, each a whole
-history, were written before and are read the same way); records past the window are tombstoned. ``marketing.campaign-requests.v1`` carries one request per
-campaign recipient (``bcx campaigns run``), keyed ``store_hash:customer_id``, consumed by the catalogs flow.
+history, were written before and are read the same way); records past the window are tombstoned.
+``marketing.campaign-requests.v1`` carries one request per campaign recipient (``bcx campaigns run``), keyed
+``store_hash:customer_id``, consumed by the catalogs flow.
 Timestamps are UTC.
 """
 
