@@ -23,13 +23,14 @@ from bcx.logging import EVENT_ID_HEADER, bind_event_id, get_logger
 from consumers.runtime.backoff import RetryPolicy
 from consumers.runtime.classify import classify
 from consumers.runtime.dead_letters import Rerouter
+from consumers.runtime.dispatch import Dispatcher
 from consumers.runtime.dlq_limit import DlqLimit
 from consumers.runtime.errors import DlqCapExceeded, ProcessingError, RetryableError
+from consumers.runtime.holding import record_bytes
 from consumers.runtime.metrics import RuntimeMetrics
 from consumers.runtime.processor import Decoder, Processor, RecordContext
 from consumers.runtime.records import H_RETRY_ATTEMPTS, H_RETRY_ROUNDS, SourceRecord, TopicPartition
 from consumers.runtime.results import ResultPublisher
-from consumers.runtime.scheduler import KeyScheduler
 from consumers.runtime.transactions import TransactionAborted
 
 log = get_logger(__name__)
@@ -45,6 +46,7 @@ class Completion:
     tp: TopicPartition
     offset: int
     abandoned: bool = False
+    size: int = 0  # what holding the record cost (``holding.record_bytes``), given back to the budget
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,10 @@ class RetrySetup:
 
 def _tp_of(record: SourceRecord) -> Hashable:
     return record.tp
+
+
+def _key_of(record: SourceRecord) -> Hashable:
+    return record.key
 
 
 class Executor(Generic[T]):
@@ -72,6 +78,7 @@ class Executor(Generic[T]):
         metrics: RuntimeMetrics,
         ordered: bool = True,
         attempt_timeout_s: float = 900.0,
+        max_in_flight: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
@@ -90,7 +97,10 @@ class Executor(Generic[T]):
         self.completions: queue.SimpleQueue[Completion] = queue.SimpleQueue()
         self.fatal: BaseException | None = None
         self.on_fatal: Callable[[BaseException], None] = lambda exc: None
-        self._scheduler: KeyScheduler[SourceRecord] = KeyScheduler(_tp_of)
+        # calls in flight are bounded here; records held (running or waiting) by the runner's budget
+        self._dispatch: Dispatcher[SourceRecord] = Dispatcher(
+            _key_of, _tp_of, limit=max_in_flight, ordered=ordered
+        )
         self._tasks: dict[tuple[TopicPartition, int], asyncio.Task[bool]] = {}
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="bcx-processing", daemon=True)
@@ -140,9 +150,8 @@ class Executor(Generic[T]):
 
     # on the processing loop
     def _admit_all(self, records: list[SourceRecord]) -> None:
-        for record in records:
-            if not self._ordered or self._scheduler.admit(record.key, record):
-                self._start(record)
+        for record in self._dispatch.admit(records):
+            self._start(record)
 
     def _start(self, record: SourceRecord) -> None:
         task = self._loop.create_task(self._run(record))
@@ -155,19 +164,19 @@ class Executor(Generic[T]):
     def _finished(self, record: SourceRecord, task: asyncio.Task[bool]) -> None:
         finished = not task.cancelled() and task.exception() is None and task.result()
         self._tasks.pop((record.tp, record.offset), None)
-        self.completions.put(Completion(record.tp, record.offset, abandoned=not finished))
-        if self._ordered and self.fatal is None:
-            following = self._scheduler.release(record.key)
-            if following is not None:
-                self._start(following)
+        self.completions.put(Completion(record.tp, record.offset, not finished, record_bytes(record)))
+        for following in self._dispatch.finished(record):
+            self._start(following)
 
     async def _abandon(self, partitions: set[TopicPartition] | None) -> None:
         if partitions is None:
             partitions = {tp for tp, _ in self._tasks} | {
-                tp for tp in self._scheduler.partitions() if isinstance(tp, tuple)
+                tp for tp in self._dispatch.partitions() if isinstance(tp, tuple)
             }
-        for record in self._scheduler.drop(set(partitions)):
-            self.completions.put(Completion(record.tp, record.offset, abandoned=True))
+        for record in self._dispatch.drop(set(partitions)):
+            self.completions.put(Completion(record.tp, record.offset, True, record_bytes(record)))
+        for following in self._dispatch.take():  # a key's next record, of a partition we keep
+            self._start(following)
         doomed = [t for (tp, _), t in self._tasks.items() if tp in partitions]
         for task in doomed:
             task.cancel()
@@ -206,6 +215,7 @@ class Executor(Generic[T]):
     def _trip(self, exc: BaseException) -> None:
         if self.fatal is None:
             self.fatal = exc
+            self._dispatch.hold()  # nothing new starts; what waits is abandoned by the drain's deadline
             self.on_fatal(exc)
 
     async def _handle(self, record: SourceRecord) -> str:
@@ -309,3 +319,7 @@ class Executor(Generic[T]):
 
     def in_flight_tasks(self) -> int:
         return len(self._tasks)
+
+    def waiting(self) -> int:
+        """Records held but not running (behind their key or for a slot); read on the processing loop."""
+        return self._dispatch.waiting
