@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from bcx.logging import EVENT_ID_HEADER, bind_event_id, get_logger
+from consumers.runtime.attempts import AttemptDeadlines
 from consumers.runtime.backoff import RetryPolicy
 from consumers.runtime.classify import classify
 from consumers.runtime.dead_letters import Rerouter
@@ -92,9 +93,12 @@ class Executor(Generic[T]):
         self._metrics = metrics
         self._ordered = ordered
         self._attempt_timeout_s = attempt_timeout_s
+        self._deadlines = AttemptDeadlines(attempt_timeout_s, clock)
         self._clock = clock
         self._wall = wall_clock
-        self.completions: queue.SimpleQueue[Completion] = queue.SimpleQueue()
+        # finished records go back in batches, one per turn of the processing loop (not one put per record)
+        self.completions: queue.SimpleQueue[list[Completion]] = queue.SimpleQueue()
+        self._finishing: list[Completion] = []
         self.fatal: BaseException | None = None
         self.on_fatal: Callable[[BaseException], None] = lambda exc: None
         # calls in flight are bounded here; records held (running or waiting) by the runner's budget
@@ -164,7 +168,7 @@ class Executor(Generic[T]):
     def _finished(self, record: SourceRecord, task: asyncio.Task[bool]) -> None:
         finished = not task.cancelled() and task.exception() is None and task.result()
         self._tasks.pop((record.tp, record.offset), None)
-        self.completions.put(Completion(record.tp, record.offset, not finished, record_bytes(record)))
+        self._report(Completion(record.tp, record.offset, not finished, record_bytes(record)))
         for following in self._dispatch.finished(record):
             self._start(following)
 
@@ -174,13 +178,24 @@ class Executor(Generic[T]):
                 tp for tp in self._dispatch.partitions() if isinstance(tp, tuple)
             }
         for record in self._dispatch.drop(set(partitions)):
-            self.completions.put(Completion(record.tp, record.offset, True, record_bytes(record)))
+            self._report(Completion(record.tp, record.offset, True, record_bytes(record)))
         for following in self._dispatch.take():  # a key's next record, of a partition we keep
             self._start(following)
         doomed = [t for (tp, _), t in self._tasks.items() if tp in partitions]
         for task in doomed:
             task.cancel()
         await asyncio.gather(*doomed, return_exceptions=True)
+        self._hand_back()  # the caller collects right after this returns
+
+    def _report(self, completion: Completion) -> None:
+        if not self._finishing:
+            self._loop.call_soon(self._hand_back)
+        self._finishing.append(completion)
+
+    def _hand_back(self) -> None:
+        if self._finishing:
+            batch, self._finishing = self._finishing, []
+            self.completions.put(batch)
 
     async def _run(self, record: SourceRecord) -> bool:
         """Process ``record``; True when it finished (its offset may be committed)."""
@@ -233,7 +248,7 @@ class Executor(Generic[T]):
             except Exception as exc:
                 error = classify(exc, stage="decode")
             else:
-                deadline = asyncio.timeout(self._attempt_timeout_s)
+                deadline = self._deadlines.attempt()
                 try:
                     async with deadline:
                         await self._processor.process(value, ctx)

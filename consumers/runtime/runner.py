@@ -43,7 +43,7 @@ from confluent_kafka import Consumer, KafkaException, TopicPartition
 from bcx.logging import get_logger
 from consumers.runtime.commits import Committer, LagMeter
 from consumers.runtime.deadline import call_with_deadline
-from consumers.runtime.executor import Completion, Executor
+from consumers.runtime.executor import Executor
 from consumers.runtime.holding import HoldBudget, PartitionShares, record_bytes
 from consumers.runtime.metrics import RuntimeMetrics
 from consumers.runtime.offsets import OffsetTracker
@@ -270,26 +270,26 @@ class ConsumerRunner:
 
     def _collect(self, block_s: float = 0.0) -> None:
         """Apply finished records reported by the executor (waiting up to ``block_s`` for the first)."""
+        completions = self._executor.completions
         try:
-            completion: Completion | None = (
-                self._executor.completions.get(timeout=block_s) if block_s else None
-            )
+            batch = completions.get(timeout=block_s) if block_s else completions.get_nowait()
         except queue.Empty:
-            completion = None
+            return
+        trackers, budget = self._trackers, self._budget
         while True:
-            if completion is not None:
-                self.progress.moved(self._clock())
-                tracker = self._trackers.get(completion.tp)
-                self._in_flight -= 1
-                self._budget.give(completion.size)
+            for completion in batch:
+                tracker = trackers.get(completion.tp)
+                budget.give(completion.size)
                 if tracker is not None and completion.abandoned:
                     tracker.abandon(completion.offset)
                 elif tracker is not None:
                     tracker.done(completion.offset)
+            self._in_flight -= len(batch)
             try:
-                completion = self._executor.completions.get_nowait()
+                batch = completions.get_nowait()
             except queue.Empty:
-                return
+                break
+        self.progress.moved(self._clock())
 
     def _apply_backpressure(self) -> None:
         over_share = self._shares.over({tp: t.in_flight for tp, t in self._trackers.items()})
