@@ -54,7 +54,9 @@ class Dispatcher(Generic[T]):
         if self._keys is not None:
             following = self._keys.release(self._key_of(item))
             if following is not None:
-                self._ready.append(following)
+                # first in line: a key with more records waiting is the longest chain still to run, and
+                # its next record already waited its turn behind the one that just finished
+                self._ready.appendleft(following)
         return self.take()
 
     def hold(self) -> None:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from consumers.runtime.dispatch import Dispatcher
-from consumers.runtime.holding import HoldBudget, PartitionShares, record_bytes
+from consumers.runtime.holding import HEADER_BYTES, HoldBudget, PartitionShares, record_bytes
 from consumers.runtime.records import SourceRecord
 
 Item = tuple[str, str, int]  # (partition, key, sequence of the key)
@@ -123,10 +123,10 @@ class TestHoldBudget:
         assert budget.free == 0
 
     def test_a_records_size_counts_key_value_headers_and_overhead(self) -> None:
-        """Key, value and header bytes count, plus a fixed overhead per record."""
+        """Key and value bytes count, plus a fixed overhead per record and per header."""
         small = SourceRecord("t", 0, 0, b"k", b"v")
         big = SourceRecord("t", 0, 1, b"k", b"v" * 1000, (("h", b"x" * 10),))
-        assert record_bytes(big) - record_bytes(small) == 999 + 1 + 10
+        assert record_bytes(big) - record_bytes(small) == 999 + HEADER_BYTES
 
 
 class TestPartitionShares:
