@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from consumers.runtime.dispatch import Dispatcher
 from consumers.runtime.holding import HEADER_BYTES, HoldBudget, PartitionShares, record_bytes
+from consumers.runtime.offsets import OffsetTracker
 from consumers.runtime.records import SourceRecord
 
 Item = tuple[str, str, int]  # (partition, key, sequence of the key)
@@ -148,3 +149,17 @@ class TestPartitionShares:
         """``max_in_flight_per_partition`` set: that is the share, whatever the partition count."""
         shares: PartitionShares[str] = PartitionShares(window=256, capacity=2304, fixed=5)
         assert shares.over({"p0": 5, "p1": 4}) == {"p0"}
+
+
+class TestRedelivery:
+    def test_offsets_already_handed_out_count_as_redeliveries(self) -> None:
+        """Offsets at or below the highest one handed out (or skipped to) are redeliveries; later ones and
+        a new tracker's first are not."""
+        tracker = OffsetTracker()
+        assert not tracker.handed_out(5)
+        tracker.add(5)
+        tracker.add(6)
+        tracker.done(5)
+        assert tracker.handed_out(5)
+        assert tracker.handed_out(6)
+        assert not tracker.handed_out(7)
