@@ -230,7 +230,11 @@ class Executor(Generic[T]):
     def _trip(self, exc: BaseException) -> None:
         if self.fatal is None:
             self.fatal = exc
-            self._dispatch.hold()  # nothing new starts; what waits is abandoned by the drain's deadline
+            # nothing new starts, and what only waited is given back at once (uncommitted: the next run
+            # does it), so the shutdown drain waits for the running calls, not for its deadline
+            self._dispatch.hold()
+            for record in self._dispatch.drop(self._dispatch.partitions()):
+                self._report(Completion(record.tp, record.offset, True, record_bytes(record)))
             self.on_fatal(exc)
 
     async def _handle(self, record: SourceRecord) -> str:

@@ -94,12 +94,13 @@ class TestDispatcher:
         assert d.finished(("p1", "x", 0)) == [("p1", "k", 1)]
 
     def test_a_held_dispatcher_starts_nothing_more(self) -> None:
-        """After a fatal stop nothing new starts; what waits is left for the drain to abandon."""
+        """After a fatal stop nothing new starts; everything that waits can be dropped at once."""
         d = dispatcher(limit=1)
         first = d.admit(batch("p", keys=2, per_key=1))
         d.hold()
         assert d.finished(first[0]) == []
-        assert d.drop({"p"}) == [("p", "k1", 0)]
+        assert d.drop(d.partitions()) == [("p", "k1", 0)]
+        assert d.waiting == 0
 
 
 class TestHoldBudget:
