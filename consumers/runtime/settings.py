@@ -22,7 +22,9 @@ class RuntimeSettings(BaseModel):
     max_held_kbytes: int = Field(
         default=32768, ge=64, description="bytes of the records held (running and waiting), estimated"
     )
-    max_in_flight_per_partition: int | None = Field(default=None, ge=1)
+    max_in_flight_per_partition: int | None = Field(
+        default=None, ge=1, description="records held per partition (default: its share of the buffer)"
+    )
     max_uncommitted_per_partition: int = Field(
         default=1000, ge=1, description="records past a partition's committable offset (bounds crash replay)"
     )
@@ -72,10 +74,6 @@ class RuntimeSettings(BaseModel):
         if self.stall_timeout_s <= self.attempt_timeout_s:
             raise ValueError("stall_timeout_s must exceed attempt_timeout_s (one slow record is no stall)")
         return self
-
-    @property
-    def per_partition_limit(self) -> int:
-        return self.max_in_flight_per_partition or self.max_in_flight + self.max_waiting_records
 
 
 class ConsumeSettings(ProcessSettings):
