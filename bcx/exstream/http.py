@@ -149,7 +149,9 @@ class ExstreamHttp:
                 breaker.release(self._clock())
                 raise
             finally:
-                log.info(
+                # per call: at debug when it went well (the record's canonical line says how long
+                # Exstream took; a line per call cost ~6 % of a consumer's CPU), at info when it failed
+                (log.debug if error is None else log.info)(
                     "exstream.request",
                     operation=operation,
                     status=status,

@@ -2,7 +2,8 @@
 
 librdkafka calls delivery callbacks from ``poll()``; a daemon thread polls, so callers never flush per record
 and an asyncio handler simply ``await``s :meth:`KafkaProducer.send` — the answer comes only after the broker
-acknowledged the record (acks=all) or refused it.
+acknowledged the record (acks=all) or refused it. ``send`` resolves an asyncio future in batches
+(:mod:`bcx.kafka.deliveries`); ``produce`` returns a thread-safe ``concurrent.futures.Future``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from confluent_kafka import KafkaError as _ForeignKafkaError
 from confluent_kafka import KafkaException, Producer
 
+from bcx.kafka.deliveries import DeliveryBatcher
 from bcx.kafka.errors import ProduceError, ProducerQueueFull
 
 Headers = Sequence[tuple[str, bytes]]
@@ -40,6 +42,10 @@ def _translate(err: Any) -> ProduceError:
     )
 
 
+def _delivered(msg: Any) -> Delivered:
+    return Delivered(msg.topic(), msg.partition(), msg.offset())
+
+
 class KafkaProducer:
     """Thread-safe; one per process is enough. ``close()`` flushes what is queued."""
 
@@ -47,12 +53,14 @@ class KafkaProducer:
         self._producer = Producer(config)
         self._poll_interval = poll_interval
         self._closed = threading.Event()
+        self._deliveries: DeliveryBatcher[Delivered] = DeliveryBatcher(_delivered, _translate)
         self._thread = threading.Thread(target=self._poll_loop, name="kafka-producer-poll", daemon=True)
         self._thread.start()
 
     def _poll_loop(self) -> None:
         while not self._closed.is_set():
             self._producer.poll(self._poll_interval)
+            self._deliveries.flush()
 
     def produce(
         self,
@@ -75,8 +83,20 @@ class KafkaProducer:
                 if err is not None:
                     future.set_exception(_translate(err))
                 else:
-                    future.set_result(Delivered(msg.topic(), msg.partition(), msg.offset()))
+                    future.set_result(_delivered(msg))
 
+        self._produce(topic, value, key, headers, partition, on_delivery)
+        return future
+
+    def _produce(
+        self,
+        topic: str,
+        value: bytes | None,
+        key: bytes | str | None,
+        headers: Headers | None,
+        partition: int | None,
+        on_delivery: Any,
+    ) -> None:
         kwargs: dict[str, Any] = {"value": value, "key": key, "on_delivery": on_delivery}
         if headers:
             kwargs["headers"] = list(headers)
@@ -88,7 +108,6 @@ class KafkaProducer:
             raise ProducerQueueFull() from exc
         except KafkaException as exc:
             raise _translate(exc.args[0]) from exc
-        return future
 
     async def send(
         self,
@@ -97,11 +116,14 @@ class KafkaProducer:
         key: bytes | str | None = None,
         headers: Headers | None = None,
     ) -> Delivered:
-        return await asyncio.wrap_future(self.produce(topic, value, key, headers))
+        future, on_delivery = self._deliveries.future(asyncio.get_running_loop())
+        self._produce(topic, value, key, headers, None, on_delivery)
+        return await future
 
     def flush(self, timeout: float = 30.0) -> int:
         """Wait for queued records; returns how many are still undelivered."""
         remaining: int = self._producer.flush(timeout)
+        self._deliveries.flush()  # reports served by this flush, on this thread
         return remaining
 
     def queue_length(self) -> int:

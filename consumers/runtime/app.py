@@ -258,6 +258,7 @@ def start_executor(
         metrics=metrics,
         ordered=settings.ordered,
         attempt_timeout_s=settings.attempt_timeout_s,
+        max_in_flight=settings.max_in_flight,
     ).start()
     stack.callback(executor.stop)
     return executor

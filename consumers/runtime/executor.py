@@ -20,16 +20,18 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from bcx.logging import EVENT_ID_HEADER, bind_event_id, get_logger
+from consumers.runtime.attempts import AttemptDeadlines
 from consumers.runtime.backoff import RetryPolicy
 from consumers.runtime.classify import classify
 from consumers.runtime.dead_letters import Rerouter
+from consumers.runtime.dispatch import Dispatcher
 from consumers.runtime.dlq_limit import DlqLimit
 from consumers.runtime.errors import DlqCapExceeded, ProcessingError, RetryableError
+from consumers.runtime.holding import record_bytes
 from consumers.runtime.metrics import RuntimeMetrics
 from consumers.runtime.processor import Decoder, Processor, RecordContext
 from consumers.runtime.records import H_RETRY_ATTEMPTS, H_RETRY_ROUNDS, SourceRecord, TopicPartition
 from consumers.runtime.results import ResultPublisher
-from consumers.runtime.scheduler import KeyScheduler
 from consumers.runtime.transactions import TransactionAborted
 
 log = get_logger(__name__)
@@ -45,6 +47,7 @@ class Completion:
     tp: TopicPartition
     offset: int
     abandoned: bool = False
+    size: int = 0  # what holding the record cost (``holding.record_bytes``), given back to the budget
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,10 @@ class RetrySetup:
 
 def _tp_of(record: SourceRecord) -> Hashable:
     return record.tp
+
+
+def _key_of(record: SourceRecord) -> Hashable:
+    return record.key
 
 
 class Executor(Generic[T]):
@@ -72,6 +79,7 @@ class Executor(Generic[T]):
         metrics: RuntimeMetrics,
         ordered: bool = True,
         attempt_timeout_s: float = 900.0,
+        max_in_flight: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
@@ -85,12 +93,18 @@ class Executor(Generic[T]):
         self._metrics = metrics
         self._ordered = ordered
         self._attempt_timeout_s = attempt_timeout_s
+        self._deadlines = AttemptDeadlines(attempt_timeout_s, clock)
         self._clock = clock
         self._wall = wall_clock
-        self.completions: queue.SimpleQueue[Completion] = queue.SimpleQueue()
+        # finished records go back in batches, one per turn of the processing loop (not one put per record)
+        self.completions: queue.SimpleQueue[list[Completion]] = queue.SimpleQueue()
+        self._finishing: list[Completion] = []
         self.fatal: BaseException | None = None
         self.on_fatal: Callable[[BaseException], None] = lambda exc: None
-        self._scheduler: KeyScheduler[SourceRecord] = KeyScheduler(_tp_of)
+        # calls in flight are bounded here; records held (running or waiting) by the runner's budget
+        self._dispatch: Dispatcher[SourceRecord] = Dispatcher(
+            _key_of, _tp_of, limit=max_in_flight, ordered=ordered
+        )
         self._tasks: dict[tuple[TopicPartition, int], asyncio.Task[bool]] = {}
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="bcx-processing", daemon=True)
@@ -140,9 +154,8 @@ class Executor(Generic[T]):
 
     # on the processing loop
     def _admit_all(self, records: list[SourceRecord]) -> None:
-        for record in records:
-            if not self._ordered or self._scheduler.admit(record.key, record):
-                self._start(record)
+        for record in self._dispatch.admit(records):
+            self._start(record)
 
     def _start(self, record: SourceRecord) -> None:
         task = self._loop.create_task(self._run(record))
@@ -155,23 +168,34 @@ class Executor(Generic[T]):
     def _finished(self, record: SourceRecord, task: asyncio.Task[bool]) -> None:
         finished = not task.cancelled() and task.exception() is None and task.result()
         self._tasks.pop((record.tp, record.offset), None)
-        self.completions.put(Completion(record.tp, record.offset, abandoned=not finished))
-        if self._ordered and self.fatal is None:
-            following = self._scheduler.release(record.key)
-            if following is not None:
-                self._start(following)
+        self._report(Completion(record.tp, record.offset, not finished, record_bytes(record)))
+        for following in self._dispatch.finished(record):
+            self._start(following)
 
     async def _abandon(self, partitions: set[TopicPartition] | None) -> None:
         if partitions is None:
             partitions = {tp for tp, _ in self._tasks} | {
-                tp for tp in self._scheduler.partitions() if isinstance(tp, tuple)
+                tp for tp in self._dispatch.partitions() if isinstance(tp, tuple)
             }
-        for record in self._scheduler.drop(set(partitions)):
-            self.completions.put(Completion(record.tp, record.offset, abandoned=True))
+        for record in self._dispatch.drop(set(partitions)):
+            self._report(Completion(record.tp, record.offset, True, record_bytes(record)))
+        for following in self._dispatch.take():  # a key's next record, of a partition we keep
+            self._start(following)
         doomed = [t for (tp, _), t in self._tasks.items() if tp in partitions]
         for task in doomed:
             task.cancel()
         await asyncio.gather(*doomed, return_exceptions=True)
+        self._hand_back()  # the caller collects right after this returns
+
+    def _report(self, completion: Completion) -> None:
+        if not self._finishing:
+            self._loop.call_soon(self._hand_back)
+        self._finishing.append(completion)
+
+    def _hand_back(self) -> None:
+        if self._finishing:
+            batch, self._finishing = self._finishing, []
+            self.completions.put(batch)
 
     async def _run(self, record: SourceRecord) -> bool:
         """Process ``record``; True when it finished (its offset may be committed)."""
@@ -206,6 +230,11 @@ class Executor(Generic[T]):
     def _trip(self, exc: BaseException) -> None:
         if self.fatal is None:
             self.fatal = exc
+            # nothing new starts, and what only waited is given back at once (uncommitted: the next run
+            # does it), so the shutdown drain waits for the running calls, not for its deadline
+            self._dispatch.hold()
+            for record in self._dispatch.drop(self._dispatch.partitions()):
+                self._report(Completion(record.tp, record.offset, True, record_bytes(record)))
             self.on_fatal(exc)
 
     async def _handle(self, record: SourceRecord) -> str:
@@ -223,7 +252,7 @@ class Executor(Generic[T]):
             except Exception as exc:
                 error = classify(exc, stage="decode")
             else:
-                deadline = asyncio.timeout(self._attempt_timeout_s)
+                deadline = self._deadlines.attempt()
                 try:
                     async with deadline:
                         await self._processor.process(value, ctx)
@@ -309,3 +338,7 @@ class Executor(Generic[T]):
 
     def in_flight_tasks(self) -> int:
         return len(self._tasks)
+
+    def waiting(self) -> int:
+        """Records held but not running (behind their key or for a slot); read on the processing loop."""
+        return self._dispatch.waiting

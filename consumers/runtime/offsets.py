@@ -32,6 +32,10 @@ class OffsetTracker:
         if self._lowest_seen is None or offset < self._lowest_seen:
             self._lowest_seen = offset
 
+    def handed_out(self, offset: int) -> bool:
+        """``offset`` is at or below one already handed out (or skipped): a redelivery, not new work."""
+        return self._highest_seen is not None and offset <= self._highest_seen
+
     def done(self, offset: int) -> None:
         """A record finished (its results acknowledged); unknown offsets are ignored."""
         self._pending.discard(offset)

@@ -8,10 +8,13 @@ drain (``drain_timeout_s``) or the shutdown drain — each validated to stay wel
   ``commit_interval_s`` and on revocation and shutdown (:mod:`consumers.runtime.commits`: inside the
   transaction when there is one); a partition with ``max_uncommitted_per_partition`` records past its
   committable offset is paused (bounds what a crash replays).
-- Backpressure: at most ``max_in_flight`` records held (per partition ``max_in_flight_per_partition``).
-  A full window first stops consuming (librdkafka's prefetch is bounded by ``fetch_queue_kbytes``); if it
-  stays full for ``pause_after_s``, partitions are paused (``consumer.pause``) and the loop keeps polling
-  for rebalances — memory stays flat, nothing is dropped.
+- Backpressure: at most ``max_in_flight + max_waiting_records`` records and ``max_held_kbytes`` held
+  (:class:`HoldBudget`), of which the executor runs at most ``max_in_flight`` at once
+  (:mod:`consumers.runtime.dispatch`); a partition holding more than its share of the budget
+  (:class:`PartitionShares`, or ``max_in_flight_per_partition``) is paused until it drained. A full budget
+  first stops consuming (librdkafka's prefetch is bounded by ``fetch_queue_kbytes``); if it stays full for
+  ``pause_after_s``, partitions are paused (``consumer.pause``) and the loop keeps polling for rebalances —
+  memory stays flat, nothing is dropped — until the budget drains to its low-water mark.
 - Retry topic: a record whose ``not_before`` is in the future pauses its partition (seeking back to it)
   until it is due, so delayed retries cost no window slots.
 - Rebalances (KIP-848, incremental): revoked partitions are drained (deadline), committed, then let go;
@@ -40,7 +43,8 @@ from confluent_kafka import Consumer, KafkaException, TopicPartition
 from bcx.logging import get_logger
 from consumers.runtime.commits import Committer, LagMeter
 from consumers.runtime.deadline import call_with_deadline
-from consumers.runtime.executor import Completion, Executor
+from consumers.runtime.executor import Executor
+from consumers.runtime.holding import HoldBudget, PartitionShares, record_bytes
 from consumers.runtime.metrics import RuntimeMetrics
 from consumers.runtime.offsets import OffsetTracker
 from consumers.runtime.progress import ProgressWatch
@@ -93,7 +97,14 @@ class ConsumerRunner:
         self._trackers: dict[TP, OffsetTracker] = {}
         self._paused: set[TP] = set()
         self._delayed: dict[TP, float] = {}  # retry-topic partitions waiting until a wall-clock time
-        self._in_flight = 0
+        self._in_flight = 0  # records held: handed to the executor, running or waiting
+        self._budget = HoldBudget(
+            settings.max_in_flight + settings.max_waiting_records, settings.max_held_kbytes * 1024
+        )
+        self._space_paused = False  # paused for a full budget: until it drained to its low-water mark
+        self._shares: PartitionShares[TP] = PartitionShares(
+            settings.max_in_flight, self._budget.max_records, settings.max_in_flight_per_partition
+        )
         self._full_since: float | None = None
         self._last_commit = clock()
         self.last_poll = clock()
@@ -205,8 +216,8 @@ class ConsumerRunner:
             self._commit(asynchronous=True)
             self._report_lag()
             self._last_commit = now
-        if self._in_flight >= self._settings.max_in_flight:
-            # Window full: wait for completions rather than consuming. Pausing at once would make
+        if self._budget.full:
+            # Budget full: wait for completions rather than consuming. Pausing at once would make
             # librdkafka drop its prefetched records and fetch them again on resume, a round trip per
             # window; partitions are paused only when the window stays full (Exstream is really slow).
             self._full_since = self._full_since if self._full_since is not None else now
@@ -217,7 +228,7 @@ class ConsumerRunner:
         else:
             self._full_since = None
         self._apply_backpressure()
-        free = self._settings.max_in_flight - self._in_flight
+        free = self._budget.free
         wanted = max(1, min(self._settings.consume_batch, free))
         timeout = 0.01 if self._in_flight else 0.2
         try:
@@ -228,6 +239,7 @@ class ConsumerRunner:
         self.last_poll = self._clock()
         batch: list[SourceRecord] = []
         held: set[TP] = set()
+        redelivered = 0
         for msg in messages:
             err = msg.error()
             if err is not None:
@@ -237,12 +249,21 @@ class ConsumerRunner:
             tracker = self._trackers.get(record.tp)
             if tracker is None or record.tp in held:
                 continue  # revoked meanwhile, or behind a delayed retry record in this batch
+            if tracker.handed_out(record.offset):
+                # a defence (never seen in tests): an offset the client hands out again, e.g. re-fetched
+                # across the pauses the buffer shares make frequent, must not run a second time behind
+                # later records of its key; rewinds (recovery, assignment) start a new tracker instead
+                redelivered += 1
+                continue
             if record.topic == self._retry_topic and self._hold_until_due(record):
                 held.add(record.tp)
                 continue
             tracker.add(record.offset)
             self._in_flight += 1
+            self._budget.take(record_bytes(record))
             batch.append(record)
+        if redelivered:
+            log.warning("runtime.redelivered_skipped", records=redelivered)
         if batch:
             self.progress.moved(self.last_poll)
         self._executor.submit(batch)
@@ -258,29 +279,34 @@ class ConsumerRunner:
 
     def _collect(self, block_s: float = 0.0) -> None:
         """Apply finished records reported by the executor (waiting up to ``block_s`` for the first)."""
+        completions = self._executor.completions
         try:
-            completion: Completion | None = (
-                self._executor.completions.get(timeout=block_s) if block_s else None
-            )
+            batch = completions.get(timeout=block_s) if block_s else completions.get_nowait()
         except queue.Empty:
-            completion = None
+            return
+        trackers, budget = self._trackers, self._budget
         while True:
-            if completion is not None:
-                self.progress.moved(self._clock())
-                tracker = self._trackers.get(completion.tp)
-                self._in_flight -= 1
+            for completion in batch:
+                tracker = trackers.get(completion.tp)
+                budget.give(completion.size)
                 if tracker is not None and completion.abandoned:
                     tracker.abandon(completion.offset)
                 elif tracker is not None:
                     tracker.done(completion.offset)
+            self._in_flight -= len(batch)
             try:
-                completion = self._executor.completions.get_nowait()
+                batch = completions.get_nowait()
             except queue.Empty:
-                return
+                break
+        self.progress.moved(self._clock())
 
     def _apply_backpressure(self) -> None:
-        limit = self._settings.per_partition_limit
-        full = self._full_since is not None and self._in_flight >= self._settings.max_in_flight
+        over_share = self._shares.over({tp: t.in_flight for tp, t in self._trackers.items()})
+        if self._full_since is not None and self._budget.full:
+            self._space_paused = True
+        elif self._space_paused and self._budget.drained:
+            self._space_paused = False
+        full = self._space_paused
         now = self._wall()
         for tp, until in list(self._delayed.items()):
             if until <= now:
@@ -288,11 +314,11 @@ class ConsumerRunner:
         replay = self._settings.max_uncommitted_per_partition
         # a slow record holds the commit back while later ones finish; bounding that distance bounds what
         # a crash makes the next owner redo (the enricher re-enriching, a consumer re-checking its ledger)
-        wanted = {
-            tp
-            for tp, t in self._trackers.items()
-            if full or t.in_flight >= limit or t.uncommitted() >= replay
-        } | set(self._delayed)
+        wanted = (
+            {tp for tp, t in self._trackers.items() if full or t.uncommitted() >= replay}
+            | set(self._delayed)
+            | over_share
+        )
         wanted &= set(self._trackers)
         to_pause = wanted - self._paused
         to_resume = self._paused - wanted

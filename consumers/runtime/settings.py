@@ -15,8 +15,16 @@ class RuntimeSettings(BaseModel):
 
     group_id: str | None = Field(default=None, description="override the use case's group (bcx-<use-case>)")
     topics: list[str] | None = Field(default=None, description="override the use case's input topics")
-    max_in_flight: int = Field(default=256, ge=1, description="records held per process (window)")
-    max_in_flight_per_partition: int | None = Field(default=None, ge=1)
+    max_in_flight: int = Field(default=256, ge=1, description="processing calls running at once (window)")
+    max_waiting_records: int = Field(
+        default=2048, ge=0, description="records held beyond the window, waiting for their key or a slot"
+    )
+    max_held_kbytes: int = Field(
+        default=32768, ge=64, description="bytes of the records held (running and waiting), estimated"
+    )
+    max_in_flight_per_partition: int | None = Field(
+        default=None, ge=1, description="records held per partition (default: its share of the buffer)"
+    )
     max_uncommitted_per_partition: int = Field(
         default=1000, ge=1, description="records past a partition's committable offset (bounds crash replay)"
     )
@@ -66,10 +74,6 @@ class RuntimeSettings(BaseModel):
         if self.stall_timeout_s <= self.attempt_timeout_s:
             raise ValueError("stall_timeout_s must exceed attempt_timeout_s (one slow record is no stall)")
         return self
-
-    @property
-    def per_partition_limit(self) -> int:
-        return self.max_in_flight_per_partition or self.max_in_flight
 
 
 class ConsumeSettings(ProcessSettings):

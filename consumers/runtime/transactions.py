@@ -14,6 +14,7 @@ processing loop awaits the broker's ack, not a commit); the poll loop commits ev
 While librdkafka commits (it refuses produce meanwhile), a sender awaits an event the commit sets when
 it ends, so the processing loop never blocks. :meth:`send_many` produces a document's results and its
 final ledger entry in one synchronous run, which a commit waits for, so no commit ever separates them.
+Acks reach the processing loop in batches, one wake-up per poll (:mod:`bcx.kafka.deliveries`).
 
 A transaction that fails (an abortable or fatal error, a failed delivery, offsets that could not be sent,
 a commit that did not return) marks the sender *failed*: every later send raises
@@ -29,7 +30,6 @@ cannot be used again at all. A retired producer is destroyed once no call is ins
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import threading
 import time
@@ -39,6 +39,7 @@ from typing import Any, Protocol
 
 from confluent_kafka import KafkaException, Producer, TopicPartition
 
+from bcx.kafka.deliveries import DeliveryBatcher
 from bcx.kafka.errors import KafkaError, ProduceError
 from bcx.kafka.producer import Delivered, Headers
 from bcx.logging import get_logger
@@ -77,6 +78,10 @@ def _aborted(err: Any) -> TransactionAborted:
     return TransactionAborted(f"transaction aborted: {err.str()}", retriable=True, code=err.name())
 
 
+def _delivered(msg: Any) -> Delivered:
+    return Delivered(msg.topic(), msg.partition(), msg.offset())
+
+
 class _Generation:
     """One librdkafka producer of the sender; a failed transaction retires it for a new one."""
 
@@ -90,6 +95,10 @@ class _Generation:
         self._busy = 0
         self._lock = threading.Lock()
         self._closed = threading.Event()
+        # a record the transaction could not deliver dooms it (librdkafka: abortable state), at once
+        self.deliveries: DeliveryBatcher[Delivered] = DeliveryBatcher(
+            _delivered, _aborted, lambda err: self.fail(f"delivery failed: {err.str()}", abortable=True)
+        )
         self._thread = threading.Thread(target=self._poll_loop, name=f"kafka-txn-poll-{number}", daemon=True)
         self._thread.start()
 
@@ -100,6 +109,7 @@ class _Generation:
             except KafkaException as exc:  # a fatal error (fenced): this producer is done, not the thread
                 self.fail(f"producer: {exc.args[0].str()}", abortable=False)
                 self._closed.wait(0.5)
+            self.deliveries.flush()
 
     def call(self, method: str, *args: Any) -> Any:
         """A transactional call; while one runs (or hangs) the producer must not be destroyed."""
@@ -203,11 +213,12 @@ class TransactionalSender:
             gen = self._gen
             if gen.failed is not None:
                 raise TransactionAborted(f"transaction aborted: {gen.failed}", retriable=True)
-            futures = [self._produce(gen, r) for r in records]  # synchronous: a commit cannot cut through
+            loop = asyncio.get_running_loop()
+            futures = [self._produce(gen, r, loop) for r in records]  # synchronous: no commit cuts through
             gen.dirty = True
         finally:
             self._leave()
-        return [await asyncio.wrap_future(f) for f in futures]
+        return [await f for f in futures]
 
     def _announce_over(self) -> None:
         """Wake senders waiting for the commit to end, on the processing loop they all run on."""
@@ -227,21 +238,10 @@ class TransactionalSender:
             self._producing -= 1
             self._cond.notify_all()
 
-    def _produce(self, gen: _Generation, record: Outgoing) -> concurrent.futures.Future[Delivered]:
-        future: concurrent.futures.Future[Delivered] = concurrent.futures.Future()
-
-        def on_delivery(err: Any, msg: Any) -> None:
-            if err is not None:
-                # a record the transaction could not deliver dooms it (librdkafka: abortable state)
-                gen.fail(f"delivery failed: {err.str()}", abortable=True)
-            if future.cancelled():  # the awaiting task gave up; never raise on the poll thread
-                return
-            with contextlib.suppress(concurrent.futures.InvalidStateError):
-                if err is not None:
-                    future.set_exception(_aborted(err))
-                else:
-                    future.set_result(Delivered(msg.topic(), msg.partition(), msg.offset()))
-
+    def _produce(
+        self, gen: _Generation, record: Outgoing, loop: asyncio.AbstractEventLoop
+    ) -> asyncio.Future[Delivered]:
+        future, on_delivery = gen.deliveries.future(loop)
         kwargs: dict[str, Any] = {"value": record.value, "key": record.key, "on_delivery": on_delivery}
         if record.headers:
             kwargs["headers"] = list(record.headers)
@@ -288,6 +288,7 @@ class TransactionalSender:
         gen.committing = True
         try:
             gen.call("commit_transaction", self._timeout_s)
+            gen.deliveries.flush()  # reports the commit's flush served on this thread
         except KafkaException as exc:
             err = exc.args[0]
             if err.retriable() and not err.txn_requires_abort() and not err.fatal():

@@ -59,7 +59,8 @@ def callback(order_id: Any) -> bytes:
 def captured() -> Iterator[io.StringIO]:
     """Every line the process writes, through the production pipeline (JSON, contextvars, component)."""
     out = io.StringIO()
-    configure_logging(LogSettings(level="INFO", format="json"), stream=out, component="e2e")
+    # DEBUG: a successful Exstream call's line (exstream.request) is written at debug
+    configure_logging(LogSettings(level="DEBUG", format="json"), stream=out, component="e2e")
     yield out
     structlog.reset_defaults()
     logging.basicConfig(force=True)
