@@ -48,6 +48,7 @@ from bcx.exstream.client import ExstreamClient
 from benchmarks.consumer_runtime import simulator
 from consumers.catalogs.processor import candidate
 from consumers.marketing.campaign import Campaign, Condition, Products
+from consumers.marketing.contacts import ContactLog, customer_of
 from consumers.marketing.policy import load_policy
 from consumers.marketing.profile import rederive
 from consumers.marketing.runs import campaign_requests, plan
@@ -117,14 +118,24 @@ def histories(profiles_: list[MarketingProfile], rng: random.Random) -> dict[str
 
 
 class Contacts:
+    """The contacts table in memory, rows indexed by customer as the compacted table indexes them."""
+
     def __init__(self, rows: dict[str, ContactHistory]) -> None:
         self.rows = rows
+        self._groups: dict[str, set[str]] = {}
+        for key in rows:
+            self._groups.setdefault(customer_of(key), set()).add(key)
 
-    def get(self, key: str) -> ContactHistory | None:
-        return self.rows.get(key)
+    def in_group(self, group: str) -> dict[str, ContactHistory]:
+        return {key: self.rows[key] for key in self._groups.get(group, ())}
 
-    async def put(self, key: str, row: Any) -> None:
-        self.rows[key] = row
+    async def put(self, key: str, row: ContactHistory | None) -> None:
+        if row is None:
+            self.rows.pop(key, None)
+            self._groups.get(customer_of(key), set()).discard(key)
+        else:
+            self.rows[key] = row
+            self._groups.setdefault(customer_of(key), set()).add(key)
 
 
 class Profiles:
@@ -230,7 +241,7 @@ def main() -> int:
             rules=rules,
             step=step,
             profiles=Profiles(by_key),
-            contacts=Contacts(history),
+            contacts=ContactLog(Contacts(history), policy),
             policy=policy,
             is_sent=lambda _k: False,
             now=lambda: NOW,

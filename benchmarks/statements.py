@@ -54,8 +54,13 @@ from consumers.account_statements.app import build
 from consumers.account_statements.period import Period
 from consumers.account_statements.settings import AccountStatementsConfig, AccountStatementsSettings
 from consumers.runtime import Services, UseCase
-from tests.consumers.order_documents.test_end_to_end import wait_drained
-from tests.consumers.support import RunningConsumer, consume_settings, create_group_topics, exstream_settings
+from tests.consumers.support import (
+    RunningConsumer,
+    consume_settings,
+    create_group_topics,
+    exstream_settings,
+    wait_drained,
+)
 
 TOKEN = "sim-access-token"
 
