@@ -30,7 +30,7 @@ from bcx.exstream.client import ExstreamClient
 from bcx.exstream.storage.base import safe_segment
 from bcx.manifest import Flow
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext, Services, SourceRecord
-from consumers.runtime.settings import ConsumeSettings
+from consumers.stream.settings import ConsumeSettings
 
 
 class PreviewError(BcxError):

@@ -19,7 +19,7 @@ from consumers.account_statements.processor import AccountStatementsProcessor
 from consumers.account_statements.settings import AccountStatementsSettings
 from consumers.registry import use_case_names
 from consumers.runtime import Services, SourceRecord, UseCase
-from consumers.runtime.errors import PermanentError
+from consumers.stream.errors import PermanentError
 from routing import load_rules
 
 USE_CASE = FLOW.use_case

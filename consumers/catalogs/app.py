@@ -18,7 +18,7 @@ from consumers.marketing.table import CompactedTable
 from consumers.marketing.wiring import MarketingServices, open_table, request_codec
 from consumers.registry import use_case_names
 from consumers.runtime import Services, SourceRecord, UseCase
-from consumers.runtime.errors import PermanentError
+from consumers.stream.errors import PermanentError
 from routing import load_rules
 
 

@@ -45,11 +45,11 @@ from consumers.document_index.writer import Coordinates, DeadLetter, write_dead_
 from consumers.registry import FLOWS
 from consumers.runtime import app as runtime_app
 from consumers.runtime.app import run_until_stopped, start_executor
-from consumers.runtime.errors import PermanentError, RetryableError
-from consumers.runtime.metrics import RuntimeMetrics
-from consumers.runtime.processor import RecordContext
-from consumers.runtime.records import SourceRecord
 from consumers.runtime.results import ResultPublisher
+from consumers.stream.errors import PermanentError, RetryableError
+from consumers.stream.metrics import RuntimeMetrics
+from consumers.stream.processor import RecordContext
+from consumers.stream.records import SourceRecord
 
 log = get_logger(__name__)
 

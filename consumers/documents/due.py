@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from consumers.runtime import DocumentOutcome
-from consumers.runtime.errors import ProcessingError
+from consumers.stream.errors import ProcessingError
 from routing import DocumentDecision, RoutingDecision, RoutingFacts, RuleSet, evaluate
 
 

@@ -20,7 +20,7 @@ from consumers.order_documents.processor import OrderDocumentsProcessor
 from consumers.order_documents.settings import OrderDocumentsSettings
 from consumers.registry import use_case_names
 from consumers.runtime import Services, SourceRecord, UseCase
-from consumers.runtime.errors import PermanentError
+from consumers.stream.errors import PermanentError
 from routing import load_rules
 
 NAME = FLOW.name

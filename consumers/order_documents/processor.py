@@ -29,7 +29,7 @@ from consumers.order_documents.driver_data import build_driver_data
 from consumers.order_documents.errors import DriverDataError
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext
 from consumers.runtime.classify import classify
-from consumers.runtime.errors import PermanentError
+from consumers.stream.errors import PermanentError
 from routing import DocumentDecision, RoutingDecision, RuleSet
 
 log = get_logger(__name__)

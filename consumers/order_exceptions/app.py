@@ -22,7 +22,7 @@ from consumers.order_exceptions.processor import OrderExceptionsProcessor
 from consumers.order_exceptions.settings import OrderExceptionsSettings
 from consumers.registry import use_case_names
 from consumers.runtime import Services, SourceRecord, UseCase
-from consumers.runtime.errors import PermanentError
+from consumers.stream.errors import PermanentError
 from routing import load_rules
 
 _SENT = frozenset({LedgerState.GENERATED, LedgerState.DELIVERED})

@@ -22,7 +22,7 @@ from consumers.policy_publisher.history import History
 from consumers.policy_publisher.processor import PolicyPublisherProcessor
 from consumers.policy_publisher.settings import PolicyPublisherSettings
 from consumers.runtime import Services, SourceRecord, UseCase
-from consumers.runtime.errors import PermanentError
+from consumers.stream.errors import PermanentError
 
 
 def build(services: Services, settings: PolicyPublisherSettings | None = None) -> UseCase[Any]:

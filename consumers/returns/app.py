@@ -22,7 +22,7 @@ from consumers.returns.labels import label_provider
 from consumers.returns.processor import ReturnsInput, ReturnsProcessor
 from consumers.returns.settings import ReturnsSettings
 from consumers.runtime import Services, SourceRecord, UseCase
-from consumers.runtime.errors import PermanentError
+from consumers.stream.errors import PermanentError
 from routing import load_rules
 
 NAME = FLOW.name

@@ -25,7 +25,7 @@ from consumers.returns.facts import refund_facts, return_facts
 from consumers.returns.labels import DocumentRunner, LabelProvider
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext
 from consumers.runtime.classify import classify
-from consumers.runtime.errors import PermanentError
+from consumers.stream.errors import PermanentError
 from routing import DocumentDecision, RuleSet, idempotency_key
 from routing.returns_policy import apply_policy
 

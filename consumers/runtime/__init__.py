@@ -9,10 +9,10 @@ A use case provides ``build(services) -> UseCase`` (see :mod:`consumers.registry
 from consumers.runtime.app import Services, UseCase, UseCaseFactory, run_use_case
 from consumers.runtime.document_request import DocumentOutcome, DocumentRequest, JobFailure
 from consumers.runtime.document_step import DocumentStep
-from consumers.runtime.errors import DlqCapExceeded, PermanentError, ProcessingError, RetryableError
-from consumers.runtime.processor import Decoder, Processor, RecordContext
-from consumers.runtime.records import SourceRecord
 from consumers.runtime.results import ResultPublisher
+from consumers.stream.errors import DlqCapExceeded, PermanentError, ProcessingError, RetryableError
+from consumers.stream.processor import Decoder, Processor, RecordContext
+from consumers.stream.records import SourceRecord
 
 __all__ = [
     "Decoder",

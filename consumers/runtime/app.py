@@ -32,19 +32,19 @@ from bcx.kafka.topics import group_topic
 from bcx.logging import get_logger
 from bcx.metrics import new_registry
 from bcx.settings import KafkaSettings, MetricsSettings
-from consumers.runtime.backoff import RetryPolicy
-from consumers.runtime.dead_letters import Rerouter
-from consumers.runtime.dlq_limit import DlqLimit
 from consumers.runtime.document_step import DocumentStep
-from consumers.runtime.executor import Executor, RetrySetup
-from consumers.runtime.health import HealthServer
 from consumers.runtime.kafka_ledger import KafkaLedger
-from consumers.runtime.metrics import RuntimeMetrics
-from consumers.runtime.processor import Decoder, Processor
 from consumers.runtime.results import ResultPublisher
-from consumers.runtime.runner import ConsumerRunner
-from consumers.runtime.settings import ConsumeSettings, RuntimeSettings
-from consumers.runtime.transactions import Sender, TransactionalSender
+from consumers.stream.backoff import RetryPolicy
+from consumers.stream.dead_letters import Rerouter
+from consumers.stream.dlq_limit import DlqLimit
+from consumers.stream.executor import Executor, RetrySetup
+from consumers.stream.health import HealthServer
+from consumers.stream.metrics import RuntimeMetrics
+from consumers.stream.processor import Decoder, Processor
+from consumers.stream.runner import ConsumerRunner
+from consumers.stream.settings import ConsumeSettings, RuntimeSettings
+from consumers.stream.transactions import Sender, TransactionalSender
 
 log = get_logger(__name__)
 

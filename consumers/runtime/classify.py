@@ -24,8 +24,8 @@ from bcx.exstream.errors import (
     RetryableExstreamError,
 )
 from bcx.kafka.errors import KafkaError
-from consumers.runtime.errors import PermanentError, ProcessingError, RetryableError
 from consumers.runtime.ledger import LedgerConflict
+from consumers.stream.errors import PermanentError, ProcessingError, RetryableError
 
 _REQUEST_CLASSES = {400: "exstream.bad_request", 403: "exstream.forbidden", 404: "exstream.not_found"}
 

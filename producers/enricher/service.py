@@ -26,11 +26,11 @@ from bcx.logging import get_logger
 from bcx.metrics import new_registry
 from consumers.runtime import app as runtime_app
 from consumers.runtime.app import producer_version, run_until_stopped, start_executor
-from consumers.runtime.errors import PermanentError, RetryableError
-from consumers.runtime.metrics import RuntimeMetrics
-from consumers.runtime.processor import RecordContext
-from consumers.runtime.records import SourceRecord
 from consumers.runtime.results import ResultPublisher
+from consumers.stream.errors import PermanentError, RetryableError
+from consumers.stream.metrics import RuntimeMetrics
+from consumers.stream.processor import RecordContext
+from consumers.stream.records import SourceRecord
 from producers.enricher.api_calls import CountingTransport, observed_sleep
 from producers.enricher.enricher import Enricher, Source
 from producers.enricher.errors import EnrichmentRetryable, UnenrichableEvent

@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 from bcx.bigcommerce.settings import BigCommerceSettings
 from bcx.contracts.webhook_event import TOPIC as WEBHOOKS_TOPIC
 from bcx.settings import KafkaSettings, MetricsSettings, ProcessSettings, RegistrySettings
-from consumers.runtime.settings import RuntimeSettings
+from consumers.stream.settings import RuntimeSettings
 
 GROUP = "bcx-enricher"
 

@@ -8,7 +8,7 @@ import pytest
 
 from consumers.documents.due import attempt_all, decide, due_documents
 from consumers.runtime import DocumentOutcome
-from consumers.runtime.errors import PermanentError, ProcessingError, RetryableError
+from consumers.stream.errors import PermanentError, ProcessingError, RetryableError
 from routing import DocumentDecision, load_rules
 from tests.routing.factories import order_facts
 

@@ -23,7 +23,7 @@ from consumers.runtime.ledger import (
     check_transition,
     exstream_reference,
 )
-from consumers.runtime.metrics import RuntimeMetrics
+from consumers.stream.metrics import RuntimeMetrics
 
 SCHEMA = Path(__file__).resolve().parents[3] / "schemas" / "consumer.ledger.v1.avsc"
 T0 = datetime(2026, 1, 1, tzinfo=UTC)

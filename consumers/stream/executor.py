@@ -3,7 +3,7 @@
 Why a thread for asyncio and the poll loop on the main thread: librdkafka runs rebalance callbacks inside
 ``poll``/``consume`` on the calling thread, and revocation must *block* there until in-flight records of the
 revoked partitions finish. Were both on one event loop, that wait would stop the very work it waits for.
-So the poll loop (:mod:`consumers.runtime.runner`) owns the consumer and offsets; this executor owns the
+So the poll loop (:mod:`consumers.stream.runner`) owns the consumer and offsets; this executor owns the
 event loop, the per-key scheduler and every task, and reports each finished record back through a
 thread-safe queue. Signals are handled on the main thread, where Python delivers them.
 """
@@ -20,17 +20,17 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from bcx.logging import EVENT_ID_HEADER, bind_event_id, get_logger
-from consumers.runtime.backoff import RetryPolicy
 from consumers.runtime.classify import classify
-from consumers.runtime.dead_letters import Rerouter
-from consumers.runtime.dlq_limit import DlqLimit
-from consumers.runtime.errors import DlqCapExceeded, ProcessingError, RetryableError
-from consumers.runtime.metrics import RuntimeMetrics
-from consumers.runtime.processor import Decoder, Processor, RecordContext
-from consumers.runtime.records import H_RETRY_ATTEMPTS, H_RETRY_ROUNDS, SourceRecord, TopicPartition
 from consumers.runtime.results import ResultPublisher
-from consumers.runtime.scheduler import KeyScheduler
-from consumers.runtime.transactions import TransactionAborted
+from consumers.stream.backoff import RetryPolicy
+from consumers.stream.dead_letters import Rerouter
+from consumers.stream.dlq_limit import DlqLimit
+from consumers.stream.errors import DlqCapExceeded, ProcessingError, RetryableError
+from consumers.stream.metrics import RuntimeMetrics
+from consumers.stream.processor import Decoder, Processor, RecordContext
+from consumers.stream.records import H_RETRY_ATTEMPTS, H_RETRY_ROUNDS, SourceRecord, TopicPartition
+from consumers.stream.scheduler import KeyScheduler
+from consumers.stream.transactions import TransactionAborted
 
 log = get_logger(__name__)
 

@@ -5,7 +5,7 @@ drain (``drain_timeout_s``) or the shutdown drain — each validated to stay wel
 ``max.poll.interval.ms`` — whatever Exstream does, because processing happens on the executor's loop.
 
 - Offsets: an :class:`OffsetTracker` per partition; the contiguous finished prefix is committed every
-  ``commit_interval_s`` and on revocation and shutdown (:mod:`consumers.runtime.commits`: inside the
+  ``commit_interval_s`` and on revocation and shutdown (:mod:`consumers.stream.commits`: inside the
   transaction when there is one); a partition with ``max_uncommitted_per_partition`` records past its
   committable offset is paused (bounds what a crash replays).
 - Backpressure: at most ``max_in_flight`` records held (per partition ``max_in_flight_per_partition``).
@@ -23,7 +23,7 @@ drain (``drain_timeout_s``) or the shutdown drain — each validated to stay wel
   coordinator without bound) run under :func:`call_with_deadline`.
 - Stall watch: assigned partitions with lag and no record consumed or finished for ``stall_timeout_s``
   fail ``/livez`` (:class:`ProgressWatch`).
-- A failed transaction is recovered from in place (:mod:`consumers.runtime.recovery`): no commit and no
+- A failed transaction is recovered from in place (:mod:`consumers.stream.recovery`): no commit and no
   record handed out until its work is rewound; meanwhile the loop keeps polling for rebalances.
 """
 
@@ -38,17 +38,17 @@ from typing import Any
 from confluent_kafka import Consumer, KafkaException, TopicPartition
 
 from bcx.logging import get_logger
-from consumers.runtime.commits import Committer, LagMeter
-from consumers.runtime.deadline import call_with_deadline
-from consumers.runtime.executor import Completion, Executor
-from consumers.runtime.metrics import RuntimeMetrics
-from consumers.runtime.offsets import OffsetTracker
-from consumers.runtime.progress import ProgressWatch
-from consumers.runtime.records import H_RETRY_NOT_BEFORE, SourceRecord
-from consumers.runtime.records import TopicPartition as TP
-from consumers.runtime.recovery import RecoveryFailed, TransactionRecovery
-from consumers.runtime.settings import RuntimeSettings
-from consumers.runtime.transactions import TransactionalSender
+from consumers.stream.commits import Committer, LagMeter
+from consumers.stream.deadline import call_with_deadline
+from consumers.stream.executor import Completion, Executor
+from consumers.stream.metrics import RuntimeMetrics
+from consumers.stream.offsets import OffsetTracker
+from consumers.stream.progress import ProgressWatch
+from consumers.stream.records import H_RETRY_NOT_BEFORE, SourceRecord
+from consumers.stream.records import TopicPartition as TP
+from consumers.stream.recovery import RecoveryFailed, TransactionRecovery
+from consumers.stream.settings import RuntimeSettings
+from consumers.stream.transactions import TransactionalSender
 
 log = get_logger(__name__)
 

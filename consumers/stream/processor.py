@@ -2,7 +2,7 @@
 
 A processor does the work for one record (typically: routing facts → :class:`DocumentStep` per document)
 and returns once every result it publishes has been acknowledged; the runtime then marks the record
-done. It signals failures by raising (:mod:`consumers.runtime.errors`, or any adapter error, which
+done. It signals failures by raising (:mod:`consumers.stream.errors`, or any adapter error, which
 :mod:`consumers.runtime.classify` maps). It never commits, retries, sleeps or dead-letters: the runtime
 does. Records of one key reach it one at a time, in offset order; other keys run concurrently.
 """
@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from consumers.runtime.records import SourceRecord
+from consumers.stream.records import SourceRecord
 
 T = TypeVar("T")
 T_contra = TypeVar("T_contra", contravariant=True)
