@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
+from prometheus_client import CollectorRegistry
 
 from bcx.contracts.ledger_entry import LedgerEntry
 from bcx.errors import BcxError
@@ -30,7 +31,7 @@ from bcx.exstream.client import ExstreamClient
 from bcx.exstream.storage.base import safe_segment
 from bcx.manifest import Flow
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext, Services, SourceRecord
-from consumers.stream.settings import ConsumeSettings
+from consumers.runtime.settings import ConsumeSettings
 
 
 class PreviewError(BcxError):
@@ -145,6 +146,8 @@ async def preview(
         group=f"{flow.group}-preview",
         registry=registry,
         producer=cast(Any, Refused("Kafka producer")),
+        sender=cast(Any, Refused("Kafka producer")),
+        metrics_registry=CollectorRegistry(),
         results=cast(Any, Refused("results publisher")),
         ledger=cast(Any, _EmptyLedger()),
         exstream=exstream,

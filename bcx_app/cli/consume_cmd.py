@@ -26,7 +26,7 @@ def _consume(args: argparse.Namespace) -> int:
     from bcx.settings import load_settings
     from consumers.registry import factory_for, load_factory
     from consumers.runtime.app import run_use_case
-    from consumers.stream.settings import ConsumeSettings
+    from consumers.runtime.settings import ConsumeSettings
 
     settings = load_settings(ConsumeSettings)
     configure_logging(settings.log, component=args.use_case)

@@ -42,7 +42,7 @@ def _preview(args: argparse.Namespace) -> int:
     from bcx.settings import load_settings
     from bcx_app.preview import PreviewError, latest_snapshot, preview
     from consumers.registry import factory_for, flow_named
-    from consumers.stream.settings import ConsumeSettings
+    from consumers.runtime.settings import ConsumeSettings
 
     flow = flow_named(args.flow)
     factory = factory_for(flow.name)

@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from bcx.logging import EVENT_ID_HEADER, bind_event_id, get_logger
-from consumers.runtime.classify import classify
-from consumers.runtime.results import ResultPublisher
 from consumers.stream.backoff import RetryPolicy
+from consumers.stream.classify import Classifier, classify
 from consumers.stream.dead_letters import Rerouter
 from consumers.stream.dlq_limit import DlqLimit
 from consumers.stream.errors import DlqCapExceeded, ProcessingError, RetryableError
@@ -66,7 +65,6 @@ class Executor(Generic[T]):
         decoder: Decoder[T],
         processor: Processor[T],
         rerouter: Rerouter,
-        results: ResultPublisher,
         retry: RetrySetup,
         dlq_limit: DlqLimit,
         metrics: RuntimeMetrics,
@@ -74,12 +72,13 @@ class Executor(Generic[T]):
         attempt_timeout_s: float = 900.0,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        classifier: Classifier = classify,
     ) -> None:
         self.group = group
         self._decoder = decoder
         self._processor = processor
         self._rerouter = rerouter
-        self._results = results
+        self._classify = classifier  # a pipeline's own adapters' failures (documents: Exstream, ledger)
         self._retry = retry
         self._dlq_limit = dlq_limit
         self._metrics = metrics
@@ -221,7 +220,7 @@ class Executor(Generic[T]):
             try:
                 value = self._decoder(record)
             except Exception as exc:
-                error = classify(exc, stage="decode")
+                error = self._classify(exc, "decode")
             else:
                 deadline = asyncio.timeout(self._attempt_timeout_s)
                 try:
@@ -238,7 +237,7 @@ class Executor(Generic[T]):
                             stage="process",
                         )
                         if deadline.expired()
-                        else classify(exc)
+                        else self._classify(exc, "process")
                     )
             if not error.retryable:
                 break

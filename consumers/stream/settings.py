@@ -1,10 +1,11 @@
-"""Settings of a consumer process (``bcx consume``): the runtime section and the whole process model."""
+"""Settings of a process on the stream runtime: the runtime section (``BCX_CONSUMER__*``) and the
+sections every such process has (:class:`StreamSettings`); a process adds its own (documents:
+:class:`consumers.runtime.settings.ConsumeSettings`, the enricher: BigCommerce)."""
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bcx.exstream.settings import ExstreamSettings, OutputStorageSettings
 from bcx.settings import KafkaSettings, MetricsSettings, ProcessSettings, RegistrySettings
 
 
@@ -72,13 +73,10 @@ class RuntimeSettings(BaseModel):
         return self.max_in_flight_per_partition or self.max_in_flight
 
 
-class ConsumeSettings(ProcessSettings):
-    """The settings of one ``bcx consume <use-case>`` process. ``metrics`` also serves /livez and /readyz."""
+class StreamSettings(ProcessSettings):
+    """What every process on the stream runtime reads. ``metrics`` also serves /livez and /readyz."""
 
     kafka: KafkaSettings = KafkaSettings()
     registry: RegistrySettings = RegistrySettings()
     metrics: MetricsSettings = MetricsSettings()
     consumer: RuntimeSettings = RuntimeSettings()
-    #: required: the runtime builds an Exstream client for every use case (no simulator default)
-    exstream: ExstreamSettings
-    output_storage: OutputStorageSettings = OutputStorageSettings()

@@ -124,7 +124,7 @@ def settings_models(argv: list[str]) -> list[type[BaseSettings]]:
     from bcx_app.cli.statements_cmd import PlanSettings
     from bcx_app.cli.sweep_cmd import SweepSettings
     from consumers.document_index.settings import IndexSettings
-    from consumers.stream.settings import ConsumeSettings
+    from consumers.runtime.settings import ConsumeSettings
     from producers.enricher.settings import EnricherSettings
     from producers.webhook_bridge.settings import BridgeSettings
 

@@ -27,7 +27,7 @@ from bcx.kafka.admin import TopicAdmin
 from bcx.kafka.topics import TopicSpec, group_topic
 from bcx.settings import KafkaSettings, RegistrySettings
 from consumers.runtime.ledger import exstream_reference
-from consumers.stream.settings import ConsumeSettings
+from consumers.runtime.settings import ConsumeSettings
 from tests.conftest import NewTopic
 from tests.consumers.runtime.batch_support import HeldSimulator, held_simulator
 from tests.consumers.runtime.batch_usecase import build, statement_key

@@ -22,7 +22,7 @@ from bcx.kafka.admin import TopicAdmin
 from bcx.kafka.topics import TopicSpec, group_topic
 from bcx.settings import KafkaSettings, RegistrySettings
 from consumers.runtime.ledger import exstream_reference
-from consumers.stream.settings import ConsumeSettings
+from consumers.runtime.settings import ConsumeSettings
 from simulators.exstream import (
     FaultConfig,
     LatencyConfig,
