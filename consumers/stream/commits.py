@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from confluent_kafka import Consumer, KafkaException, TopicPartition
+from confluent_kafka import KafkaException, TopicPartition
 
 from bcx.logging import get_logger
+from consumers.stream.consumer import StreamConsumer
 from consumers.stream.deadline import call_with_deadline
 from consumers.stream.metrics import RuntimeMetrics
 from consumers.stream.offsets import OffsetTracker
@@ -35,7 +36,7 @@ _COMMITTED_REFRESH_S = 10.0
 class Committer:
     def __init__(
         self,
-        consumer: Consumer,
+        consumer: StreamConsumer,
         metrics: RuntimeMetrics,
         transactions: TransactionalSender | None,
         on_txn_failed: Callable[[BaseException], None],
@@ -128,7 +129,7 @@ class Committer:
 
 
 class LagMeter:
-    def __init__(self, consumer: Consumer, metrics: RuntimeMetrics, clock: Callable[[], float]) -> None:
+    def __init__(self, consumer: StreamConsumer, metrics: RuntimeMetrics, clock: Callable[[], float]) -> None:
         self._consumer = consumer
         self._metrics = metrics
         self._clock = clock

@@ -35,10 +35,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from confluent_kafka import Consumer, KafkaException, TopicPartition
+from confluent_kafka import KafkaException, TopicPartition
 
 from bcx.logging import get_logger
 from consumers.stream.commits import Committer, LagMeter
+from consumers.stream.consumer import ConsumerFactory, StreamConsumer, kafka_consumer
 from consumers.stream.deadline import call_with_deadline
 from consumers.stream.executor import Completion, Executor
 from consumers.stream.metrics import RuntimeMetrics
@@ -73,6 +74,7 @@ class ConsumerRunner:
         wall_clock: Callable[[], float] = time.time,
         transactions: TransactionalSender | None = None,
         ledger_rollback: Callable[[], int] | None = None,
+        consumer_factory: ConsumerFactory = kafka_consumer,
     ) -> None:
         self._settings = settings
         self._topics = topics
@@ -83,7 +85,7 @@ class ConsumerRunner:
         self.shutdown = shutdown or threading.Event()
         self._clock = clock
         self._wall = wall_clock
-        self._consumer = Consumer(
+        self._consumer: StreamConsumer = consumer_factory(
             {
                 **consumer_config,
                 "max.poll.interval.ms": settings.max_poll_interval_ms,
