@@ -28,6 +28,7 @@ from bcx.kafka.topics import group_topic
 from consumers.runtime.classify import classify
 from consumers.runtime.document_step import DocumentStep
 from consumers.runtime.kafka_ledger import KafkaLedger
+from consumers.runtime.metrics import DocumentMetrics
 from consumers.runtime.results import ResultPublisher
 from consumers.runtime.settings import ConsumeSettings
 from consumers.stream.app import StreamServices, UseCase, run_stream
@@ -44,6 +45,7 @@ class Services(StreamServices[ConsumeSettings]):
     ledger: KafkaLedger
     exstream: ExstreamClient
     storage: OutputStorage
+    document_metrics: DocumentMetrics | None = None
 
     def document_step(self, use_case: str) -> DocumentStep:
         return DocumentStep(
@@ -54,7 +56,7 @@ class Services(StreamServices[ConsumeSettings]):
             results=self.results,
             owner=self.owner,
             producer_version=producer_version(),
-            metrics=self.metrics,
+            metrics=self.document_metrics,
             atomic=self.transactions.send_many if self.transactions is not None else None,
         )
 
@@ -71,10 +73,10 @@ def document_services(base: StreamServices[ConsumeSettings], stack: ExitStack) -
     ledger = KafkaLedger(settings.kafka, ledger_topic, ledger_codec, base.producer)
     ledger.start()
     stack.callback(ledger.close)
-    if base.metrics is not None:
-        base.metrics.ledger_keys.set_function(lambda: float(ledger.size()))
+    metrics = DocumentMetrics(base.metrics_registry, base.group)
+    metrics.ledger_keys.set_function(lambda: float(ledger.size()))
     results = ResultPublisher(
-        base.sender, document_result_codec(base.registry, auto_register=auto_register), metrics=base.metrics
+        base.sender, document_result_codec(base.registry, auto_register=auto_register), metrics=metrics
     )
     exstream = ExstreamClient(settings.exstream, metrics=ExstreamMetrics(base.metrics_registry))
     services = Services(
@@ -83,6 +85,7 @@ def document_services(base: StreamServices[ConsumeSettings], stack: ExitStack) -
         ledger=ledger,
         exstream=exstream,
         storage=build_storage(settings.output_storage),
+        document_metrics=metrics,
     )
     services.classify = classify
     services.participant = ledger

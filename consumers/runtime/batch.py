@@ -32,8 +32,8 @@ from bcx.exstream.poller import JobPoller
 from bcx.logging import get_logger
 from consumers.runtime.classify import classify
 from consumers.runtime.ledger import LedgerAction, action_for, exstream_reference, next_attempt
+from consumers.runtime.metrics import DocumentMetrics
 from consumers.stream.errors import RetryableError
-from consumers.stream.metrics import RuntimeMetrics
 from consumers.stream.processor import RecordContext
 
 log = get_logger(__name__)
@@ -86,7 +86,7 @@ class BatchJobs:
         make_entry: EntryFactory,
         now: Callable[[], datetime],
         poller: JobPoller | None = None,
-        metrics: RuntimeMetrics | None = None,
+        metrics: DocumentMetrics | None = None,
     ) -> None:
         self.use_case = use_case
         self._exstream = exstream

@@ -53,9 +53,9 @@ from consumers.runtime.ledger import (
     next_attempt,
 )
 from consumers.runtime.ledger_store import Ledger
+from consumers.runtime.metrics import DocumentMetrics
 from consumers.runtime.results import ResultPublisher, publish_failure_reason
 from consumers.stream.errors import PermanentError, RetryableError
-from consumers.stream.metrics import RuntimeMetrics
 from consumers.stream.processor import RecordContext
 from consumers.stream.transactions import Outgoing
 from routing.facts import Channel as RoutingChannel
@@ -95,7 +95,7 @@ class DocumentStep:
         producer_version: str,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
-        metrics: RuntimeMetrics | None = None,
+        metrics: DocumentMetrics | None = None,
         poller: JobPoller | None = None,
         atomic: Atomic | None = None,
     ) -> None:

@@ -14,6 +14,7 @@ from prometheus_client import CollectorRegistry
 
 from bcx.exstream.metrics import ExstreamMetrics
 from consumers.marketing.metrics import MarketingMetrics
+from consumers.runtime.metrics import DocumentMetrics
 from consumers.stream.metrics import RuntimeMetrics
 from producers.enricher.metrics import EnricherMetrics
 from producers.webhook_bridge.metrics import BridgeMetrics
@@ -24,6 +25,7 @@ METRICS: dict[str, Callable[[CollectorRegistry], object]] = {
     "producers.webhook_bridge.metrics": BridgeMetrics,
     "producers.enricher.metrics": EnricherMetrics,
     "consumers.stream.metrics": lambda registry: RuntimeMetrics(registry, "bcx-test"),
+    "consumers.runtime.metrics": lambda registry: DocumentMetrics(registry, "bcx-test"),  # document flows
     "bcx.exstream.metrics": ExstreamMetrics,  # served by the document consumers, next to RuntimeMetrics
     "consumers.marketing.metrics": MarketingMetrics,  # retention and catalogs: suppressions by reason
 }
