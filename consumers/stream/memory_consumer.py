@@ -6,7 +6,8 @@ tests run the same cases against it and a real broker): rebalance callbacks insi
 incremental assignment with the ``range`` assignor per topic, a partition handed to a new member only
 after its previous owner revoked it, committed-offset starts, pauses that survive revoke and re-assign,
 lost partitions when a membership expires (:meth:`MemoryBroker.expire`). Records are plain bytes: no
-transactions, no compaction, no retention.
+transactions, no compaction, no retention. Members are ordered by joining (the broker orders them by
+member id, so which member gets which partitions is no part of the contract).
 """
 
 from __future__ import annotations
@@ -195,11 +196,12 @@ class MemoryConsumer:
             order = ready[self._turn % len(ready) :] + ready[: self._turn % len(ready)]
             for tp in order:  # each partition in turn, as librdkafka's fetch queue interleaves them
                 log = self.broker.logs[tp[0]][tp[1]]
-                position = self._position(tp)
+                start = position = self._position(tp)
                 while position < len(log) and len(out) < limit:
                     out.append(log[position])
                     position += 1
-                self._positions[tp] = position
+                if position != start:  # librdkafka: no position until a record was consumed (or a seek)
+                    self._positions[tp] = position
             return out
 
     def _position(self, tp: TP) -> int:
@@ -263,25 +265,16 @@ class MemoryConsumer:
 
     def position(self, partitions: list[TopicPartition]) -> list[TopicPartition]:
         with self.broker.cond:
+            known = [self._positions.get((p.topic, p.partition)) for p in partitions]
             return [
-                TopicPartition(
-                    p.topic,
-                    p.partition,
-                    known if (known := self._positions.get(tp)) is not None else OFFSET_INVALID,
-                )
-                for p in partitions
-                for tp in [(p.topic, p.partition)]
+                _at(p, OFFSET_INVALID if at is None else at) for p, at in zip(partitions, known, strict=True)
             ]
 
     def committed(self, partitions: list[TopicPartition], timeout: float = -1) -> list[TopicPartition]:
         with self.broker.cond:
+            stored = self.broker.committed
             return [
-                TopicPartition(
-                    p.topic,
-                    p.partition,
-                    self.broker.committed.get((self.group, (p.topic, p.partition)), OFFSET_INVALID),
-                )
-                for p in partitions
+                _at(p, stored.get((self.group, (p.topic, p.partition)), OFFSET_INVALID)) for p in partitions
             ]
 
     @overload
@@ -322,3 +315,7 @@ class MemoryConsumer:
             self.assigned.clear()
             self.broker._leave(self)
             self.closed = True
+
+
+def _at(partition: TopicPartition, offset: int) -> TopicPartition:
+    return TopicPartition(partition.topic, partition.partition, offset)
