@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
+from prometheus_client import CollectorRegistry
 
 from bcx.contracts.ledger_entry import LedgerEntry
 from bcx.errors import BcxError
@@ -145,6 +146,8 @@ async def preview(
         group=f"{flow.group}-preview",
         registry=registry,
         producer=cast(Any, Refused("Kafka producer")),
+        sender=cast(Any, Refused("Kafka producer")),
+        metrics_registry=CollectorRegistry(),
         results=cast(Any, Refused("results publisher")),
         ledger=cast(Any, _EmptyLedger()),
         exstream=exstream,

@@ -30,8 +30,9 @@ from typing import Any
 def bcx(args: argparse.Namespace, *, ordered: bool) -> None:
     from bcx.settings import KafkaSettings, MetricsSettings, RegistrySettings
     from consumers.runtime.app import Services, UseCase, run_use_case
-    from consumers.runtime.processor import RecordContext
-    from consumers.runtime.settings import ConsumeSettings, RuntimeSettings
+    from consumers.runtime.settings import ConsumeSettings
+    from consumers.stream.processor import RecordContext
+    from consumers.stream.settings import RuntimeSettings
     from tests.consumers.support import exstream_settings
 
     class Echo:

@@ -27,8 +27,9 @@ from bcx.kafka.admin import TopicAdmin
 from bcx.kafka.topics import TopicSpec, group_topic
 from bcx.settings import KafkaSettings, MetricsSettings, RegistrySettings
 from consumers.runtime.app import Services, UseCase, run_use_case
-from consumers.runtime.processor import RecordContext
-from consumers.runtime.settings import ConsumeSettings, RuntimeSettings
+from consumers.runtime.settings import ConsumeSettings
+from consumers.stream.processor import RecordContext
+from consumers.stream.settings import RuntimeSettings
 from tests.consumers.support import exstream_settings
 
 PARTITIONS = 4

@@ -131,6 +131,12 @@ class TestLayerTable:
             ("bcx_app/cli/x.py", "from simulators.exstream import render", False),
             ("consumers/registry.py", "from consumers.returns.flow import FLOW", False),
             ("consumers/registry.py", "from consumers.returns.app import build", True),
+            ("consumers/stream/x.py", "from consumers.runtime.results import ResultPublisher", True),
+            ("consumers/stream/x.py", "from bcx.exstream.errors import ExstreamError", True),
+            ("consumers/stream/x.py", "from routing.facts import Channel", True),
+            ("consumers/stream/x.py", "from bcx.kafka.producer import Delivered", False),
+            ("producers/enricher/x.py", "from consumers.runtime import Services", True),
+            ("producers/enricher/x.py", "from consumers.stream.app import run_stream", False),
         ],
     )
     def test_the_check_has_teeth(self, file: str, source: str, bad: bool, tmp_path: Path) -> None:

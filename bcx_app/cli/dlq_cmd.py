@@ -47,7 +47,7 @@ def _selected(args: argparse.Namespace) -> tuple[Any, list[Any]]:
     from bcx.kafka.topics import group_topic
     from bcx.settings import load_settings
     from bcx_app.cli.common import AdminSettings
-    from consumers.runtime.dlq_admin import Selection, read_dead_letters
+    from consumers.stream.dlq_admin import Selection, read_dead_letters
 
     settings = load_settings(AdminSettings)
     group = args.use_case if args.group else f"bcx-{args.use_case}"
@@ -65,7 +65,7 @@ def _inspect(args: argparse.Namespace) -> int:
         from bcx.avro.registry import registry_client
 
         registry = registry_client(settings.registry)
-    from consumers.runtime.dlq_admin import decode_value
+    from consumers.stream.dlq_admin import decode_value
 
     for letter in letters:
         row = letter.summary()
@@ -96,7 +96,7 @@ def _replay(args: argparse.Namespace) -> int:
         return 0
     from bcx.kafka.config import producer_config
     from bcx.kafka.producer import KafkaProducer
-    from consumers.runtime.dlq_admin import replay
+    from consumers.stream.dlq_admin import replay
 
     producer = KafkaProducer(producer_config(settings.kafka))
     try:

@@ -33,7 +33,7 @@ from consumers.documents.due import Attempts, attempt_all, decide, due_documents
 from consumers.documents.explain import explain
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext
 from consumers.runtime.classify import classify
-from consumers.runtime.errors import PermanentError
+from consumers.stream.errors import PermanentError
 from routing import DocumentDecision, RoutingDecision, RuleSet
 
 log = get_logger(__name__)

@@ -16,7 +16,7 @@ from consumers.marketing.policy import load_policy
 from consumers.marketing.settings import MarketingSettings
 from consumers.marketing.table import CompactedTable, table_codec
 from consumers.runtime import Services, SourceRecord, UseCase
-from consumers.runtime.errors import PermanentError, RetryableError
+from consumers.stream.errors import PermanentError, RetryableError
 
 FOLDED = ("order", "customer", "cart", "refund")
 

@@ -43,13 +43,12 @@ from consumers.document_index.migrate import migrate
 from consumers.document_index.settings import IndexSettings
 from consumers.document_index.writer import Coordinates, DeadLetter, write_dead_letter, write_result
 from consumers.registry import FLOWS
-from consumers.runtime import app as runtime_app
-from consumers.runtime.app import run_until_stopped, start_executor
-from consumers.runtime.errors import PermanentError, RetryableError
-from consumers.runtime.metrics import RuntimeMetrics
-from consumers.runtime.processor import RecordContext
-from consumers.runtime.records import SourceRecord
-from consumers.runtime.results import ResultPublisher
+from consumers.stream.assembly import install_signals as install_signal_handlers
+from consumers.stream.assembly import run_until_stopped, start_executor
+from consumers.stream.errors import PermanentError, RetryableError
+from consumers.stream.metrics import RuntimeMetrics
+from consumers.stream.processor import RecordContext
+from consumers.stream.records import SourceRecord
 
 log = get_logger(__name__)
 
@@ -206,7 +205,7 @@ def run_index(
     group = settings.group
     shutdown = shutdown or threading.Event()
     if install_signals:
-        runtime_app.install_signals(shutdown)
+        install_signal_handlers(shutdown)
     metrics_registry = new_registry()
     runtime_metrics = RuntimeMetrics(metrics_registry, group)
     with ExitStack() as stack:
@@ -228,7 +227,6 @@ def run_index(
             decoder=IndexDecoder(document_result_codec(registry, auto_register=False), customers),
             processor=writer,
             producer=producer,
-            results=ResultPublisher(producer, document_result_codec(registry)),
             settings=rt,
             metrics=runtime_metrics,
         )

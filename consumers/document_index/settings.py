@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from bcx.contracts.erasure import TOPIC as ERASURES_TOPIC
 from bcx.exstream.settings import OutputStorageSettings
 from bcx.settings import KafkaSettings, MetricsSettings, ProcessSettings, RegistrySettings
-from consumers.runtime.settings import RuntimeSettings
+from consumers.stream.settings import RuntimeSettings
 
 GROUP = "bcx-document-index"
 

@@ -22,7 +22,7 @@ from typing import TypeVar
 from consumers.documents.errors import DocumentDataError
 from consumers.runtime import DocumentOutcome
 from consumers.runtime.classify import classify
-from consumers.runtime.errors import PermanentError, ProcessingError
+from consumers.stream.errors import PermanentError, ProcessingError
 from routing import DocumentDecision, RoutingDecision, RoutingFacts, RuleSet, evaluate
 
 F = TypeVar("F")

@@ -22,7 +22,7 @@ from consumers.marketing.sender import MarketingSender
 from consumers.marketing.settings import MarketingSettings
 from consumers.marketing.table import CompactedTable, table_codec
 from consumers.runtime import Services
-from consumers.runtime.errors import RetryableError
+from consumers.stream.errors import RetryableError
 from routing import RuleSet
 
 _SENT = frozenset({LedgerState.GENERATED, LedgerState.DELIVERED})

@@ -23,7 +23,7 @@ from consumers.policy_publisher.history import History
 from consumers.policy_publisher.publisher import Emit, Publisher
 from consumers.policy_publisher.targets import TargetRef, all_targets, targets_of
 from consumers.runtime import RecordContext
-from consumers.runtime.errors import PermanentError
+from consumers.stream.errors import PermanentError
 
 log = get_logger(__name__)
 

@@ -15,7 +15,7 @@ from consumers.registry import use_case_names
 from consumers.retention.flow import FLOW, TRIGGERS_TOPIC
 from consumers.retention.processor import RetentionInput, RetentionProcessor
 from consumers.runtime import Services, SourceRecord, UseCase
-from consumers.runtime.errors import PermanentError
+from consumers.stream.errors import PermanentError
 from routing import load_rules
 
 

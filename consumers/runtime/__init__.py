@@ -1,18 +1,20 @@
-"""The consumer runtime every use case runs on: per-key concurrency in a bounded window, backpressure by
-pausing partitions, commits of the finished prefix only, retries with backoff, a retry topic, capped dead
-letters, an effectively-once document ledger, graceful rebalances and shutdown. See
-docs/consumer-runtime.md.
+"""The document pipeline on the stream runtime (:mod:`consumers.stream`): the document step (ledger →
+Exstream → storage → results → ledger), an effectively-once document ledger, result events, batch jobs,
+delivery outcomes, the Exstream failure classifier, and the document flows' process (``Services``,
+``run_use_case``). See docs/consumer-runtime.md.
 
-A use case provides ``build(services) -> UseCase`` (see :mod:`consumers.registry`).
+A document flow provides ``build(services) -> UseCase`` (see :mod:`consumers.registry`). The stream
+runtime's vocabulary a flow needs (errors, ``RecordContext``, ``SourceRecord``, ``UseCase``) is re-exported
+here, so a flow imports from one place.
 """
 
 from consumers.runtime.app import Services, UseCase, UseCaseFactory, run_use_case
 from consumers.runtime.document_request import DocumentOutcome, DocumentRequest, JobFailure
 from consumers.runtime.document_step import DocumentStep
-from consumers.runtime.errors import DlqCapExceeded, PermanentError, ProcessingError, RetryableError
-from consumers.runtime.processor import Decoder, Processor, RecordContext
-from consumers.runtime.records import SourceRecord
 from consumers.runtime.results import ResultPublisher
+from consumers.stream.errors import DlqCapExceeded, PermanentError, ProcessingError, RetryableError
+from consumers.stream.processor import Decoder, Processor, RecordContext
+from consumers.stream.records import SourceRecord
 
 __all__ = [
     "Decoder",

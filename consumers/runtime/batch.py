@@ -31,10 +31,10 @@ from bcx.exstream.models import GenerationResult, JobState, JobStatus
 from bcx.exstream.poller import JobPoller
 from bcx.logging import get_logger
 from consumers.runtime.classify import classify
-from consumers.runtime.errors import RetryableError
 from consumers.runtime.ledger import LedgerAction, action_for, exstream_reference, next_attempt
-from consumers.runtime.metrics import RuntimeMetrics
-from consumers.runtime.processor import RecordContext
+from consumers.runtime.metrics import DocumentMetrics
+from consumers.stream.errors import RetryableError
+from consumers.stream.processor import RecordContext
 
 log = get_logger(__name__)
 
@@ -86,7 +86,7 @@ class BatchJobs:
         make_entry: EntryFactory,
         now: Callable[[], datetime],
         poller: JobPoller | None = None,
-        metrics: RuntimeMetrics | None = None,
+        metrics: DocumentMetrics | None = None,
     ) -> None:
         self.use_case = use_case
         self._exstream = exstream

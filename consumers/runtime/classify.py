@@ -1,15 +1,15 @@
-"""Mapping any failure to the runtime's vocabulary (:class:`RetryableError` / :class:`PermanentError`).
+"""The document pipeline's classifier: Exstream, output storage and ledger failures mapped to the
+runtime's vocabulary (:class:`RetryableError` / :class:`PermanentError`); everything else goes to the
+stream runtime's own :func:`consumers.stream.classify.classify` (data, Kafka, unknown).
 
 Pure: one place decides what is worth another try. Exstream's own hierarchy (``bcx.exstream.errors``)
-already separates transient from permanent; the runtime adds stable ``error_class`` names for metrics,
-dead-letter headers and FAILED results.
+already separates transient from permanent; the pipeline adds stable ``error_class`` names for metrics,
+dead-letter headers and FAILED results. The executor runs it as its
+:data:`~consumers.stream.classify.Classifier`.
 """
 
 from __future__ import annotations
 
-from pydantic import ValidationError
-
-from bcx.avro.errors import SerializationError
 from bcx.exstream.errors import (
     CircuitOpenError,
     ExstreamAuthError,
@@ -23,9 +23,9 @@ from bcx.exstream.errors import (
     OutputStorageError,
     RetryableExstreamError,
 )
-from bcx.kafka.errors import KafkaError
-from consumers.runtime.errors import PermanentError, ProcessingError, RetryableError
 from consumers.runtime.ledger import LedgerConflict
+from consumers.stream.classify import classify as classify_generic
+from consumers.stream.errors import PermanentError, ProcessingError, RetryableError
 
 _REQUEST_CLASSES = {400: "exstream.bad_request", 403: "exstream.forbidden", 404: "exstream.not_found"}
 
@@ -60,28 +60,15 @@ def _exstream(exc: ExstreamError, stage: str) -> ProcessingError:
 
 def classify(exc: BaseException, stage: str = "process") -> ProcessingError:
     """The runtime error ``exc`` means; ``stage`` names where it happened when ``exc`` does not say."""
-    if isinstance(exc, ProcessingError):
-        return exc
     result: ProcessingError
     if isinstance(exc, ExstreamError):
         result = _exstream(exc, stage)
     elif isinstance(exc, OutputStorageError):
         cls = RetryableError if exc.retryable else PermanentError
         result = cls(str(exc), error_class="storage.error", stage="store")
-    elif isinstance(exc, SerializationError):
-        result = PermanentError(str(exc), error_class="data.undecodable", stage="decode")
-    elif isinstance(exc, ValidationError):
-        result = PermanentError(
-            f"invalid data: {exc.error_count()} problem(s)", error_class="data.invalid", stage=stage
-        )
     elif isinstance(exc, LedgerConflict):
         result = PermanentError(str(exc), error_class="ledger.conflict", stage="ledger")
-    elif isinstance(exc, KafkaError):
-        result = RetryableError(str(exc), error_class="kafka.produce", stage=stage)
     else:
-        # Unknown failures get the in-process retries (often transient I/O), never the retry topic.
-        result = RetryableError(
-            f"{type(exc).__name__}: {str(exc)[:300]}", error_class="runtime.unexpected", stage=stage
-        )
+        return classify_generic(exc, stage)
     result.__cause__ = exc
     return result

@@ -23,9 +23,9 @@ from bcx.contracts.document_result import (
 )
 from bcx.exstream.models import GenerationResult
 from consumers.runtime.document_request import DocumentRequest
-from consumers.runtime.errors import ProcessingError
-from consumers.runtime.processor import RecordContext
 from consumers.runtime.results import result_id
+from consumers.stream.errors import ProcessingError
+from consumers.stream.processor import RecordContext
 from routing.facts import Channel as RoutingChannel
 
 

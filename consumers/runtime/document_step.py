@@ -45,7 +45,6 @@ from consumers.runtime.classify import classify
 from consumers.runtime.delivery import parse_delivery
 from consumers.runtime.document_request import DocumentOutcome, DocumentRequest, JobFailure
 from consumers.runtime.document_results import ResultBuilder
-from consumers.runtime.errors import PermanentError, RetryableError
 from consumers.runtime.ledger import (
     LedgerAction,
     LedgerConflict,
@@ -54,10 +53,11 @@ from consumers.runtime.ledger import (
     next_attempt,
 )
 from consumers.runtime.ledger_store import Ledger
-from consumers.runtime.metrics import RuntimeMetrics
-from consumers.runtime.processor import RecordContext
+from consumers.runtime.metrics import DocumentMetrics
 from consumers.runtime.results import ResultPublisher, publish_failure_reason
-from consumers.runtime.transactions import Outgoing
+from consumers.stream.errors import PermanentError, RetryableError
+from consumers.stream.processor import RecordContext
+from consumers.stream.transactions import Outgoing
 from routing.facts import Channel as RoutingChannel
 
 log = get_logger(__name__)
@@ -95,7 +95,7 @@ class DocumentStep:
         producer_version: str,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
-        metrics: RuntimeMetrics | None = None,
+        metrics: DocumentMetrics | None = None,
         poller: JobPoller | None = None,
         atomic: Atomic | None = None,
     ) -> None:

@@ -34,7 +34,7 @@ from bcx.logging import get_logger
 from bcx.settings import KafkaSettings
 from consumers.runtime.ledger import check_transition
 from consumers.runtime.ledger_store import MemoryLedger
-from consumers.runtime.transactions import Outgoing
+from consumers.stream.transactions import Outgoing
 
 log = get_logger(__name__)
 

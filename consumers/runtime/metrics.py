@@ -1,116 +1,29 @@
-"""Prometheus metrics of a consumer process, one set per group (label ``group``).
+"""Prometheus metrics of the document pipeline, next to the stream runtime's
+(:class:`~consumers.stream.metrics.RuntimeMetrics`) on the same registry of a document flow's process.
 
-Document outcomes and result-publishing failures are labelled by ``use_case`` instead (the consumer's
-use case, as in the result events); their label values are bounded enumerations, never ids.
+Document outcomes and result-publishing failures are labelled by ``use_case`` (the consumer's use case, as
+in the result events); their label values are bounded enumerations, never ids.
 """
 
 from __future__ import annotations
 
-import contextlib
-
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
 # batch jobs (statements, catalogs) run for seconds to hours
 _BATCH_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400)
 BATCH_OUTCOMES = ("completed", "failed")
 
 
-class RuntimeMetrics:
+class DocumentMetrics:
     def __init__(self, registry: CollectorRegistry, group: str) -> None:
         self.group = group
-        #: the process's registry: a use case registers its own metrics on it (marketing suppressions)
-        self.registry = registry
         g = ["group"]
-        self._lag = Gauge(
-            "bcx_consumer_lag_records",
-            "Records not yet committed per partition; if it keeps growing, scale the group or check Exstream",
-            [*g, "topic", "partition"],
-            registry=registry,
-        )
-        self.in_flight = Gauge(
-            "bcx_consumer_in_flight_records",
-            "Records held (running or waiting for their key); stuck at the window means saturated.",
-            g,
-            registry=registry,
-        ).labels(group)
-        self.paused_partitions = Gauge(
-            "bcx_consumer_paused_partitions",
-            "Partitions paused by backpressure or a delayed retry; all paused for long: downstream too slow.",
-            g,
-            registry=registry,
-        ).labels(group)
-        self.processing_seconds = Histogram(
-            "bcx_consumer_processing_seconds",
-            "Time from a record's hand-off to its completion (includes retries and key waits).",
-            g,
-            buckets=_LATENCY_BUCKETS,
-            registry=registry,
-        ).labels(group)
-        self._outcomes = Counter(
-            "bcx_consumer_records_total",
-            "Records finished by outcome (ok, retry_topic, dead_letter); dead letters rising: see the DLQ.",
-            [*g, "outcome"],
-            registry=registry,
-        )
-        self._retries = Counter(
-            "bcx_consumer_retries_total",
-            "In-process retries by error class; a spike usually means Exstream is degraded.",
-            [*g, "error_class"],
-            registry=registry,
-        )
-        self._dead_letters = Counter(
-            "bcx_consumer_dead_letters_total",
-            "Records sent to <group>.dlq.v1; inspect with `bcx dlq inspect`, replay after the fix.",
-            [*g, "stage", "error_class"],
-            registry=registry,
-        )
-        self.dlq_cap_tripped = Gauge(
-            "bcx_consumer_dlq_cap_tripped",
-            "1 when the dead-letter cap stopped the consumer: find the cause before restarting.",
-            g,
-            registry=registry,
-        ).labels(group)
         self.ledger_keys = Gauge(
             "bcx_consumer_ledger_keys",
             "Idempotency keys held in memory from <group>.ledger.v1 (memory grows with it).",
             g,
             registry=registry,
         ).labels(group)
-        self.stalled = Gauge(
-            "bcx_consumer_stalled",
-            "1 when partitions are assigned, records wait and nothing was consumed or finished for "
-            "BCX_CONSUMER__STALL_TIMEOUT_S: /livez fails and the pod restarts; find the cause in its logs.",
-            g,
-            registry=registry,
-        ).labels(group)
-        self.seconds_since_progress = Gauge(
-            "bcx_consumer_seconds_since_progress",
-            "Seconds since a record was last consumed or finished (reset while caught up).",
-            g,
-            registry=registry,
-        ).labels(group)
-        self._commits = Counter(
-            "bcx_consumer_commits_total",
-            "Offset commits by result; failures mean records will be redelivered (harmless, but check).",
-            [*g, "result"],
-            registry=registry,
-        )
-        self._rebalances = Counter(
-            "bcx_consumer_rebalances_total",
-            "Partitions assigned, revoked or lost; frequent losses mean session timeouts: check CPU, broker.",
-            [*g, "kind"],
-            registry=registry,
-        )
-
-        self._txn_recoveries = Counter(
-            "bcx_consumer_transaction_recoveries_total",
-            "Recoveries from a failed Kafka transaction (started, recovered, failed): the records it held "
-            "are redone in place. Failed means the process stopped (exit 3): check broker health.",
-            [*g, "result"],
-            registry=registry,
-        )
-
         self._documents = Counter(
             "bcx_documents_total",
             "Result events acknowledged on documents.results.v1 by use case, document type, channel and "
@@ -159,28 +72,3 @@ class RuntimeMetrics:
 
     def publish_failure(self, use_case: str, target: str, reason: str) -> None:
         self._publish_failures.labels(use_case, target, reason).inc()
-
-    def outcome(self, outcome: str) -> None:
-        self._outcomes.labels(self.group, outcome).inc()
-
-    def retry(self, error_class: str) -> None:
-        self._retries.labels(self.group, error_class).inc()
-
-    def dead_letter(self, stage: str, error_class: str) -> None:
-        self._dead_letters.labels(self.group, stage, error_class).inc()
-
-    def commit(self, result: str) -> None:
-        self._commits.labels(self.group, result).inc()
-
-    def txn_recovery(self, result: str) -> None:
-        self._txn_recoveries.labels(self.group, result).inc()
-
-    def rebalance(self, kind: str, count: int) -> None:
-        self._rebalances.labels(self.group, kind).inc(count)
-
-    def lag(self, topic: str, partition: int, value: int) -> None:
-        self._lag.labels(self.group, topic, str(partition)).set(value)
-
-    def forget_lag(self, topic: str, partition: int) -> None:
-        with contextlib.suppress(KeyError):
-            self._lag.remove(self.group, topic, str(partition))

@@ -1,6 +1,6 @@
 """Publishing result events on ``documents.results.v1``; a publish returns once Kafka acknowledged it.
 
-With :class:`~consumers.runtime.metrics.RuntimeMetrics`, each acknowledged result counts in
+With :class:`~consumers.runtime.metrics.DocumentMetrics`, each acknowledged result counts in
 ``bcx_documents_total`` and each one Kafka did not take in ``bcx_results_publish_failures_total``.
 """
 
@@ -14,8 +14,8 @@ from bcx.avro.errors import SchemaRegistryError, SerializationError
 from bcx.contracts.document_result import TOPIC, Channel, DocumentResult, DocumentStatus
 from bcx.kafka.errors import KafkaError
 from bcx.kafka.producer import Delivered
-from consumers.runtime.metrics import RuntimeMetrics
-from consumers.runtime.transactions import Outgoing, Sender
+from consumers.runtime.metrics import DocumentMetrics
+from consumers.stream.transactions import Outgoing, Sender
 
 _RESULT_NAMESPACE = uuid.UUID("8c1d5a8e-6b0f-4f43-9a55-2f1e0c7b9d21")
 _KAFKA_CODE = re.compile(r"[a-z][a-z_]{0,47}")
@@ -50,7 +50,7 @@ class ResultPublisher:
         codec: AvroCodec[DocumentResult],
         topic: str = TOPIC,
         *,
-        metrics: RuntimeMetrics | None = None,
+        metrics: DocumentMetrics | None = None,
     ) -> None:
         self._producer = producer
         self._codec = codec

@@ -1,88 +1,15 @@
-"""Settings of a consumer process (``bcx consume``): the runtime section and the whole process model."""
+"""Settings of a document flow's process (``bcx consume <flow>``): the stream runtime's sections plus
+Exstream and output storage, which the document pipeline needs and the stream runtime does not."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
 from bcx.exstream.settings import ExstreamSettings, OutputStorageSettings
-from bcx.settings import KafkaSettings, MetricsSettings, ProcessSettings, RegistrySettings
+from consumers.stream.settings import StreamSettings
 
 
-class RuntimeSettings(BaseModel):
-    """How the runtime consumes, schedules, retries and gives up (``BCX_CONSUMER__*``)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    group_id: str | None = Field(default=None, description="override the use case's group (bcx-<use-case>)")
-    topics: list[str] | None = Field(default=None, description="override the use case's input topics")
-    max_in_flight: int = Field(default=256, ge=1, description="processing calls running at once (window)")
-    max_waiting_records: int = Field(
-        default=2048, ge=0, description="records held beyond the window, waiting for their key or a slot"
-    )
-    max_held_kbytes: int = Field(
-        default=32768, ge=64, description="bytes of the records held (running and waiting), estimated"
-    )
-    max_in_flight_per_partition: int | None = Field(
-        default=None, ge=1, description="records held per partition (default: its share of the buffer)"
-    )
-    max_uncommitted_per_partition: int = Field(
-        default=1000, ge=1, description="records past a partition's committable offset (bounds crash replay)"
-    )
-    ordered: bool = Field(default=True, description="same key one at a time (turn off only if keys commute)")
-    consume_batch: int = Field(default=500, ge=1)
-    commit_interval_s: float = Field(default=1.0, gt=0)
-    max_poll_interval_ms: int = Field(default=300_000, ge=10_000)
-    drain_timeout_s: float = Field(default=20.0, gt=0, description="revoked partitions: wait this long")
-    shutdown_timeout_s: float = Field(default=30.0, gt=0, description="SIGTERM: wait this long")
-    ledger_catch_up_timeout_s: float = Field(default=60.0, gt=0)
-    fetch_queue_kbytes: int = Field(default=4096, ge=64, description="librdkafka prefetch bound")
-    pause_after_s: float = Field(default=1.0, ge=0, description="full window this long: pause partitions")
-    attempt_timeout_s: float = Field(
-        default=300.0, gt=0, description="one processing attempt never runs longer (then: retryable)"
-    )
-    transactions: bool = Field(
-        default=True, description="results, dead letters and offsets in Kafka transactions (exactly once)"
-    )
-    transaction_timeout_s: float = Field(
-        default=30.0, ge=5, description="an open transaction of a killed process is aborted after this"
-    )
-    transaction_recovery_timeout_s: float = Field(
-        default=180.0,
-        gt=0,
-        description="a failed transaction not recovered from in place within this: exit 3",
-    )
-    stall_timeout_s: float = Field(
-        default=600.0, gt=0, description="lag and nothing consumed or finished this long: /livez fails"
-    )
-
-    retry_max_attempts: int = Field(default=5, ge=1, description="in-process attempts per record")
-    retry_budget_s: float = Field(default=60.0, gt=0)
-    retry_initial_delay_s: float = Field(default=0.2, gt=0)
-    retry_max_delay_s: float = Field(default=10.0, gt=0)
-    retry_topic_rounds: int = Field(default=3, ge=0, description="trips through <group>.retry.v1; 0 = none")
-    retry_topic_delay_s: float = Field(default=60.0, ge=0)
-
-    dlq_max_count: int = Field(default=100, ge=0, description="dead letters allowed per window; 0 = no cap")
-    dlq_window_s: float = Field(default=300.0, gt=0)
-
-    @model_validator(mode="after")
-    def _within_poll_interval(self) -> RuntimeSettings:
-        limit = self.max_poll_interval_ms / 1000
-        for name in ("drain_timeout_s", "shutdown_timeout_s", "ledger_catch_up_timeout_s"):
-            if getattr(self, name) >= limit * 0.8:
-                raise ValueError(f"{name} must stay well below max_poll_interval_ms ({limit:.0f} s)")
-        if self.stall_timeout_s <= self.attempt_timeout_s:
-            raise ValueError("stall_timeout_s must exceed attempt_timeout_s (one slow record is no stall)")
-        return self
-
-
-class ConsumeSettings(ProcessSettings):
+class ConsumeSettings(StreamSettings):
     """The settings of one ``bcx consume <use-case>`` process. ``metrics`` also serves /livez and /readyz."""
 
-    kafka: KafkaSettings = KafkaSettings()
-    registry: RegistrySettings = RegistrySettings()
-    metrics: MetricsSettings = MetricsSettings()
-    consumer: RuntimeSettings = RuntimeSettings()
-    #: required: the runtime builds an Exstream client for every use case (no simulator default)
+    #: required: the pipeline builds an Exstream client for every use case (no simulator default)
     exstream: ExstreamSettings
     output_storage: OutputStorageSettings = OutputStorageSettings()

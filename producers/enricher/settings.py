@@ -8,19 +8,17 @@ from pydantic import Field, model_validator
 
 from bcx.bigcommerce.settings import BigCommerceSettings
 from bcx.contracts.webhook_event import TOPIC as WEBHOOKS_TOPIC
-from bcx.settings import KafkaSettings, MetricsSettings, ProcessSettings, RegistrySettings
-from consumers.runtime.settings import RuntimeSettings
+from bcx.settings import MetricsSettings
+from consumers.stream.settings import RuntimeSettings, StreamSettings
 
 GROUP = "bcx-enricher"
 
 
-class EnricherSettings(ProcessSettings):
+class EnricherSettings(StreamSettings):
     """``BCX_BIGCOMMERCE__STORES`` holds every store's credentials (JSON list); the runtime section is
     ``BCX_CONSUMER__*`` (window, retries, DLQ cap); ``BCX_SNAPSHOT_TOPICS`` overrides topics per entity type.
     """
 
-    kafka: KafkaSettings = KafkaSettings()
-    registry: RegistrySettings = RegistrySettings()
     metrics: MetricsSettings = MetricsSettings(port=9410)
     bigcommerce: BigCommerceSettings = BigCommerceSettings()
     # a kill makes the next owner re-enrich what was not committed: at most 64 records per partition

@@ -19,7 +19,8 @@ from bcx.kafka.admin import TopicAdmin
 from bcx.kafka.topics import TopicSpec, group_topic
 from bcx.settings import KafkaSettings, MetricsSettings, RegistrySettings
 from consumers.runtime.app import UseCaseFactory, run_use_case
-from consumers.runtime.settings import ConsumeSettings, RuntimeSettings
+from consumers.runtime.settings import ConsumeSettings
+from consumers.stream.settings import RuntimeSettings
 
 
 def create_group_topics(kafka: KafkaSettings, group: str, partitions: int = 3) -> None:

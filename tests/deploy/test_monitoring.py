@@ -14,7 +14,8 @@ from prometheus_client import CollectorRegistry
 
 from bcx.exstream.metrics import ExstreamMetrics
 from consumers.marketing.metrics import MarketingMetrics
-from consumers.runtime.metrics import RuntimeMetrics
+from consumers.runtime.metrics import DocumentMetrics
+from consumers.stream.metrics import RuntimeMetrics
 from producers.enricher.metrics import EnricherMetrics
 from producers.webhook_bridge.metrics import BridgeMetrics
 from tests.deploy.support import MONITORING, ROOT, load_documents
@@ -23,7 +24,8 @@ from tests.deploy.support import MONITORING, ROOT, load_documents
 METRICS: dict[str, Callable[[CollectorRegistry], object]] = {
     "producers.webhook_bridge.metrics": BridgeMetrics,
     "producers.enricher.metrics": EnricherMetrics,
-    "consumers.runtime.metrics": lambda registry: RuntimeMetrics(registry, "bcx-test"),
+    "consumers.stream.metrics": lambda registry: RuntimeMetrics(registry, "bcx-test"),
+    "consumers.runtime.metrics": lambda registry: DocumentMetrics(registry, "bcx-test"),  # document flows
     "bcx.exstream.metrics": ExstreamMetrics,  # served by the document consumers, next to RuntimeMetrics
     "consumers.marketing.metrics": MarketingMetrics,  # retention and catalogs: suppressions by reason
 }

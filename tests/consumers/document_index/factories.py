@@ -17,9 +17,9 @@ from bcx.exstream.models import GenerationResult
 from bcx.settings import KafkaSettings
 from consumers.runtime.document_request import DocumentRequest
 from consumers.runtime.document_results import ResultBuilder
-from consumers.runtime.errors import PermanentError
-from consumers.runtime.processor import RecordContext
-from consumers.runtime.records import SourceRecord
+from consumers.stream.errors import PermanentError
+from consumers.stream.processor import RecordContext
+from consumers.stream.records import SourceRecord
 from routing.decision import DocumentDecision, DocumentOutcome
 from routing.facts import Channel
 

@@ -17,7 +17,7 @@ from bcx.kafka.topics import TopicSpec
 from bcx.settings import KafkaSettings, MetricsSettings, RegistrySettings
 from consumers.document_index.service import run_index
 from consumers.document_index.settings import IndexSection, IndexSettings
-from consumers.runtime.settings import RuntimeSettings
+from consumers.stream.settings import RuntimeSettings
 from tests.consumers.support import committed, create_group_topics
 
 

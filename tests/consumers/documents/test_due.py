@@ -9,7 +9,7 @@ import pytest
 from consumers.documents.due import attempt_all, decide, due_documents, due_with_facts, mapped
 from consumers.documents.errors import DocumentDataError
 from consumers.runtime import DocumentOutcome
-from consumers.runtime.errors import PermanentError, ProcessingError, RetryableError
+from consumers.stream.errors import PermanentError, ProcessingError, RetryableError
 from routing import DocumentDecision, load_rules
 from tests.routing.factories import order_facts
 

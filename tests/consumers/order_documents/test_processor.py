@@ -16,7 +16,7 @@ from consumers.documents.orders.snapshot import order_context, order_snapshot, t
 from consumers.documents.reissue import Reissue, reissue_key
 from consumers.order_documents.processor import OrderDocumentsProcessor
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext, SourceRecord
-from consumers.runtime.errors import PermanentError, RetryableError
+from consumers.stream.errors import PermanentError, RetryableError
 from producers.enricher.mapping import Context, Envelope, order_record
 from producers.enricher.profile_mapping import customer_profile, store_profile
 from routing import load_rules

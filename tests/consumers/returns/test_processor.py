@@ -16,7 +16,7 @@ from consumers.registry import use_case_names
 from consumers.returns.labels import ExstreamLabels
 from consumers.returns.processor import ReturnsInput, ReturnsProcessor
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext, SourceRecord
-from consumers.runtime.errors import PermanentError
+from consumers.stream.errors import PermanentError
 from routing import RuleSet, load_rules
 from simulators.exstream.templates import TemplateRegistry
 from tests.consumers.returns.factories import WAREHOUSE, a_refund, a_return

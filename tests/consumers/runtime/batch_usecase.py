@@ -14,8 +14,8 @@ from bcx.contracts.document_result import Recipient
 from consumers.runtime.app import Services, UseCase
 from consumers.runtime.document_request import DocumentRequest
 from consumers.runtime.document_step import DocumentStep
-from consumers.runtime.processor import RecordContext
-from consumers.runtime.records import SourceRecord
+from consumers.stream.processor import RecordContext
+from consumers.stream.records import SourceRecord
 from routing.decision import DocumentDecision, DocumentOutcome
 from routing.facts import Channel
 from routing.idempotency import idempotency_key

@@ -20,8 +20,8 @@ from bcx.local.kafka_node import KafkaNode, free_port
 from bcx.local.paths import LocalPaths
 from bcx.settings import KafkaSettings
 from consumers.runtime.app import Services, UseCase
-from consumers.runtime.processor import RecordContext
-from consumers.runtime.transactions import Sender
+from consumers.stream.processor import RecordContext
+from consumers.stream.transactions import Sender
 from tests.consumers.runtime.test_runtime_kafka import decode
 
 

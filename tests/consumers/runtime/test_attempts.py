@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from consumers.runtime.attempts import AttemptDeadlines
+from consumers.stream.attempts import AttemptDeadlines
 
 
 class TestAttemptDeadlines:

@@ -23,7 +23,7 @@ from consumers.runtime.ledger import (
     check_transition,
     exstream_reference,
 )
-from consumers.runtime.metrics import RuntimeMetrics
+from consumers.runtime.metrics import DocumentMetrics
 
 SCHEMA = Path(__file__).resolve().parents[3] / "schemas" / "consumer.ledger.v1.avsc"
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -106,7 +106,7 @@ class TestBatchMetrics:
     def test_in_flight_and_durations_by_use_case(self) -> None:
         """The gauge follows polling starts and stops; durations land in the outcome's histogram series."""
         registry = CollectorRegistry()
-        metrics = RuntimeMetrics(registry, "g")
+        metrics = DocumentMetrics(registry, "g")
         metrics.batch_job_polling("statements", +1)
         metrics.batch_job_polling("statements", +1)
         metrics.batch_job_polling("statements", -1)
@@ -120,7 +120,7 @@ class TestBatchMetrics:
     def test_outcome_label_is_bounded(self) -> None:
         """An outcome outside completed/failed is refused rather than creating a new series."""
         with pytest.raises(ValueError, match="unknown batch outcome"):
-            RuntimeMetrics(CollectorRegistry(), "g").batch_job_finished("statements", "weird", 1.0)
+            DocumentMetrics(CollectorRegistry(), "g").batch_job_finished("statements", "weird", 1.0)
 
 
 def _roundtrip(writer: dict[str, Any], reader: dict[str, Any], record: dict[str, Any]) -> Any:

@@ -8,10 +8,10 @@ from collections import defaultdict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from consumers.runtime.dispatch import Dispatcher
-from consumers.runtime.holding import HEADER_BYTES, HoldBudget, PartitionShares, record_bytes
-from consumers.runtime.offsets import OffsetTracker
-from consumers.runtime.records import SourceRecord
+from consumers.stream.dispatch import Dispatcher
+from consumers.stream.holding import HEADER_BYTES, HoldBudget, PartitionShares, record_bytes
+from consumers.stream.offsets import OffsetTracker
+from consumers.stream.records import SourceRecord
 
 Item = tuple[str, str, int]  # (partition, key, sequence of the key)
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bcx.settings import KafkaSettings, RegistrySettings
-from consumers.runtime.processor import RecordContext
+from consumers.stream.processor import RecordContext
 from tests.conftest import NewTopic
 from tests.consumers.runtime.test_runtime_kafka import factory, group, wait_for
 from tests.consumers.support import RunningConsumer, committed, consume_settings, produce

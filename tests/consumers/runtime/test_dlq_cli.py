@@ -10,10 +10,10 @@ import pytest
 from bcx.kafka.topics import group_topic
 from bcx.settings import KafkaSettings
 from bcx_app.cli.main import main
-from consumers.runtime.dead_letters import dead_letter_headers
-from consumers.runtime.dlq_admin import DeadLetter, Selection
-from consumers.runtime.errors import PermanentError, RetryableError
-from consumers.runtime.records import SourceRecord
+from consumers.stream.dead_letters import dead_letter_headers
+from consumers.stream.dlq_admin import DeadLetter, Selection
+from consumers.stream.errors import PermanentError, RetryableError
+from consumers.stream.records import SourceRecord
 from tests.conftest import NewTopic
 from tests.consumers.support import create_group_topics
 from tests.support.kafka import consume

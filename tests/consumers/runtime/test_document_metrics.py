@@ -19,12 +19,12 @@ from bcx.exstream.storage.filesystem import FilesystemStorage
 from bcx.kafka.errors import ProduceError, ProducerQueueFull
 from bcx.kafka.producer import Delivered, KafkaProducer
 from consumers.runtime.document_step import DocumentStep
-from consumers.runtime.errors import PermanentError, RetryableError
 from consumers.runtime.ledger_store import MemoryLedger
-from consumers.runtime.metrics import RuntimeMetrics
-from consumers.runtime.processor import RecordContext
-from consumers.runtime.records import SourceRecord
+from consumers.runtime.metrics import DocumentMetrics
 from consumers.runtime.results import ResultPublisher, publish_failure_reason
+from consumers.stream.errors import PermanentError, RetryableError
+from consumers.stream.processor import RecordContext
+from consumers.stream.records import SourceRecord
 from simulators.exstream import RunningSimulator, SimulatorConfig, running_simulator
 from tests.consumers.support import exstream_settings
 from tests.consumers.usecase import USE_CASE, OrderDocument
@@ -58,7 +58,7 @@ class FailingLedger(MemoryLedger):
 class Harness:
     def __init__(self, sim: RunningSimulator, tmp: Path, mock_registry: Any, ledger: MemoryLedger) -> None:
         self.registry = CollectorRegistry()
-        self.metrics = RuntimeMetrics(self.registry, "bcx-test-documents")
+        self.metrics = DocumentMetrics(self.registry, "bcx-test-documents")
         self.producer = AckingProducer()
         self.results = ResultPublisher(
             cast(KafkaProducer, self.producer), document_result_codec(mock_registry), metrics=self.metrics

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 
 from bcx.metrics import new_registry
-from consumers.runtime.health import HealthServer
-from consumers.runtime.metrics import RuntimeMetrics
+from consumers.stream.health import HealthServer
+from consumers.stream.metrics import RuntimeMetrics
 
 
 class TestHealthServer:

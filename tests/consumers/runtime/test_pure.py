@@ -9,9 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bcx.contracts.ledger_entry import LedgerEntry, LedgerState
-from consumers.runtime.backoff import RetryPolicy
 from consumers.runtime.delivery import parse_delivery
-from consumers.runtime.dlq_limit import DlqLimit
 from consumers.runtime.ledger import (
     LedgerAction,
     LedgerConflict,
@@ -20,9 +18,11 @@ from consumers.runtime.ledger import (
     exstream_reference,
     next_attempt,
 )
-from consumers.runtime.offsets import OffsetTracker
-from consumers.runtime.progress import ProgressWatch
-from consumers.runtime.scheduler import KeyScheduler
+from consumers.stream.backoff import RetryPolicy
+from consumers.stream.dlq_limit import DlqLimit
+from consumers.stream.offsets import OffsetTracker
+from consumers.stream.progress import ProgressWatch
+from consumers.stream.scheduler import KeyScheduler
 
 
 class TestOffsetTracker:

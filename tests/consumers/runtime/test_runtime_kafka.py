@@ -15,9 +15,9 @@ import pytest
 from bcx.kafka.topics import group_topic
 from bcx.settings import KafkaSettings, RegistrySettings
 from consumers.runtime.app import Services, UseCase
-from consumers.runtime.errors import PermanentError, RetryableError
-from consumers.runtime.processor import RecordContext
-from consumers.runtime.records import SourceRecord
+from consumers.stream.errors import PermanentError, RetryableError
+from consumers.stream.processor import RecordContext
+from consumers.stream.records import SourceRecord
 from tests.conftest import NewTopic
 from tests.consumers.support import (
     RunningConsumer,

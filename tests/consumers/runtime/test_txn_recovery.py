@@ -22,7 +22,7 @@ from bcx.kafka.topics import group_topic
 from bcx.settings import KafkaSettings, RegistrySettings
 from consumers.runtime.app import Services, UseCase
 from consumers.runtime.kafka_ledger import KafkaLedger
-from consumers.runtime.transactions import TransactionAborted, TransactionalSender
+from consumers.stream.transactions import TransactionAborted, TransactionalSender
 from simulators.exstream import FaultConfig, LatencyConfig, RunningSimulator
 from tests.consumers.runtime.test_documents import (  # the fixtures are used by name
     docs,

@@ -22,7 +22,7 @@ from bcx.kafka.config import producer_config
 from bcx.kafka.producer import KafkaProducer
 from bcx.kafka.topics import TopicSpec, group_topic
 from bcx.settings import KafkaSettings, MetricsSettings, RegistrySettings
-from consumers.runtime.settings import RuntimeSettings
+from consumers.stream.settings import RuntimeSettings
 from producers.enricher.service import run_enricher
 from producers.enricher.settings import EnricherSettings
 from simulators.bigcommerce.server import RunningSimulator

@@ -5,12 +5,12 @@ drain (``drain_timeout_s``) or the shutdown drain — each validated to stay wel
 ``max.poll.interval.ms`` — whatever Exstream does, because processing happens on the executor's loop.
 
 - Offsets: an :class:`OffsetTracker` per partition; the contiguous finished prefix is committed every
-  ``commit_interval_s`` and on revocation and shutdown (:mod:`consumers.runtime.commits`: inside the
+  ``commit_interval_s`` and on revocation and shutdown (:mod:`consumers.stream.commits`: inside the
   transaction when there is one); a partition with ``max_uncommitted_per_partition`` records past its
   committable offset is paused (bounds what a crash replays).
 - Backpressure: at most ``max_in_flight + max_waiting_records`` records and ``max_held_kbytes`` held
   (:class:`HoldBudget`), of which the executor runs at most ``max_in_flight`` at once
-  (:mod:`consumers.runtime.dispatch`); a partition holding more than its share of the budget
+  (:mod:`consumers.stream.dispatch`); a partition holding more than its share of the budget
   (:class:`PartitionShares`, or ``max_in_flight_per_partition``) is paused until it drained. A full budget
   first stops consuming (librdkafka's prefetch is bounded by ``fetch_queue_kbytes``); if it stays full for
   ``pause_after_s``, partitions are paused (``consumer.pause``) and the loop keeps polling for rebalances —
@@ -26,7 +26,7 @@ drain (``drain_timeout_s``) or the shutdown drain — each validated to stay wel
   coordinator without bound) run under :func:`call_with_deadline`.
 - Stall watch: assigned partitions with lag and no record consumed or finished for ``stall_timeout_s``
   fail ``/livez`` (:class:`ProgressWatch`).
-- A failed transaction is recovered from in place (:mod:`consumers.runtime.recovery`): no commit and no
+- A failed transaction is recovered from in place (:mod:`consumers.stream.recovery`): no commit and no
   record handed out until its work is rewound; meanwhile the loop keeps polling for rebalances.
 """
 
@@ -38,21 +38,22 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from confluent_kafka import Consumer, KafkaException, TopicPartition
+from confluent_kafka import KafkaException, TopicPartition
 
 from bcx.logging import get_logger
-from consumers.runtime.commits import Committer, LagMeter
-from consumers.runtime.deadline import call_with_deadline
-from consumers.runtime.executor import Executor
-from consumers.runtime.holding import HoldBudget, PartitionShares, record_bytes
-from consumers.runtime.metrics import RuntimeMetrics
-from consumers.runtime.offsets import OffsetTracker
-from consumers.runtime.progress import ProgressWatch
-from consumers.runtime.records import H_RETRY_NOT_BEFORE, SourceRecord
-from consumers.runtime.records import TopicPartition as TP
-from consumers.runtime.recovery import RecoveryFailed, TransactionRecovery
-from consumers.runtime.settings import RuntimeSettings
-from consumers.runtime.transactions import TransactionalSender
+from consumers.stream.commits import Committer, LagMeter
+from consumers.stream.consumer import ConsumerFactory, StreamConsumer, kafka_consumer
+from consumers.stream.deadline import call_with_deadline
+from consumers.stream.executor import Executor
+from consumers.stream.holding import HoldBudget, PartitionShares, record_bytes
+from consumers.stream.metrics import RuntimeMetrics
+from consumers.stream.offsets import OffsetTracker
+from consumers.stream.progress import ProgressWatch
+from consumers.stream.records import H_RETRY_NOT_BEFORE, SourceRecord
+from consumers.stream.records import TopicPartition as TP
+from consumers.stream.recovery import RecoveryFailed, TransactionRecovery
+from consumers.stream.settings import RuntimeSettings
+from consumers.stream.transactions import TransactionalSender
 
 log = get_logger(__name__)
 
@@ -77,6 +78,7 @@ class ConsumerRunner:
         wall_clock: Callable[[], float] = time.time,
         transactions: TransactionalSender | None = None,
         ledger_rollback: Callable[[], int] | None = None,
+        consumer_factory: ConsumerFactory = kafka_consumer,
     ) -> None:
         self._settings = settings
         self._topics = topics
@@ -87,7 +89,7 @@ class ConsumerRunner:
         self.shutdown = shutdown or threading.Event()
         self._clock = clock
         self._wall = wall_clock
-        self._consumer = Consumer(
+        self._consumer: StreamConsumer = consumer_factory(
             {
                 **consumer_config,
                 "max.poll.interval.ms": settings.max_poll_interval_ms,

@@ -10,8 +10,8 @@ Dead-letter headers follow Kafka Connect's ``__connect.errors.*`` in bcx's names
 from __future__ import annotations
 
 from bcx.kafka.producer import Delivered
-from consumers.runtime.errors import ProcessingError
-from consumers.runtime.records import (
+from consumers.stream.errors import ProcessingError
+from consumers.stream.records import (
     H_ORIGIN_OFFSET,
     H_ORIGIN_PARTITION,
     H_ORIGIN_TOPIC,
@@ -20,7 +20,7 @@ from consumers.runtime.records import (
     H_RETRY_ROUNDS,
     SourceRecord,
 )
-from consumers.runtime.transactions import Sender
+from consumers.stream.transactions import Sender
 
 ERROR_PREFIX = "bcx.error."
 RETRY_PREFIX = "bcx.retry."

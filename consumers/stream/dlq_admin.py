@@ -23,8 +23,8 @@ from bcx.avro.codec import split_wire_format
 from bcx.kafka.errors import KafkaError
 from bcx.kafka.producer import KafkaProducer
 from bcx.settings import KafkaSettings
-from consumers.runtime.dead_letters import ERROR_PREFIX, RETRY_PREFIX
-from consumers.runtime.records import H_REPLAYED_AT
+from consumers.stream.dead_letters import ERROR_PREFIX, RETRY_PREFIX
+from consumers.stream.records import H_REPLAYED_AT
 
 H_REPLAYED_FROM = "bcx.replay.from"
 

@@ -2,7 +2,7 @@
 
 - :class:`Committer`: offsets of the contiguous finished prefix, inside the open transaction when there is
   one (``send_offsets_to_transaction``; a failed transaction is handed to ``on_txn_failed``: the runner
-  recovers, :mod:`consumers.runtime.recovery`), else as plain commits —
+  recovers, :mod:`consumers.stream.recovery`), else as plain commits —
   asynchronous, or synchronous under a deadline (librdkafka waits for the coordinator without bound).
   A tracker is marked committed only once its offset really was.
 - :class:`LagMeter`: lag per assigned partition from the high watermark and where the partition stands
@@ -15,14 +15,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from confluent_kafka import Consumer, KafkaException, TopicPartition
+from confluent_kafka import KafkaException, TopicPartition
 
 from bcx.logging import get_logger
-from consumers.runtime.deadline import call_with_deadline
-from consumers.runtime.metrics import RuntimeMetrics
-from consumers.runtime.offsets import OffsetTracker
-from consumers.runtime.records import TopicPartition as TP
-from consumers.runtime.transactions import TransactionAborted, TransactionalSender
+from consumers.stream.consumer import StreamConsumer
+from consumers.stream.deadline import call_with_deadline
+from consumers.stream.metrics import RuntimeMetrics
+from consumers.stream.offsets import OffsetTracker
+from consumers.stream.records import TopicPartition as TP
+from consumers.stream.transactions import TransactionAborted, TransactionalSender
 
 log = get_logger(__name__)
 
@@ -35,7 +36,7 @@ _COMMITTED_REFRESH_S = 10.0
 class Committer:
     def __init__(
         self,
-        consumer: Consumer,
+        consumer: StreamConsumer,
         metrics: RuntimeMetrics,
         transactions: TransactionalSender | None,
         on_txn_failed: Callable[[BaseException], None],
@@ -128,7 +129,7 @@ class Committer:
 
 
 class LagMeter:
-    def __init__(self, consumer: Consumer, metrics: RuntimeMetrics, clock: Callable[[], float]) -> None:
+    def __init__(self, consumer: StreamConsumer, metrics: RuntimeMetrics, clock: Callable[[], float]) -> None:
         self._consumer = consumer
         self._metrics = metrics
         self._clock = clock

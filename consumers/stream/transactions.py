@@ -18,7 +18,7 @@ Acks reach the processing loop in batches, one wake-up per poll (:mod:`bcx.kafka
 
 A transaction that fails (an abortable or fatal error, a failed delivery, offsets that could not be sent,
 a commit that did not return) marks the sender *failed*: every later send raises
-:class:`TransactionAborted`. The runner then recovers in place (:mod:`consumers.runtime.recovery`) and
+:class:`TransactionAborted`. The runner then recovers in place (:mod:`consumers.stream.recovery`) and
 calls :meth:`TransactionalSender.renew`: the failed producer is aborted if it can be, retired, and a new
 librdkafka producer with the **same** ``transactional.id`` is initialised — ``init_transactions`` fences
 the old one and has the coordinator abort (or finish) its open transaction. A new producer rather than
@@ -43,7 +43,7 @@ from bcx.kafka.deliveries import DeliveryBatcher
 from bcx.kafka.errors import KafkaError, ProduceError
 from bcx.kafka.producer import Delivered, Headers
 from bcx.logging import get_logger
-from consumers.runtime.deadline import call_with_deadline
+from consumers.stream.deadline import call_with_deadline
 
 log = get_logger(__name__)
 

@@ -2,7 +2,7 @@
 
 Pure and single-threaded (the poll loop owns it). The runner hands records to the executor while the
 budget has room: up to ``max_in_flight + max_waiting_records`` records and ``max_held_kbytes`` of them.
-The executor runs at most ``max_in_flight`` at once (:mod:`consumers.runtime.dispatch`); the others wait
+The executor runs at most ``max_in_flight`` at once (:mod:`consumers.stream.dispatch`); the others wait
 behind their key or for a slot. A full budget stops consuming, then pauses partitions
 (``pause_after_s``); they resume once the budget has drained to its low-water mark, not at the first free
 slot, so librdkafka is not made to drop and re-fetch its prefetch for every record that finishes.
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Generic, TypeVar
 
-from consumers.runtime.records import SourceRecord
+from consumers.stream.records import SourceRecord
 
 P = TypeVar("P", bound=Hashable)
 

@@ -29,14 +29,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from confluent_kafka import Consumer, KafkaException, TopicPartition
+from confluent_kafka import KafkaException, TopicPartition
 
 from bcx.logging import get_logger
-from consumers.runtime.executor import Executor
-from consumers.runtime.metrics import RuntimeMetrics
-from consumers.runtime.offsets import OffsetTracker
-from consumers.runtime.records import TopicPartition as TP
-from consumers.runtime.transactions import TransactionalSender
+from consumers.stream.consumer import StreamConsumer
+from consumers.stream.executor import Executor
+from consumers.stream.metrics import RuntimeMetrics
+from consumers.stream.offsets import OffsetTracker
+from consumers.stream.records import TopicPartition as TP
+from consumers.stream.transactions import TransactionalSender
 
 log = get_logger(__name__)
 
@@ -71,7 +72,7 @@ class TransactionRecovery:
     def __init__(
         self,
         *,
-        consumer: Consumer,
+        consumer: StreamConsumer,
         executor: Executor[Any],
         transactions: TransactionalSender,
         metrics: RuntimeMetrics,

@@ -1,10 +1,11 @@
 """What a use case gives the runtime: a decoder of raw records and a processor of decoded values.
 
-A processor does the work for one record (typically: routing facts → :class:`DocumentStep` per document)
-and returns once every result it publishes has been acknowledged; the runtime then marks the record
-done. It signals failures by raising (:mod:`consumers.runtime.errors`, or any adapter error, which
-:mod:`consumers.runtime.classify` maps). It never commits, retries, sleeps or dead-letters: the runtime
-does. Records of one key reach it one at a time, in offset order; other keys run concurrently.
+A processor does the work for one record (a document flow: routing facts → the document pipeline's
+``DocumentStep`` per document; the enricher: API reads → snapshots) and returns once everything it
+publishes has been acknowledged; the runtime then marks the record done. It signals failures by raising
+(:mod:`consumers.stream.errors`, or any adapter error, which the executor's classifier maps). It never
+commits, retries, sleeps or dead-letters: the runtime does. Records of one key reach it one at a time, in
+offset order; other keys run concurrently.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from consumers.runtime.records import SourceRecord
+from consumers.stream.records import SourceRecord
 
 T = TypeVar("T")
 T_contra = TypeVar("T_contra", contravariant=True)

@@ -10,7 +10,8 @@
     │                                dead-lettered at once, with a FAILED result
     └── DlqCapExceeded               too many dead letters in the window: the consumer stops (exit non-zero)
 
-Foreign and adapter errors (Exstream, storage, Avro, Kafka) are mapped to these once, in
+Foreign and adapter errors are mapped to these once, by the executor's classifier: Avro, validation
+and Kafka in :mod:`consumers.stream.classify`, Exstream, storage and the ledger in the document pipeline's
 :mod:`consumers.runtime.classify`; processors may also raise these directly.
 """
 

@@ -1,7 +1,7 @@
 """Which held records run now: one per key (when ordered), at most ``limit`` at once, the rest wait.
 
 Pure and single-threaded (the processing event loop owns it). Two bounds that used to be one: calls in
-flight (``limit``, the window) and records held (the runner's :class:`~consumers.runtime.holding.HoldBudget`).
+flight (``limit``, the window) and records held (the runner's :class:`~consumers.stream.holding.HoldBudget`).
 When they were one, records waiting behind their key took window slots, so a batch from one or two
 partitions (~80 distinct keys per 256 records) ran ~80 calls at once while unordered mode ran 256. Now
 the runner holds many more records than the window and a record takes a slot only once its key is free:
@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable, Hashable, Iterable
 from typing import Generic, TypeVar
 
-from consumers.runtime.scheduler import KeyScheduler
+from consumers.stream.scheduler import KeyScheduler
 
 T = TypeVar("T")
 

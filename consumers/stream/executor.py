@@ -3,7 +3,7 @@
 Why a thread for asyncio and the poll loop on the main thread: librdkafka runs rebalance callbacks inside
 ``poll``/``consume`` on the calling thread, and revocation must *block* there until in-flight records of the
 revoked partitions finish. Were both on one event loop, that wait would stop the very work it waits for.
-So the poll loop (:mod:`consumers.runtime.runner`) owns the consumer and offsets; this executor owns the
+So the poll loop (:mod:`consumers.stream.runner`) owns the consumer and offsets; this executor owns the
 event loop, the per-key scheduler and every task, and reports each finished record back through a
 thread-safe queue. Signals are handled on the main thread, where Python delivers them.
 """
@@ -20,19 +20,18 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from bcx.logging import EVENT_ID_HEADER, bind_event_id, get_logger
-from consumers.runtime.attempts import AttemptDeadlines
-from consumers.runtime.backoff import RetryPolicy
-from consumers.runtime.classify import classify
-from consumers.runtime.dead_letters import Rerouter
-from consumers.runtime.dispatch import Dispatcher
-from consumers.runtime.dlq_limit import DlqLimit
-from consumers.runtime.errors import DlqCapExceeded, ProcessingError, RetryableError
-from consumers.runtime.holding import record_bytes
-from consumers.runtime.metrics import RuntimeMetrics
-from consumers.runtime.processor import Decoder, Processor, RecordContext
-from consumers.runtime.records import H_RETRY_ATTEMPTS, H_RETRY_ROUNDS, SourceRecord, TopicPartition
-from consumers.runtime.results import ResultPublisher
-from consumers.runtime.transactions import TransactionAborted
+from consumers.stream.attempts import AttemptDeadlines
+from consumers.stream.backoff import RetryPolicy
+from consumers.stream.classify import Classifier, classify
+from consumers.stream.dead_letters import Rerouter
+from consumers.stream.dispatch import Dispatcher
+from consumers.stream.dlq_limit import DlqLimit
+from consumers.stream.errors import DlqCapExceeded, ProcessingError, RetryableError
+from consumers.stream.holding import record_bytes
+from consumers.stream.metrics import RuntimeMetrics
+from consumers.stream.processor import Decoder, Processor, RecordContext
+from consumers.stream.records import H_RETRY_ATTEMPTS, H_RETRY_ROUNDS, SourceRecord, TopicPartition
+from consumers.stream.transactions import TransactionAborted
 
 log = get_logger(__name__)
 
@@ -73,7 +72,6 @@ class Executor(Generic[T]):
         decoder: Decoder[T],
         processor: Processor[T],
         rerouter: Rerouter,
-        results: ResultPublisher,
         retry: RetrySetup,
         dlq_limit: DlqLimit,
         metrics: RuntimeMetrics,
@@ -82,12 +80,13 @@ class Executor(Generic[T]):
         max_in_flight: int | None = None,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
+        classifier: Classifier = classify,
     ) -> None:
         self.group = group
         self._decoder = decoder
         self._processor = processor
         self._rerouter = rerouter
-        self._results = results
+        self._classify = classifier  # a pipeline's own adapters' failures (documents: Exstream, ledger)
         self._retry = retry
         self._dlq_limit = dlq_limit
         self._metrics = metrics
@@ -250,7 +249,7 @@ class Executor(Generic[T]):
             try:
                 value = self._decoder(record)
             except Exception as exc:
-                error = classify(exc, stage="decode")
+                error = self._classify(exc, "decode")
             else:
                 deadline = self._deadlines.attempt()
                 try:
@@ -267,7 +266,7 @@ class Executor(Generic[T]):
                             stage="process",
                         )
                         if deadline.expired()
-                        else classify(exc)
+                        else self._classify(exc, "process")
                     )
             if not error.retryable:
                 break

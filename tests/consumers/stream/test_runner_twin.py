@@ -1,0 +1,135 @@
+"""The poll loop's behaviour on the in-memory twin (the real runner and executor, no broker): commits of
+the finished prefix only, pausing on a full window and resuming after it, revocation mid-work, dead
+letters. Behavioural: every wait is for a state, never a measured time."""
+
+from __future__ import annotations
+
+from consumers.stream.memory_consumer import MemoryBroker
+from tests.consumers.stream.harness import Gate, TwinRuntime, until
+from tests.consumers.stream.twins import Member
+
+
+def values(partition: int, count: int) -> list[bytes]:
+    return [f"p{partition}-{i}".encode() for i in range(count)]
+
+
+def fill(broker: MemoryBroker, topic: str, partitions: int, count: int) -> None:
+    for p in range(partitions):
+        for value in values(p, count):
+            broker.produce(topic, value, value, partition=p)
+
+
+class TestCommits:
+    def test_only_the_finished_prefix_is_committed(self) -> None:
+        """With record 2 of 10 still running, no commit passes offset 2; once it finishes, all 10 are."""
+        broker = MemoryBroker()
+        topic = broker.create_topic("in", 1)
+        fill(broker, topic, 1, 10)
+        gate = Gate(held={b"p0-2"})
+        runtime = TwinRuntime(broker, [topic], gate)
+        until(lambda: len(gate.finished) == 9, "the other nine finished")
+        until(lambda: broker.committed_offset(runtime.group, topic, 0) == 2, "the prefix committed")
+        assert runtime.consumer is not None
+        held_commits = list(runtime.consumer.commits)
+        gate.release()
+        until(lambda: broker.committed_offset(runtime.group, topic, 0) == 10, "everything committed")
+        assert runtime.stop() == 0
+        assert max(offset for _, _, offset in held_commits) == 2
+        assert sorted(gate.finished) == sorted(values(0, 10))
+
+
+class TestBackpressure:
+    def test_a_full_window_pauses_partitions_and_finishing_resumes_them(self) -> None:
+        """With a window of 4 calls and no waiting buffer, 4 are handed out and both partitions paused; once
+        they finish the partitions are resumed and all 20 records are processed and committed."""
+        broker = MemoryBroker()
+        topic = broker.create_topic("in", 2)
+        fill(broker, topic, 2, 10)
+        gate = Gate(held=set(values(0, 10) + values(1, 10)))
+        runtime = TwinRuntime(broker, [topic], gate, max_in_flight=4, max_waiting_records=0, pause_after_s=0)
+        until(lambda: runtime.consumer is not None and len(runtime.consumer.paused) == 2, "both paused")
+        until(lambda: len(gate.started) >= 4, "the window handed out")
+        assert len(gate.started) == 4
+        gate.release()
+        until(
+            lambda: [broker.committed_offset(runtime.group, topic, p) for p in (0, 1)] == [10, 10],
+            "everything committed",
+        )
+        assert runtime.consumer is not None
+        until(lambda: runtime.consumer is not None and not runtime.consumer.paused, "resumed")
+        assert runtime.stop() == 0
+        assert sorted(gate.finished) == sorted(values(0, 10) + values(1, 10))
+
+    def test_waiting_records_are_held_beyond_the_window_but_never_run_past_it(self) -> None:
+        """A window of 2 calls with 6 waiting records: 2 run at once while the partitions are paused with
+        the buffer full; releasing them runs everything, at most 2 at a time, all committed."""
+        broker = MemoryBroker()
+        topic = broker.create_topic("in", 2)
+        fill(broker, topic, 2, 10)
+        gate = Gate(held=set(values(0, 10) + values(1, 10)))
+        runtime = TwinRuntime(broker, [topic], gate, max_in_flight=2, max_waiting_records=6, pause_after_s=0)
+        until(lambda: runtime.consumer is not None and len(runtime.consumer.paused) == 2, "both paused")
+        until(lambda: len(gate.started) >= 2 and runtime.held() == 8, "the window running, 6 waiting")
+        assert len(gate.started) == 2
+        gate.release()
+        until(
+            lambda: [broker.committed_offset(runtime.group, topic, p) for p in (0, 1)] == [10, 10],
+            "everything committed",
+        )
+        assert runtime.stop() == 0
+        assert sorted(gate.finished) == sorted(values(0, 10) + values(1, 10))
+        assert gate.most_running == 2
+
+
+class TestRebalance:
+    def test_a_revoked_partition_is_drained_and_committed_before_it_moves(self) -> None:
+        """A member joining while records run takes its partitions only after the runner finished and
+        committed them: it starts after them, nothing is processed twice."""
+        broker = MemoryBroker()
+        topic = broker.create_topic("in", 2)
+        fill(broker, topic, 2, 5)
+        gate = Gate(held=set(values(0, 5) + values(1, 5)))
+        runtime = TwinRuntime(broker, [topic], gate)
+        until(lambda: len(gate.started) == 10, "all ten in flight")
+        joiner = Member(broker.consumer({"group.id": runtime.group}), [topic])
+        joiner.poll()  # joins; partition 1 stays with the runner while it drains
+        assert joiner.assigned == set()
+        gate.release()
+        joiner.poll_until(lambda: joiner.assigned == {(topic, 1)})
+        broker.produce(topic, b"p1-5", b"p1-5", partition=1)
+        joiner.poll_until(lambda: bool(joiner.offsets(topic, 1)))
+        assert joiner.offsets(topic, 1) == [5]
+        assert runtime.stop() == 0
+        assert sorted(gate.finished) == sorted(values(0, 5) + values(1, 5))
+
+    def test_a_record_still_running_at_the_drain_deadline_is_redone_by_the_next_owner(self) -> None:
+        """At the drain deadline the runner abandons what still runs and commits only the finished prefix,
+        so the new owner of the partition gets the abandoned record again."""
+        broker = MemoryBroker()
+        topic = broker.create_topic("in", 2)
+        fill(broker, topic, 2, 3)
+        gate = Gate(held={b"p1-1"})
+        runtime = TwinRuntime(broker, [topic], gate, drain_timeout_s=0.2)
+        until(lambda: len(gate.finished) == 5, "all but the held one finished")
+        joiner = Member(broker.consumer({"group.id": runtime.group}), [topic])
+        joiner.poll_until(lambda: len(joiner.offsets(topic, 1)) >= 2)
+        assert joiner.offsets(topic, 1) == [1, 2]
+        assert broker.committed_offset(runtime.group, topic, 1) == 1
+        assert b"p1-1" not in gate.finished
+        assert runtime.stop() == 0
+
+
+class TestDeadLetters:
+    def test_a_permanent_failure_is_dead_lettered_and_committed(self) -> None:
+        """A record that fails permanently goes to the group's DLQ with its error class, and the
+        partition's offset moves past it."""
+        broker = MemoryBroker()
+        topic = broker.create_topic("in", 1)
+        fill(broker, topic, 1, 3)
+        gate = Gate(fail={b"p0-1"})
+        runtime = TwinRuntime(broker, [topic], gate)
+        until(lambda: broker.committed_offset(runtime.group, topic, 0) == 3, "everything committed")
+        assert runtime.stop() == 0
+        (dead,) = broker.logs["bcx-twin.dlq.v1"][0]
+        assert dead.value() == b"p0-1"
+        assert ("bcx.error.class", b"test.refused") in (dead.headers() or [])
