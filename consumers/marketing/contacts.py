@@ -10,14 +10,19 @@ and a customer's history is the union of the rows under that customer (old whole
 Rows whose contacts all left the longest cap window are tombstoned by the next writer for that customer, so
 the table stays bounded by customers × documents per window.
 
-What remains is the check-then-send race itself: two flows checking the same customer's cap at the same
-instant can each send, so a cap can be exceeded by the number of flows sending at that instant (at most
-one per flow), never by a lost record.
+Inside one process, :meth:`ContactLog.serialised` runs one customer's check → send → record at a time
+(records of one customer under different Kafka keys — a cart and its reminder trigger — run concurrently
+otherwise, and each would pass the cap on the history the other had not written yet). Across processes the
+check-then-send race remains: two flows checking the same customer's cap at the same instant can each send,
+so a cap can be exceeded by at most one document per other process sending at that instant, never by a
+lost record.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import asyncio
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Protocol
 
@@ -65,6 +70,23 @@ class ContactLog:
     def __init__(self, rows: ContactRows, policy: MarketingPolicy) -> None:
         self._rows = rows
         self._policy = policy
+        # customer -> (its lock, how many hold or wait for it): dropped when nobody does
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    @asynccontextmanager
+    async def serialised(self, customer: str) -> AsyncIterator[None]:
+        """Hold ``customer`` (``store_hash:customer_id``) for one check → send → record in this process."""
+        lock, users = self._locks.get(customer, (asyncio.Lock(), 0))
+        self._locks[customer] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[customer]
+            if users == 1:
+                del self._locks[customer]
+            else:
+                self._locks[customer] = (lock, users - 1)
 
     def history(self, customer: str) -> ContactHistory | None:
         """The contacts of ``customer`` (``store_hash:customer_id``) as one history, or None."""

@@ -126,34 +126,36 @@ class MarketingSender:
         ]
 
         async def run(document: DocumentDecision) -> DocumentOutcome:
-            history = self._contacts.history(key)
-            refused = check(
-                profile,
-                history,
-                self._policy,
-                kind=candidate.kind,
-                channel=candidate.channel,
-                cap_group=candidate.cap_group,
-                now=self._now(),
-                key=document.idempotency_key,
-            )
-            if refused is not None:
-                self._suppress(candidate, document, refused, sent)
-                return DocumentOutcome(skipped=True, entry=None)
-            outcome = await self._step.run(self._request(candidate, profile, document), ctx)
-            assert document.idempotency_key is not None  # due documents have keys
-            sent.results[document.document_type] = outcome
-            contact = Contact(
-                at=self._now(),
-                use_case=self.use_case,
-                document_type=document.document_type,
-                idempotency_key=document.idempotency_key,
-                cap_group=candidate.cap_group,
-            )
-            await self._contacts.add(candidate.store_hash, candidate.customer_id, contact)
-            if self._metrics is not None:
-                self._metrics.sent.labels(self.use_case, document.document_type).inc()
-            return outcome
+            # one check → send → record per customer at a time: the cap sees the contact just made
+            async with self._contacts.serialised(key):
+                history = self._contacts.history(key)
+                refused = check(
+                    profile,
+                    history,
+                    self._policy,
+                    kind=candidate.kind,
+                    channel=candidate.channel,
+                    cap_group=candidate.cap_group,
+                    now=self._now(),
+                    key=document.idempotency_key,
+                )
+                if refused is not None:
+                    self._suppress(candidate, document, refused, sent)
+                    return DocumentOutcome(skipped=True, entry=None)
+                outcome = await self._step.run(self._request(candidate, profile, document), ctx)
+                assert document.idempotency_key is not None  # due documents have keys
+                sent.results[document.document_type] = outcome
+                contact = Contact(
+                    at=self._now(),
+                    use_case=self.use_case,
+                    document_type=document.document_type,
+                    idempotency_key=document.idempotency_key,
+                    cap_group=candidate.cap_group,
+                )
+                await self._contacts.add(candidate.store_hash, candidate.customer_id, contact)
+                if self._metrics is not None:
+                    self._metrics.sent.labels(self.use_case, document.document_type).inc()
+                return outcome
 
         attempts = await attempt_all(due, run)
         sent.outcomes.extend(attempts.outcomes)

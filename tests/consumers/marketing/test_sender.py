@@ -125,3 +125,30 @@ class TestSender:
         asyncio.run(sender(profile, step, Rows(), registry, f.T0, frozenset({"7"})).send(candidate, CTX))
         assert step.requests == []
         assert suppressed(registry, "erased") == 1
+
+
+class YieldingStep(Step):
+    """A document step that gives the loop away mid-call, as a real Exstream call does."""
+
+    async def run(self, request: DocumentRequest, ctx: RecordContext) -> DocumentOutcome:
+        await asyncio.sleep(0.01)
+        return await super().run(request, ctx)
+
+
+class TestOneCustomerAtATime:
+    def test_concurrent_letters_to_one_customer_respect_the_daily_cap(self) -> None:
+        """Two abandoned carts of one customer handled at the same time (different Kafka keys): the
+        one-per-day cap lets exactly one letter through, the other is suppressed by the cap."""
+        profile = folded(None, f.customer(7), POLICY, 7)
+        step, contacts, registry = YieldingStep(), Rows(), CollectorRegistry()
+        marketing = sender(profile, step, contacts, registry, f.T0)
+        first, second = cart_letter(f.cart("c1", 7)), cart_letter(f.cart("c2", 7))
+        assert first is not None
+        assert second is not None
+
+        async def both() -> list[Any]:
+            return list(await asyncio.gather(marketing.send(first, CTX), marketing.send(second, CTX)))
+
+        sent = asyncio.run(both())
+        assert len(step.requests) == 1
+        assert sorted(s.reason for result in sent for s in result.suppressed) == ["cap_marketing_1_per_1d"]
