@@ -25,6 +25,7 @@ def configs(args: argparse.Namespace) -> list[Config]:
     return [
         Config("bcx", "bcx", w, n, True, f"bcx default (ordered, window {w})"),
         Config("bcx-unordered", "bcx-unordered", w, n, False, "bcx `ordered=False`"),
+        Config("bcx-commit-100ms", "bcx-commit-100ms", w, n, True, "bcx default, transactions every 100 ms"),
         Config(
             "gather", "gather", w, n, False, f"confluent-kafka loop: consume({w}), gather, produce, commit"
         ),

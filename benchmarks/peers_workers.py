@@ -27,7 +27,7 @@ from collections import defaultdict
 from typing import Any
 
 
-def bcx(args: argparse.Namespace, *, ordered: bool) -> None:
+def bcx(args: argparse.Namespace, *, ordered: bool, commit_interval_s: float = 1.0) -> None:
     from bcx.settings import KafkaSettings, MetricsSettings, RegistrySettings
     from consumers.runtime.app import Services, UseCase, run_use_case
     from consumers.runtime.settings import ConsumeSettings
@@ -56,6 +56,7 @@ def bcx(args: argparse.Namespace, *, ordered: bool) -> None:
             max_in_flight=args.window,
             ordered=ordered,
             retry_topic_rounds=0,
+            commit_interval_s=commit_interval_s,
         ),
         exstream=exstream_settings("http://127.0.0.1:9"),  # never called: the call is simulated
     )
@@ -144,7 +145,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument(
         "kind",
-        choices=["bcx", "bcx-unordered", "gather", "gather-keyed", "faststream-batch", "faststream-each"],
+        choices=[
+            "bcx",
+            "bcx-unordered",
+            "bcx-commit-100ms",
+            "gather",
+            "gather-keyed",
+            "faststream-batch",
+            "faststream-each",
+        ],
     )
     for name in ("--bootstrap", "--input", "--output", "--group"):
         parser.add_argument(name, required=True)
@@ -152,7 +161,10 @@ def main() -> None:
     parser.add_argument("--window", type=int, default=256)
     args = parser.parse_args()
     if args.kind.startswith("bcx"):
-        bcx(args, ordered=args.kind == "bcx")
+        # results become visible to read_committed readers when their transaction commits: every
+        # commit interval (1 s by default); the 100 ms configuration shows that trade-off
+        interval = 0.1 if args.kind == "bcx-commit-100ms" else 1.0
+        bcx(args, ordered=args.kind != "bcx-unordered", commit_interval_s=interval)
     elif args.kind.startswith("gather"):
         gather(args, keyed=args.kind == "gather-keyed")
     else:
