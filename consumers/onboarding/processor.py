@@ -18,6 +18,7 @@ from bcx.contracts.document_result import Recipient
 from bcx.logging import get_logger
 from consumers.documents.due import attempt_all, decide, due_with_facts, mapped
 from consumers.documents.explain import explain
+from consumers.documents.orders.request import order_recipient
 from consumers.documents.orders.snapshot import order_context, trigger
 from consumers.onboarding.driver_data import OnboardingRequest, order_document, welcome_pack
 from consumers.onboarding.facts import company_facts, order_onboarding_facts
@@ -79,13 +80,7 @@ class OnboardingProcessor:
                 log.info("onboarding.customer_erased", store_hash=value.store_hash, order_id=value.entity_id)
                 return
             facts = order_onboarding_facts(context, event, self._policy)
-            recipient = Recipient(
-                store_hash=value.store_hash,
-                customer_id=str(order.customer_id) if order.customer_id else None,
-                entity_type="order",
-                entity_id=str(order.id),
-                order_id=str(order.id),
-            )
+            recipient = order_recipient(value.store_hash, context)
 
             def build(document: DocumentDecision, fact: RoutingFacts) -> dict[str, Any]:
                 family = fact.products.family if fact.products else None

@@ -16,11 +16,11 @@ from dataclasses import replace
 from typing import Protocol
 
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
-from bcx.contracts.document_result import Recipient
 from bcx.logging import get_logger
 from consumers.documents.due import attempt_all, mapped
 from consumers.documents.explain import explain
 from consumers.documents.orders.context import OrderContext
+from consumers.documents.orders.request import order_request
 from consumers.documents.orders.snapshot import order_context, trigger
 from consumers.documents.reissue import Reissue
 from consumers.order_documents.decide import decisions, due_documents
@@ -112,18 +112,4 @@ class OrderDocumentsProcessor:
                 ),
             )
         )
-        order = context.snapshot.order
-        return DocumentRequest(
-            decision=document,
-            recipient=Recipient(
-                store_hash=value.store_hash,
-                customer_id=str(order.customer_id) if order.customer_id else None,
-                entity_type="order",
-                entity_id=str(order.id),
-                order_id=str(order.id),
-            ),
-            driver_data=driver_data,
-            source_event_id=value.trigger.event_id,
-            event_created_at=value.trigger.created_at,
-            explanation=explain(decided, document),
-        )
+        return order_request(value, context, document, driver_data, decided)

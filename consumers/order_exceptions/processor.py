@@ -15,12 +15,11 @@ from collections.abc import Callable
 from typing import Protocol
 
 from bcx.contracts.commerce_orders import OrderSnapshotRecord
-from bcx.contracts.document_result import Recipient
 from bcx.logging import get_logger
 from consumers.documents.due import attempt_all, decide, due_with_facts, mapped
-from consumers.documents.explain import explain
 from consumers.documents.orders.context import OrderContext
 from consumers.documents.orders.facts import Trigger
+from consumers.documents.orders.request import order_request
 from consumers.documents.orders.snapshot import order_context, trigger
 from consumers.order_exceptions.detect import detect
 from consumers.order_exceptions.driver_data import NoticeRequest, build_notice
@@ -112,18 +111,4 @@ class OrderExceptionsProcessor:
                 ),
             )
         )
-        order = context.snapshot.order
-        return DocumentRequest(
-            decision=document,
-            recipient=Recipient(
-                store_hash=value.store_hash,
-                customer_id=str(order.customer_id) if order.customer_id else None,
-                entity_type="order",
-                entity_id=str(order.id),
-                order_id=str(order.id),
-            ),
-            driver_data=driver_data,
-            source_event_id=value.trigger.event_id,
-            event_created_at=value.trigger.created_at,
-            explanation=explain(decided, document),
-        )
+        return order_request(value, context, document, driver_data, decided)
