@@ -14,6 +14,7 @@ from typing import Any
 from confluent_kafka import Consumer, Producer, TopicPartition
 from pydantic import BaseModel, SecretStr
 
+from bcx.contracts.document_result import TOPIC as RESULTS_TOPIC
 from bcx.exstream.settings import ExstreamSettings, OutputStorageSettings
 from bcx.kafka.admin import TopicAdmin
 from bcx.kafka.topics import TopicSpec, group_topic
@@ -66,6 +67,32 @@ def consume_settings(
         exstream=exstream or exstream_settings("http://127.0.0.1:9"),  # nothing listens: unused
         output_storage=OutputStorageSettings(root=storage_root or Path("var/test-documents")),
     )
+
+
+def flow_settings(
+    kafka: KafkaSettings,
+    registry: RegistrySettings,
+    *,
+    name: str,
+    topics: list[str],
+    exstream_url: str,
+    storage_root: Path,
+) -> tuple[str, ConsumeSettings]:
+    """A fresh group for flow ``name`` reading ``topics`` (its ledger/DLQ/retry topics and the results topic
+    created), the Exstream simulator at ``exstream_url``, no retry-topic rounds: an e2e test's setup."""
+    group = f"bcx-{name}-{uuid.uuid4().hex[:8]}"
+    create_group_topics(kafka, group, partitions=1)
+    TopicAdmin(kafka.client_config()).create([TopicSpec(RESULTS_TOPIC, 3, 1, {})])
+    settings = consume_settings(
+        kafka,
+        registry,
+        group=group,
+        topics=topics,
+        exstream=exstream_settings(exstream_url),
+        storage_root=storage_root,
+        retry_topic_rounds=0,
+    )
+    return group, settings
 
 
 def settings_env(settings: ConsumeSettings) -> dict[str, str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import random
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,10 +20,7 @@ import pytest
 import zxingcpp
 from pypdf import PdfReader
 
-from bcx.contracts.document_result import TOPIC as RESULTS_TOPIC
 from bcx.contracts.webhook_event import WebhookEvent
-from bcx.kafka.admin import TopicAdmin
-from bcx.kafka.topics import TopicSpec
 from bcx.settings import KafkaSettings, RegistrySettings
 from consumers.onboarding.app import build
 from consumers.onboarding.settings import OnboardingSettings
@@ -38,9 +34,7 @@ from simulators.exstream.server import RunningSimulator as RunningExstream
 from simulators.exstream.server import running_simulator
 from tests.consumers.support import (
     RunningConsumer,
-    consume_settings,
-    create_group_topics,
-    exstream_settings,
+    flow_settings,
     wait_drained,
 )
 from tests.producers.enricher.events import event
@@ -107,18 +101,14 @@ class Pipeline:
         self.enricher = enricher
         self.exstream = exstream
         self.topics = [enricher.topics["order"], enricher.topics["company"]]
-        self.group = f"bcx-onboarding-{uuid.uuid4().hex[:8]}"
         self.storage_root = tmp / "documents"
-        create_group_topics(enricher.kafka, self.group, partitions=1)
-        TopicAdmin(enricher.kafka.client_config()).create([TopicSpec(RESULTS_TOPIC, 3, 1, {})])
-        self.settings = consume_settings(
+        self.group, self.settings = flow_settings(
             enricher.kafka,
             enricher.settings.registry,
-            group=self.group,
+            name="onboarding",
             topics=self.topics,
-            exstream=exstream_settings(exstream.base_url),
+            exstream_url=exstream.base_url,
             storage_root=self.storage_root,
-            retry_topic_rounds=0,
         )
 
     def factory(self, services: Services) -> UseCase[Any]:

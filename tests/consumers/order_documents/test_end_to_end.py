@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import random
 import re
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -25,9 +24,6 @@ from typing import Any
 import httpx
 import pytest
 
-from bcx.contracts.document_result import TOPIC as RESULTS_TOPIC
-from bcx.kafka.admin import TopicAdmin
-from bcx.kafka.topics import TopicSpec
 from bcx.settings import KafkaSettings, RegistrySettings
 from consumers.order_documents.app import build
 from consumers.order_documents.settings import OrderDocumentsConfig, OrderDocumentsSettings
@@ -42,9 +38,7 @@ from simulators.exstream.server import RunningSimulator as RunningExstream
 from simulators.exstream.server import running_simulator
 from tests.consumers.support import (
     RunningConsumer,
-    consume_settings,
-    create_group_topics,
-    exstream_settings,
+    flow_settings,
     wait_drained,
 )
 from tests.producers.enricher.events import event
@@ -102,18 +96,14 @@ class Pipeline:
         self.enricher = enricher
         self.exstream = exstream
         self.orders_topic = enricher.topics["order"]
-        self.group = f"bcx-order-documents-{uuid.uuid4().hex[:8]}"
         self.storage_root = tmp / "documents"
-        create_group_topics(enricher.kafka, self.group, partitions=1)
-        TopicAdmin(enricher.kafka.client_config()).create([TopicSpec(RESULTS_TOPIC, 3, 1, {})])
-        self.settings = consume_settings(
+        self.group, self.settings = flow_settings(
             enricher.kafka,
             enricher.settings.registry,
-            group=self.group,
+            name="order-documents",
             topics=[self.orders_topic],
-            exstream=exstream_settings(exstream.base_url),
+            exstream_url=exstream.base_url,
             storage_root=self.storage_root,
-            retry_topic_rounds=0,
         )
         self.bigcommerce = bigcommerce
         self.use_case_settings = OrderDocumentsSettings(

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,10 +23,7 @@ import httpx
 import pytest
 
 from bcx.bigcommerce.client import BigCommerceClient
-from bcx.contracts.document_result import TOPIC as RESULTS_TOPIC
 from bcx.contracts.webhook_event import WebhookEvent
-from bcx.kafka.admin import TopicAdmin
-from bcx.kafka.topics import TopicSpec
 from bcx.settings import KafkaSettings, RegistrySettings
 from bcx_app.cli.sweep_cmd import SweepSettings, run_sweep
 from consumers.order_exceptions.app import build
@@ -44,9 +40,7 @@ from simulators.exstream.server import RunningSimulator as RunningExstream
 from simulators.exstream.server import running_simulator
 from tests.consumers.support import (
     RunningConsumer,
-    consume_settings,
-    create_group_topics,
-    exstream_settings,
+    flow_settings,
     wait_drained,
 )
 from tests.producers.enricher.events import event
@@ -132,18 +126,14 @@ class Pipeline:
         self.exstream = exstream
         self.bigcommerce = bigcommerce
         self.orders_topic = enricher.topics["order"]
-        self.group = f"bcx-order-exceptions-{uuid.uuid4().hex[:8]}"
         self.storage_root = tmp / "documents"
-        create_group_topics(enricher.kafka, self.group, partitions=1)
-        TopicAdmin(enricher.kafka.client_config()).create([TopicSpec(RESULTS_TOPIC, 3, 1, {})])
-        self.settings = consume_settings(
+        self.group, self.settings = flow_settings(
             enricher.kafka,
             enricher.settings.registry,
-            group=self.group,
+            name="order-exceptions",
             topics=[self.orders_topic],
-            exstream=exstream_settings(exstream.base_url),
+            exstream_url=exstream.base_url,
             storage_root=self.storage_root,
-            retry_topic_rounds=0,
         )
 
     def factory(self, services: Services) -> UseCase[Any]:
