@@ -38,7 +38,6 @@ from bcx.exstream.client import ExstreamClient
 from bcx.exstream.models import GenerationResult, JobState, JobStatus
 from bcx.exstream.poller import JobPoller
 from bcx.exstream.storage.base import OutputStorage
-from bcx.kafka.producer import Delivered
 from bcx.logging import get_logger
 from consumers.runtime.batch import BatchJob, BatchJobs
 from consumers.runtime.classify import classify
@@ -64,7 +63,7 @@ log = get_logger(__name__)
 
 
 # sends records so that no transaction commit separates them (TransactionalSender.send_many)
-Atomic = Callable[[Sequence[Outgoing]], Awaitable[list[Delivered]]]
+Atomic = Callable[[Sequence[Outgoing]], Awaitable[None]]
 
 
 @runtime_checkable

@@ -13,7 +13,7 @@ cover everything the previous owner wrote. :meth:`KafkaLedger.wait_caught_up` re
 watermarks before the new owner processes a record.
 
 Entries written in a Kafka transaction (the final GENERATED/DELIVERED) are applied to the map once
-acknowledged (:meth:`applied`), before their transaction commits: they stay *tentative* until the reader
+produced into it (:meth:`applied`), before their transaction commits: they stay *tentative* until the reader
 (``read_committed``) reads them back. Meanwhile an older entry of the same key read late (the STARTED
 written before the call) does not hide them; and if their transaction fails, :meth:`rollback` puts back
 each key's last committed state, so a redone record resolves its Exstream job by reference (adopts it)
@@ -102,12 +102,12 @@ class KafkaLedger:
         self._map.apply(entry)
 
     def outgoing(self, entry: LedgerEntry) -> Outgoing:
-        """``entry`` as a record for a transaction (transition checked); :meth:`applied` once acked."""
+        """``entry`` as a record for a transaction (transition checked); :meth:`applied` once sent."""
         check_transition(self._map.get(entry.idempotency_key), entry)
         return Outgoing(self.topic, self._codec.encode(entry), entry.idempotency_key)
 
     def applied(self, entry: LedgerEntry) -> None:
-        """``entry`` was acknowledged inside the open transaction: tentative until read back committed."""
+        """``entry`` was produced into the open transaction: tentative until read back committed."""
         encoded = self._codec.encode(entry)
         key = entry.idempotency_key
         with self._tentative_lock:

@@ -13,7 +13,6 @@ from bcx.avro.codec import AvroCodec
 from bcx.avro.errors import SchemaRegistryError, SerializationError
 from bcx.contracts.document_result import TOPIC, Channel, DocumentResult, DocumentStatus
 from bcx.kafka.errors import KafkaError
-from bcx.kafka.producer import Delivered
 from consumers.runtime.metrics import DocumentMetrics
 from consumers.stream.transactions import Outgoing, Sender
 
@@ -57,15 +56,14 @@ class ResultPublisher:
         self.topic = topic
         self._metrics = metrics
 
-    async def publish(self, result: DocumentResult) -> Delivered:
-        """Encode and send ``result`` keyed by its idempotency key; returns after the broker's ack."""
+    async def publish(self, result: DocumentResult) -> None:
+        """Encode and send ``result`` keyed by its idempotency key (sent as :class:`Sender` defines it)."""
         try:
-            delivered = await self._producer.send(self.topic, self._codec.encode(result), key=result.key)
+            await self._producer.send(self.topic, self._codec.encode(result), key=result.key)
         except Exception as exc:
             self.failed(result, exc)
             raise
         self.counted(result)
-        return delivered
 
     def outgoing(self, result: DocumentResult) -> Outgoing:
         """``result`` as a record for a transaction; call :meth:`counted` (or :meth:`failed`) after."""

@@ -9,7 +9,6 @@ Dead-letter headers follow Kafka Connect's ``__connect.errors.*`` in bcx's names
 
 from __future__ import annotations
 
-from bcx.kafka.producer import Delivered
 from consumers.stream.errors import ProcessingError
 from consumers.stream.records import (
     H_ORIGIN_OFFSET,
@@ -76,7 +75,7 @@ def retry_headers(record: SourceRecord, *, attempts: int, rounds: int, not_befor
 
 
 class Rerouter:
-    """Sends records to the group's dead-letter and retry topics and waits for the broker's ack."""
+    """Sends records to the group's dead-letter and retry topics (sent as ``Sender`` defines it)."""
 
     def __init__(self, producer: Sender, *, group: str, dlq_topic: str, retry_topic: str | None) -> None:
         self._producer = producer
@@ -86,14 +85,14 @@ class Rerouter:
 
     async def dead_letter(
         self, record: SourceRecord, error: BaseException, *, attempts: int, now_ms: int
-    ) -> Delivered:
+    ) -> None:
         headers = dead_letter_headers(record, error, group=self.group, attempts=attempts, now_ms=now_ms)
-        return await self._producer.send(self.dlq_topic, record.value, key=record.key, headers=headers)
+        await self._producer.send(self.dlq_topic, record.value, key=record.key, headers=headers)
 
     async def retry_later(
         self, record: SourceRecord, *, attempts: int, rounds: int, not_before_ms: int
-    ) -> Delivered:
+    ) -> None:
         if self.retry_topic is None:
             raise RuntimeError("no retry topic configured")
         headers = retry_headers(record, attempts=attempts, rounds=rounds, not_before_ms=not_before_ms)
-        return await self._producer.send(self.retry_topic, record.value, key=record.key, headers=headers)
+        await self._producer.send(self.retry_topic, record.value, key=record.key, headers=headers)

@@ -9,12 +9,18 @@ A crash aborts (by timeout) everything since the last commit: the next owner red
 finds STARTED in the ledger (written *outside* the transaction, durable at once, so it still resolves the
 Exstream job by reference and never calls twice), adopts the job's outputs and publishes the results once.
 
-Performance: nothing blocks per record. Records are produced into the open transaction as before (the
-processing loop awaits the broker's ack, not a commit); the poll loop commits every ``commit_interval_s``.
-While librdkafka commits (it refuses produce meanwhile), a sender awaits an event the commit sets when
-it ends, so the processing loop never blocks. :meth:`send_many` produces a document's results and its
-final ledger entry in one synchronous run, which a commit waits for, so no commit ever separates them.
-Acks reach the processing loop in batches, one wake-up per poll (:mod:`bcx.kafka.deliveries`).
+Performance: nothing blocks or waits per record. A send produces into the open transaction and returns:
+it does not await the record's delivery report, because a record of a transaction counts only once the
+transaction commits, and ``commit_transaction`` flushes and acknowledges every record of it at once (a
+record it could not deliver fails the commit). Its offset is therefore never committed without its
+results: a record's results are produced before it completes, and its offset joins the open transaction
+or a later one. Delivery reports are asked for failures only (``delivery.report.only.error``): a failed
+delivery dooms the transaction at once, and no Python callback runs per successful record — per-record
+futures and callbacks were half of a consumer's CPU at window 2,048 (docs/benchmarks.md). The poll loop
+commits every ``commit_interval_s``. While librdkafka commits (it refuses produce meanwhile), a sender
+awaits an event the commit sets when it ends, so the processing loop never blocks. :meth:`send_many`
+produces a document's results and its final ledger entry in one synchronous run, which a commit waits
+for, so no commit ever separates them.
 
 A transaction that fails (an abortable or fatal error, a failed delivery, offsets that could not be sent,
 a commit that did not return) marks the sender *failed*: every later send raises
@@ -34,14 +40,12 @@ import contextlib
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from confluent_kafka import KafkaException, Producer, TopicPartition
 
-from bcx.kafka.deliveries import DeliveryBatcher
 from bcx.kafka.errors import KafkaError, ProduceError
-from bcx.kafka.producer import Delivered, Headers
+from bcx.kafka.producer import Headers
 from bcx.logging import get_logger
 from consumers.stream.deadline import call_with_deadline
 
@@ -51,7 +55,8 @@ RETIRED_WAIT_S = 300.0  # a retired producer still inside a (hung) call is destr
 
 
 class Sender(Protocol):
-    """What publishes a record and returns after the broker's ack: ``KafkaProducer`` or a transaction."""
+    """What publishes a record: ``KafkaProducer`` (returns after the broker's ack) or a transaction (returns
+    once the record is in the open transaction, which its commit acknowledges with the offsets)."""
 
     async def send(
         self,
@@ -59,11 +64,12 @@ class Sender(Protocol):
         value: bytes | None,
         key: bytes | str | None = None,
         headers: Headers | None = None,
-    ) -> Delivered: ...
+    ) -> object: ...
 
 
-@dataclass(frozen=True)
-class Outgoing:
+class Outgoing(NamedTuple):
+    """A record to produce (a named tuple: one is made per result, and cheaply)."""
+
     topic: str
     value: bytes | None
     key: bytes | str | None = None
@@ -78,16 +84,15 @@ def _aborted(err: Any) -> TransactionAborted:
     return TransactionAborted(f"transaction aborted: {err.str()}", retriable=True, code=err.name())
 
 
-def _delivered(msg: Any) -> Delivered:
-    return Delivered(msg.topic(), msg.partition(), msg.offset())
-
-
 class _Generation:
     """One librdkafka producer of the sender; a failed transaction retires it for a new one."""
 
     def __init__(self, config: dict[str, Any], number: int) -> None:
         self.number = number
-        self.producer = Producer(config)
+        # a record the transaction could not deliver dooms it (librdkafka: abortable state), at once
+        self.producer = Producer(
+            {**config, "delivery.report.only.error": True, "on_delivery": self._undelivered}
+        )
         self.failed: str | None = None  # the open transaction cannot commit any more
         self.abortable = False  # abort_transaction may be called (not fatal, not hung)
         self.dirty = False
@@ -95,10 +100,6 @@ class _Generation:
         self._busy = 0
         self._lock = threading.Lock()
         self._closed = threading.Event()
-        # a record the transaction could not deliver dooms it (librdkafka: abortable state), at once
-        self.deliveries: DeliveryBatcher[Delivered] = DeliveryBatcher(
-            _delivered, _aborted, lambda err: self.fail(f"delivery failed: {err.str()}", abortable=True)
-        )
         self._thread = threading.Thread(target=self._poll_loop, name=f"kafka-txn-poll-{number}", daemon=True)
         self._thread.start()
 
@@ -109,7 +110,11 @@ class _Generation:
             except KafkaException as exc:  # a fatal error (fenced): this producer is done, not the thread
                 self.fail(f"producer: {exc.args[0].str()}", abortable=False)
                 self._closed.wait(0.5)
-            self.deliveries.flush()
+
+    def _undelivered(self, err: Any, msg: Any) -> None:
+        """librdkafka's report of a record it could not deliver (the only kind asked for); never raises."""
+        if err is not None:
+            self.fail(f"delivery failed: {err.str()}", abortable=True)
 
     def call(self, method: str, *args: Any) -> Any:
         """A transactional call; while one runs (or hangs) the producer must not be destroyed."""
@@ -193,12 +198,12 @@ class TransactionalSender:
         value: bytes | None,
         key: bytes | str | None = None,
         headers: Headers | None = None,
-    ) -> Delivered:
-        [delivered] = await self.send_many([Outgoing(topic, value, key, headers)])
-        return delivered
+    ) -> None:
+        """Produce into the open transaction (its commit acknowledges it: see the module docstring)."""
+        await self.send_many([Outgoing(topic, value, key, headers)])
 
-    async def send_many(self, records: Sequence[Outgoing]) -> list[Delivered]:
-        """Produce ``records`` into the same transaction (no commit between them); await every ack."""
+    async def send_many(self, records: Sequence[Outgoing]) -> None:
+        """Produce ``records`` into the same transaction: no commit separates them."""
         # Wait out a commit on an event, never by blocking a thread on a lock for this coroutine: a task
         # cancelled while such a thread waited would leave the lock taken for good once it got it.
         if self._loop is None:  # known before any commit can need to wake this loop
@@ -213,12 +218,11 @@ class TransactionalSender:
             gen = self._gen
             if gen.failed is not None:
                 raise TransactionAborted(f"transaction aborted: {gen.failed}", retriable=True)
-            loop = asyncio.get_running_loop()
-            futures = [self._produce(gen, r, loop) for r in records]  # synchronous: no commit cuts through
-            gen.dirty = True
+            gen.dirty = True  # before producing: a commit that races a failed produce still aborts it
+            for record in records:  # synchronous: no commit cuts through
+                self._produce(gen, record)
         finally:
             self._leave()
-        return [await f for f in futures]
 
     def _announce_over(self) -> None:
         """Wake senders waiting for the commit to end, on the processing loop they all run on."""
@@ -236,24 +240,21 @@ class TransactionalSender:
     def _leave(self) -> None:
         with self._cond:
             self._producing -= 1
-            self._cond.notify_all()
+            if self._commit_running:  # set under this lock before a commit waits: nobody else to wake
+                self._cond.notify_all()
 
-    def _produce(
-        self, gen: _Generation, record: Outgoing, loop: asyncio.AbstractEventLoop
-    ) -> asyncio.Future[Delivered]:
-        future, on_delivery = gen.deliveries.future(loop)
-        kwargs: dict[str, Any] = {"value": record.value, "key": record.key, "on_delivery": on_delivery}
-        if record.headers:
-            kwargs["headers"] = list(record.headers)
+    def _produce(self, gen: _Generation, record: Outgoing) -> None:
         try:
-            gen.producer.produce(record.topic, **kwargs)
+            if record.headers:
+                gen.producer.produce(record.topic, record.value, record.key, headers=list(record.headers))
+            else:
+                gen.producer.produce(record.topic, record.value, record.key)
         except BufferError as exc:
             raise ProduceError("producer queue full", retriable=True, code="QUEUE_FULL") from exc
         except KafkaException as exc:
             err = exc.args[0]
             gen.fail(f"produce refused: {err.str()}", abortable=not err.fatal())
             raise _aborted(err) from exc
-        return future
 
     # the poll-loop side
     def commit(self, offsets: list[TopicPartition], group_metadata: Any) -> bool:
@@ -288,7 +289,6 @@ class TransactionalSender:
         gen.committing = True
         try:
             gen.call("commit_transaction", self._timeout_s)
-            gen.deliveries.flush()  # reports the commit's flush served on this thread
         except KafkaException as exc:
             err = exc.args[0]
             if err.retriable() and not err.txn_requires_abort() and not err.fatal():
@@ -330,6 +330,7 @@ class TransactionalSender:
             _retire(gen)
             return False
         with self._cond:
+            self._commit_running = True  # no sender enters meanwhile, and the last one out wakes us
             self._cond.wait_for(lambda: self._producing == 0, timeout=5)
             self._gen = gen
             self._commit_running = False
