@@ -44,6 +44,7 @@ class RuntimeMetrics:
             buckets=_LATENCY_BUCKETS,
             registry=registry,
         ).labels(group)
+        self._by_outcome: dict[str, Counter] = {}
         self._outcomes = Counter(
             "bcx_consumer_records_total",
             "Records finished by outcome (ok, retry_topic, dead_letter); dead letters rising: see the DLQ.",
@@ -103,7 +104,10 @@ class RuntimeMetrics:
         )
 
     def outcome(self, outcome: str) -> None:
-        self._outcomes.labels(self.group, outcome).inc()
+        counter = self._by_outcome.get(outcome)
+        if counter is None:  # labels() takes a lock and builds a key: once per outcome, not per record
+            counter = self._by_outcome[outcome] = self._outcomes.labels(self.group, outcome)
+        counter.inc()
 
     def retry(self, error_class: str) -> None:
         self._retries.labels(self.group, error_class).inc()

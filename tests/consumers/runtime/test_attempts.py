@@ -1,4 +1,4 @@
-"""The attempt deadline kept by one sweep: an expired attempt ends in TimeoutError, nothing else changes."""
+"""The attempt deadline kept by one sweep: an expired attempt ends as a timeout, nothing else changes."""
 
 from __future__ import annotations
 
@@ -9,34 +9,48 @@ import pytest
 from consumers.stream.attempts import AttemptDeadlines
 
 
+def _running_task() -> asyncio.Task[object]:
+    task = asyncio.current_task()
+    assert task is not None
+    return task
+
+
 class TestAttemptDeadlines:
     def test_an_attempt_past_its_deadline_ends_in_timeout_and_says_so(self) -> None:
-        """An attempt that never returns is cancelled by the sweep once the clock passes its deadline,
-        and ends with TimeoutError (as under asyncio.timeout) with ``expired()`` true."""
+        """An attempt that never returns is cancelled by the sweep once the clock passes its deadline; the
+        cancellation is the deadline's (``timed_out``), is taken back, and the task goes on uncancelled."""
         now = [0.0]
         deadlines = AttemptDeadlines(0.05, clock=lambda: now[0])
 
-        async def attempt() -> bool:
-            async with deadlines.attempt() as a:
-                try:
-                    now[0] = 1.0  # past the deadline before the first sweep
-                    await asyncio.Event().wait()
-                finally:
-                    seen.append(a.expired())
-            return False
+        async def attempt() -> str:
+            task = _running_task()
+            a = deadlines.start(task)
+            try:
+                now[0] = 1.0  # past the deadline before the first sweep
+                await asyncio.Event().wait()
+            except asyncio.CancelledError:
+                if not a.timed_out():
+                    raise
+                assert a.expired()
+                assert task.cancelling() == 0
+                await asyncio.sleep(0)  # the task runs on: the cancellation was taken back
+                return "timed out"
+            finally:
+                a.end()
+            return "returned"
 
-        seen: list[bool] = []
-        with pytest.raises(TimeoutError):
-            asyncio.run(attempt())
-        assert seen == [True]
+        assert asyncio.run(attempt()) == "timed out"
 
     def test_an_attempt_within_its_deadline_is_left_alone(self) -> None:
         """An attempt returning before its deadline returns its result; nothing is cancelled."""
         deadlines = AttemptDeadlines(60.0)
 
         async def attempt() -> str:
-            async with deadlines.attempt() as a:
+            a = deadlines.start(_running_task())
+            try:
                 await asyncio.sleep(0)
+            finally:
+                a.end()
             assert not a.expired()
             return "ok"
 
@@ -45,14 +59,21 @@ class TestAttemptDeadlines:
     def test_a_cancellation_from_elsewhere_stays_a_cancellation(self) -> None:
         """A task cancelled by its owner (a revocation) inside an attempt is cancelled, not timed out."""
         deadlines = AttemptDeadlines(60.0)
+        verdicts: list[bool] = []
 
         async def main() -> None:
             started = asyncio.Event()
 
             async def attempt() -> None:
-                async with deadlines.attempt():
+                a = deadlines.start(_running_task())
+                try:
                     started.set()
                     await asyncio.Event().wait()
+                except asyncio.CancelledError:
+                    verdicts.append(a.timed_out())
+                    raise
+                finally:
+                    a.end()
 
             task = asyncio.create_task(attempt())
             await started.wait()
@@ -61,3 +82,4 @@ class TestAttemptDeadlines:
                 await task
 
         asyncio.run(main())
+        assert verdicts == [False]
