@@ -102,7 +102,7 @@ def pair(p: tuple[float, float]) -> str:
 
 
 HEADER = (
-    "| config | round | records | over the call, input appended → result appended (ack) p50 / p99 ms | "
+    "| config | round | records | over the call, input appended → result appended p50 / p99 ms | "
     "over the call, intended send → result appended | over the call, intended send → visible "
     "(read_committed) | end to end, intended send → visible | producer late p99 ms | CPU ms/record | lost | "
     "duplicates | per-key order (from outputs) | load 1m |\n"
@@ -116,13 +116,15 @@ def print_tables(rows: list[LatencyRow], rounds: int, rate: float, command: str)
     for row in rows:
         print(row.line())
     if any(r.overheads is not None and math.isnan(r.overheads.ack[0]) for r in rows):
-        print("\n**The broker gave no append times (topics not LogAppendTime?): the ack columns are n/a.**")
+        print(
+            "\n**The broker gave no append times (topics not LogAppendTime?): the append columns are n/a.**"
+        )
     print(
         f"\n## Summary (range over {rounds} round(s), {rate:.0f} records/s; ms over each record's own call)\n"
     )
     print(
-        "| consumer | a result counts at | p50 over the call, to the ack | p99, to the ack | "
-        "p50 / p99 from intended send, to the ack | p50 / p99 from intended send, visible | "
+        "| consumer | a result counts at | p50 over the call, input appended → result appended | p99, same | "
+        "p50 / p99 from intended send → result appended | p50 / p99 from intended send → visible | "
         "end to end p50 / p99 | CPU ms/record | lost | dup | per-key order |"
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|")

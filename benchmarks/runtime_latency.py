@@ -67,13 +67,13 @@ def configs(window: int, records: int) -> list[tuple[Config, str]]:
         ),
         (
             Config("bcx", "bcx", window, records, True, "bcx default (transactions, ordered)"),
-            "commit, every 1 s",
+            "transaction commit, every 1 s",
         ),
         (
             Config(
                 "bcx-commit-100ms", "bcx-commit-100ms", window, records, True, "bcx transactions every 100 ms"
             ),
-            "commit, every 100 ms",
+            "transaction commit, every 100 ms",
         ),
         (
             Config("gather", "gather", window, records, False, f"gather loop, consume({window})"),
