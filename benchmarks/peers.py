@@ -137,8 +137,8 @@ def worker(
     (``results``, ``input_records``) and deletes the topics."""
     tag = uuid.uuid4().hex[:8]
     group, source, sink = f"bench-peers-{tag}", f"bench.peers.{tag}.in", f"bench.peers.{tag}.out"
-    configs_ = dict(topic_configs or {})
-    specs = [TopicSpec(source, PARTITIONS, 1, configs_), TopicSpec(sink, PARTITIONS, 1, configs_)]
+    both = dict(topic_configs or {})
+    specs = [TopicSpec(source, PARTITIONS, 1, both), TopicSpec(sink, PARTITIONS, 1, both)]
     if config.kind.startswith("bcx"):
         specs += [
             TopicSpec(group_topic(group, "ledger"), 3, 1, {"cleanup.policy": "compact"}),
@@ -175,9 +175,8 @@ def worker(
         log.close()
         w.results = collector.stop()
         w.input_records = inputs.stop(settle_s=0) if inputs is not None else []
-        admin = AdminClient(
-            {"bootstrap.servers": env.bootstrap, "log_level": 3}
-        )  # no info lines in the table
+        # log_level 3: no info lines in the table
+        admin = AdminClient({"bootstrap.servers": env.bootstrap, "log_level": 3})
         admin.delete_topics([s.name for s in specs])
 
 
