@@ -36,7 +36,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from confluent_kafka.admin import AdminClient
@@ -44,7 +44,7 @@ from confluent_kafka.admin import AdminClient
 from bcx.kafka.admin import TopicAdmin
 from bcx.kafka.topics import TopicSpec, group_topic
 from benchmarks.peers_table import Config, Row, configs, print_table
-from benchmarks.peers_workload import Collector, Record, judge, produce, workload
+from benchmarks.peers_workload import Collector, Record, Seen, judge, produce, workload
 
 ROOT = Path(__file__).resolve().parents[1]
 PARTITIONS = 8
@@ -102,10 +102,43 @@ def worker_argv(env: Env, config: Config, group: str, source: str, sink: str) ->
     return [sys.executable, "-m", "benchmarks.peers_workers", config.kind, *common, *extra]
 
 
-def run_one(env: Env, config: Config, records: list[Record], args: argparse.Namespace, rnd: int) -> Row:
+class Skip(Exception):
+    """A configuration that could not run this round (the row says why)."""
+
+
+@dataclass
+class Worker:
+    """One fresh consumer process under test, its topics, and the collector reading its results."""
+
+    proc: subprocess.Popen[bytes]
+    source: str
+    sink: str
+    collector: Collector
+    inputs: Collector | None  # the input topic read back too (its records' broker append times)
+    results: list[Seen] = field(default_factory=list)
+    input_records: list[Seen] = field(default_factory=list)
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+
+@contextlib.contextmanager
+def worker(
+    env: Env,
+    config: Config,
+    rnd: int,
+    *,
+    topic_configs: dict[str, str] | None = None,
+    read_inputs: bool = False,
+) -> Iterator[Worker]:
+    """Topics, a fresh process for ``config`` and its warm-up results seen (start-up excluded alike).
+
+    Raises :class:`Skip` when it cannot run; on exit stops the process, keeps what the collectors saw
+    (``results``, ``input_records``) and deletes the topics."""
     tag = uuid.uuid4().hex[:8]
     group, source, sink = f"bench-peers-{tag}", f"bench.peers.{tag}.in", f"bench.peers.{tag}.out"
-    specs = [TopicSpec(source, PARTITIONS, 1, {}), TopicSpec(sink, PARTITIONS, 1, {})]
+    both = dict(topic_configs or {})
+    specs = [TopicSpec(source, PARTITIONS, 1, both), TopicSpec(sink, PARTITIONS, 1, both)]
     if config.kind.startswith("bcx"):
         specs += [
             TopicSpec(group_topic(group, "ledger"), 3, 1, {"cleanup.policy": "compact"}),
@@ -113,49 +146,66 @@ def run_one(env: Env, config: Config, records: list[Record], args: argparse.Name
         ]
     argv = worker_argv(env, config, group, source, sink)
     if argv is None:
-        return Row.skipped(config, rnd, "no Quix venv")
+        raise Skip("no Quix venv")
     TopicAdmin({"bootstrap.servers": env.bootstrap}).create(specs)
     collector = Collector(env.bootstrap, sink, PARTITIONS).start()
+    inputs = Collector(env.bootstrap, source, PARTITIONS).start() if read_inputs else None
     log = (env.run_dir / f"{config.name}-{rnd}.log").open("wb")
-    proc = subprocess.Popen(argv, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-
-    def alive() -> bool:
-        return proc.poll() is None
-
+    w = Worker(
+        subprocess.Popen(argv, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT),
+        source,
+        sink,
+        collector,
+        inputs,
+    )
     try:
         warm = workload(WARMUP, WARMUP, zipf=None, seed=rnd, prefix="warm-")
         produce(env.bootstrap, source, warm, "warm")
-        if not collector.wait_for("warm", WARMUP, stall_s=120, alive=alive):
-            return Row.skipped(config, rnd, "no warm-up results (see its log)")
-        load = os.getloadavg()[0]
-        cpu0 = cpu_s(proc.pid)
-        start = produce(env.bootstrap, source, records, "backlog")
-        collector.wait_for("backlog", len(records), stall_s=args.stall_s, alive=alive)
-        cpu = cpu_s(proc.pid) - cpu0 if alive() else float("nan")
-        paced: list[Record] = []
-        backlog_ids = collector.ids("backlog")
-        elapsed = time.time() - start
-        if len(backlog_ids) == len(records) and len(records) / elapsed > args.rate * 1.1 and args.paced_s:
-            n = int(args.rate * args.paced_s)
-            paced = [Record(r.id + 10**6, r.key, r.seq + 10**6, r.call_s) for r in records[:n]]
-            produce(env.bootstrap, source, paced, "paced", rate=args.rate)
-            collector.wait_for("paced", len(paced), stall_s=args.stall_s, alive=alive)
-        rss = peak_rss_mb(proc.pid) if alive() else float("nan")
+        if not collector.wait_for("warm", WARMUP, stall_s=120, alive=w.alive):
+            raise Skip("no warm-up results (see its log)")
+        yield w
     finally:
-        if proc.poll() is None:
-            proc.terminate()
+        if w.alive():
+            w.proc.terminate()
         try:
-            proc.wait(60)
+            w.proc.wait(60)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            w.proc.kill()
+            w.proc.wait()
         log.close()
-    results = collector.stop()
-    admin = AdminClient({"bootstrap.servers": env.bootstrap, "log_level": 3})  # no info lines in the table
-    admin.delete_topics([s.name for s in specs])
-    backlog = judge(results, "backlog", records)
-    latency = judge(results, "paced", paced) if paced else None
+        w.results = collector.stop()
+        w.input_records = inputs.stop(settle_s=0) if inputs is not None else []
+        # log_level 3: no info lines in the table
+        admin = AdminClient({"bootstrap.servers": env.bootstrap, "log_level": 3})
+        admin.delete_topics([s.name for s in specs])
+
+
+def run_one(env: Env, config: Config, records: list[Record], args: argparse.Namespace, rnd: int) -> Row:
+    paced: list[Record] = []
+    try:
+        with worker(env, config, rnd) as w:
+            load = os.getloadavg()[0]
+            cpu0 = cpu_s(w.proc.pid)
+            start = produce(env.bootstrap, w.source, records, "backlog")
+            w.collector.wait_for("backlog", len(records), stall_s=args.stall_s, alive=w.alive)
+            cpu = cpu_s(w.proc.pid) - cpu0 if w.alive() else float("nan")
+            backlog_ids = w.collector.ids("backlog")
+            elapsed = time.time() - start
+            if len(backlog_ids) == len(records) and len(records) / elapsed > args.rate * 1.1 and args.paced_s:
+                paced = pace(records, args.rate, args.paced_s)
+                produce(env.bootstrap, w.source, paced, "paced", rate=args.rate)
+                w.collector.wait_for("paced", len(paced), stall_s=args.stall_s, alive=w.alive)
+            rss = peak_rss_mb(w.proc.pid) if w.alive() else float("nan")
+    except Skip as why:
+        return Row.skipped(config, rnd, str(why))
+    backlog = judge(w.results, "backlog", records)
+    latency = judge(w.results, "paced", paced) if paced else None
     return Row.measured(config, rnd, backlog, start, cpu, rss, latency, load)
+
+
+def pace(records: list[Record], rate: float, seconds: float) -> list[Record]:
+    """The paced phase's records: the first ``rate × seconds`` of the workload under fresh ids."""
+    return [Record(r.id + 10**6, r.key, r.seq + 10**6, r.call_s) for r in records[: int(rate * seconds)]]
 
 
 def describe(config: Config, records: list[Record]) -> str:

@@ -5,12 +5,15 @@ writes the record unchanged, with its key, to the output topic and commits at le
 Each is written the way its authors document it, not crippled:
 
 - ``bcx`` / ``bcx-unordered``: the consumer runtime with its defaults (ordered per key, results in Kafka
-  transactions with the offsets, so exactly once), ``max_in_flight`` = window;
+  transactions with the offsets, so exactly once), ``max_in_flight`` = window; ``bcx-commit-100ms``: the
+  same committing every 100 ms; ``bcx-alo`` / ``bcx-alo-unordered``: ``transactions=False`` (at least
+  once: each result awaits the broker's ack before its offset may be committed);
 - ``gather``: a bare confluent-kafka loop: ``consume(window)``, gather every call, produce the results,
   flush, commit synchronously; ``gather-keyed``: the same with one key's records in sequence;
 - ``faststream-batch``: FastStream's batch subscriber (``max_records`` = window) with ``AckPolicy.ACK``, its
   only concurrent at-least-once mode (``max_workers`` refuses manual acks); ``faststream-each``: the default
-  subscriber with ``AckPolicy.ACK`` (ack after each message).
+  subscriber with ``AckPolicy.ACK`` (ack after each message);
+- ``tasks``: a bare asyncio loop with one task per record (``benchmarks/tasks_worker.py``).
 
 Quix Streams cannot share this venv (it pins confluent-kafka < 2.13): ``benchmarks/peers_quix.py``.
 FastStream comes from the ``bench`` extra and is imported only here, inside its function.
@@ -27,7 +30,9 @@ from collections import defaultdict
 from typing import Any
 
 
-def bcx(args: argparse.Namespace, *, ordered: bool, commit_interval_s: float = 1.0) -> None:
+def bcx(
+    args: argparse.Namespace, *, ordered: bool, commit_interval_s: float = 1.0, transactions: bool = True
+) -> None:
     from bcx.settings import KafkaSettings, MetricsSettings, RegistrySettings
     from consumers.runtime.app import Services, UseCase, run_use_case
     from consumers.runtime.settings import ConsumeSettings
@@ -57,13 +62,15 @@ def bcx(args: argparse.Namespace, *, ordered: bool, commit_interval_s: float = 1
             ordered=ordered,
             retry_topic_rounds=0,
             commit_interval_s=commit_interval_s,
+            transactions=transactions,
         ),
         exstream=exstream_settings("http://127.0.0.1:9"),  # never called: the call is simulated
     )
     raise SystemExit(run_use_case("peers", build, settings))
 
 
-def gather(args: argparse.Namespace, *, keyed: bool) -> None:
+def loop_clients(args: argparse.Namespace) -> tuple[Any, Any, threading.Event]:
+    """A bare loop's consumer (subscribed, manual commits) and producer, and the event SIGTERM sets."""
     from confluent_kafka import Consumer, Producer
 
     stop = threading.Event()
@@ -78,6 +85,11 @@ def gather(args: argparse.Namespace, *, keyed: bool) -> None:
     )
     producer = Producer({"bootstrap.servers": args.bootstrap, "linger.ms": 5, "enable.idempotence": True})
     consumer.subscribe([args.input])
+    return consumer, producer, stop
+
+
+def gather(args: argparse.Namespace, *, keyed: bool) -> None:
+    consumer, producer, stop = loop_clients(args)
 
     async def call(msg: Any) -> None:
         await asyncio.sleep(json.loads(msg.value())["d"])
@@ -149,10 +161,13 @@ def main() -> None:
             "bcx",
             "bcx-unordered",
             "bcx-commit-100ms",
+            "bcx-alo",
+            "bcx-alo-unordered",
             "gather",
             "gather-keyed",
             "faststream-batch",
             "faststream-each",
+            "tasks",
         ],
     )
     for name in ("--bootstrap", "--input", "--output", "--group"):
@@ -164,9 +179,19 @@ def main() -> None:
         # results become visible to read_committed readers when their transaction commits: every
         # commit interval (1 s by default); the 100 ms configuration shows that trade-off
         interval = 0.1 if args.kind == "bcx-commit-100ms" else 1.0
-        bcx(args, ordered=args.kind != "bcx-unordered", commit_interval_s=interval)
+        ordered = not args.kind.endswith("unordered")
+        bcx(
+            args,
+            ordered=ordered,
+            commit_interval_s=interval,
+            transactions=not args.kind.startswith("bcx-alo"),
+        )
     elif args.kind.startswith("gather"):
         gather(args, keyed=args.kind == "gather-keyed")
+    elif args.kind == "tasks":
+        from benchmarks.tasks_worker import run
+
+        run(args)
     else:
         faststream(args, batch=args.kind == "faststream-batch")
 

@@ -5,13 +5,15 @@ number within the key, the seconds its simulated call takes (50–150 ms, seeded
 (epoch seconds) and the phase. A consumer under test sleeps ``d`` and writes the same JSON, with the
 same key, to the output topic. Everything measured about a run is read back here from that topic
 (``read_committed``, as a downstream consumer sees it): which ids arrived, how often, in which order per
-key, and when (observed by this process, so a result counts only once it is visible downstream).
+key, and when: observed by this process (a result counts only once it is visible downstream) and, on
+topics created with ``message.timestamp.type=LogAppendTime``, appended by the broker (its own clock).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import math
 import random
 import threading
 import time
@@ -21,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka import TIMESTAMP_LOG_APPEND_TIME, Consumer, Producer, TopicPartition
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ def produce(
     Returns the start time. Latency counts from the intended time, so a producer that falls behind
     adds to latency instead of hiding it (no coordinated omission)."""
     producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 5, "acks": "all"})
+    producer.list_topics(topic, timeout=10)  # connected first: the schedule must not start with a burst
     start = time.time()
     for i, record in enumerate(records):
         intended = start if rate is None else start + i / rate
@@ -86,6 +89,7 @@ class Seen:
     observed: float
     partition: int
     offset: int
+    appended: float = math.nan  # the broker's append time (LogAppendTime topics only; NaN otherwise)
 
 
 @dataclass
@@ -118,8 +122,13 @@ class Collector:
         consumer.assign([TopicPartition(self.topic, p, 0) for p in range(self.partitions)])
         try:
             while not self._stop.is_set():
-                batch = consumer.consume(1000, 0.05)
+                # consume(n, timeout) waits out its timeout unless n arrive: poll returns at the first
+                # record, so a result is observed when it becomes visible, not up to 50 ms later
+                first = consumer.poll(0.05)
+                if first is None:
+                    continue
                 now = time.time()
+                batch = [first, *consumer.consume(999, 0)]
                 seen = [self._parse(m, now) for m in batch if m.error() is None]
                 with self.lock:
                     self.results.extend(seen)
@@ -129,7 +138,11 @@ class Collector:
     @staticmethod
     def _parse(msg: Any, now: float) -> Seen:
         v = json.loads(msg.value())
-        return Seen(v["id"], v["k"], v["s"], v["d"], v["t"], v["ph"], now, msg.partition(), msg.offset())
+        kind, ms = msg.timestamp()
+        appended = ms / 1000 if kind == TIMESTAMP_LOG_APPEND_TIME else math.nan
+        return Seen(
+            v["id"], v["k"], v["s"], v["d"], v["t"], v["ph"], now, msg.partition(), msg.offset(), appended
+        )
 
     def ids(self, phase: str) -> set[int]:
         with self.lock:
