@@ -17,6 +17,7 @@ from prometheus_client import CollectorRegistry
 
 from bcx.kafka.producer import Delivered, Headers
 from consumers.stream.assembly import retry_setup
+from consumers.stream.consumer import ConsumedMessage
 from consumers.stream.dead_letters import Rerouter
 from consumers.stream.dlq_limit import DlqLimit
 from consumers.stream.errors import PermanentError
@@ -86,9 +87,15 @@ class Gate:
 
 
 class RecordingConsumer(MemoryConsumer):
-    """The twin, remembering every offset committed (to show what was never committed)."""
+    """The twin, remembering every offset committed (to show what was never committed) and every
+    ``consume`` call's ``(num_messages, timeout)``."""
 
     commits: list[tuple[str, int, int]]
+    consumes: list[tuple[int, float]]
+
+    def consume(self, num_messages: int = 1, timeout: float = -1) -> list[ConsumedMessage]:
+        self.consumes.append((num_messages, timeout))
+        return super().consume(num_messages, timeout)
 
     def commit(self, *, offsets: list[TopicPartition], asynchronous: bool = True) -> Any:
         self.commits.extend((p.topic, p.partition, p.offset) for p in offsets)
@@ -122,6 +129,7 @@ class TwinRuntime:
         def factory(config: dict[str, Any]) -> RecordingConsumer:
             self.consumer = RecordingConsumer(broker, str(config["group.id"]))
             self.consumer.commits = []
+            self.consumer.consumes = []
             return self.consumer
 
         self.runner = ConsumerRunner(

@@ -38,6 +38,25 @@ class TestCommits:
         assert sorted(gate.finished) == sorted(values(0, 10))
 
 
+class TestConsume:
+    def test_only_the_first_record_is_waited_for_never_a_batch(self) -> None:
+        """librdkafka's ``consume(n, timeout)`` returns early only once it has n records, so a record
+        reaching an idle consumer would wait out the whole timeout: whether idle or busy, the runner waits
+        for one record at most and takes whatever else is there without waiting."""
+        broker = MemoryBroker()
+        topic = broker.create_topic("in", 1)
+        gate = Gate()
+        runtime = TwinRuntime(broker, [topic], gate)
+        until(lambda: runtime.consumer is not None and len(runtime.consumer.consumes) > 3, "idle turns")
+        fill(broker, topic, 1, 5)
+        until(lambda: len(gate.finished) == 5, "the records processed")
+        assert runtime.stop() == 0
+        assert runtime.consumer is not None
+        waited = [n for n, timeout in runtime.consumer.consumes if timeout != 0]
+        assert waited
+        assert set(waited) == {1}
+
+
 class TestBackpressure:
     def test_a_full_window_pauses_partitions_and_finishing_resumes_them(self) -> None:
         """With a window of 4 calls and no waiting buffer, 4 are handed out and both partitions paused; once
