@@ -37,6 +37,19 @@ class TestCommits:
         assert max(offset for _, _, offset in held_commits) == 2
         assert sorted(gate.finished) == sorted(values(0, 10))
 
+    def test_a_drained_runner_commits_without_waiting_for_the_interval(self) -> None:
+        """Once every record held has finished, their offsets are committed at once, though the commit
+        interval is an hour: the end of a burst is not left uncommitted (and unseen) for an interval."""
+        broker = MemoryBroker()
+        topic = broker.create_topic("in", 2)
+        fill(broker, topic, 2, 5)
+        runtime = TwinRuntime(broker, [topic], Gate(), commit_interval_s=3600)
+        until(
+            lambda: [broker.committed_offset(runtime.group, topic, p) for p in (0, 1)] == [5, 5],
+            "everything committed",
+        )
+        assert runtime.stop() == 0
+
 
 class TestBackpressure:
     def test_a_full_window_pauses_partitions_and_finishing_resumes_them(self) -> None:
