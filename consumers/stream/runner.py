@@ -5,9 +5,10 @@ drain (``drain_timeout_s``) or the shutdown drain — each validated to stay wel
 ``max.poll.interval.ms`` — whatever Exstream does, because processing happens on the executor's loop.
 
 - Offsets: an :class:`OffsetTracker` per partition; the contiguous finished prefix is committed every
-  ``commit_interval_s`` and on revocation and shutdown (:mod:`consumers.stream.commits`: inside the
-  transaction when there is one); a partition with ``max_uncommitted_per_partition`` records past its
-  committable offset is paused (bounds what a crash replays).
+  ``commit_interval_s``, at once when the process has drained (nothing held), and on revocation and
+  shutdown (:mod:`consumers.stream.commits`: inside the transaction when there is one); a partition
+  with ``max_uncommitted_per_partition`` records past its committable offset is paused (bounds what a
+  crash replays).
 - Backpressure: at most ``max_in_flight + max_waiting_records`` records and ``max_held_kbytes`` held
   (:class:`HoldBudget`), of which the executor runs at most ``max_in_flight`` at once
   (:mod:`consumers.stream.dispatch`); a partition holding more than its share of the budget
