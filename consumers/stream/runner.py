@@ -5,9 +5,10 @@ drain (``drain_timeout_s``) or the shutdown drain — each validated to stay wel
 ``max.poll.interval.ms`` — whatever Exstream does, because processing happens on the executor's loop.
 
 - Offsets: an :class:`OffsetTracker` per partition; the contiguous finished prefix is committed every
-  ``commit_interval_s`` and on revocation and shutdown (:mod:`consumers.stream.commits`: inside the
-  transaction when there is one); a partition with ``max_uncommitted_per_partition`` records past its
-  committable offset is paused (bounds what a crash replays).
+  ``commit_interval_s``, at once when the process has drained (nothing held), and on revocation and
+  shutdown (:mod:`consumers.stream.commits`: inside the transaction when there is one); a partition
+  with ``max_uncommitted_per_partition`` records past its committable offset is paused (bounds what a
+  crash replays).
 - Backpressure: at most ``max_in_flight + max_waiting_records`` records and ``max_held_kbytes`` held
   (:class:`HoldBudget`), of which the executor runs at most ``max_in_flight`` at once
   (:mod:`consumers.stream.dispatch`); a partition holding more than its share of the budget
@@ -60,6 +61,7 @@ log = get_logger(__name__)
 EXIT_OK = 0
 EXIT_FATAL = 3
 CLOSE_DEADLINE_S = 10.0
+IDLE_COMMIT_GAP_S = 0.1  # a drained process commits at once, but no more often than this
 
 
 class ConsumerRunner:
@@ -109,6 +111,7 @@ class ConsumerRunner:
         )
         self._full_since: float | None = None
         self._last_commit = clock()
+        self._finished_since_commit = False  # records finished since the last commit of every partition
         self.last_poll = clock()
         self.progress = ProgressWatch(settings.stall_timeout_s, clock())
         self._txn = transactions
@@ -214,7 +217,12 @@ class ConsumerRunner:
         if self._recovering():
             return
         now = self._clock()
-        if now - self._last_commit >= self._settings.commit_interval_s:
+        since = now - self._last_commit
+        # Drained: nothing held and something finished since the last commit. Committing now, not at the
+        # interval, makes the end of a burst visible at once (a read_committed reader waited up to a
+        # whole interval for the last results); at most one commit per IDLE_COMMIT_GAP_S.
+        idle = self._in_flight == 0 and self._finished_since_commit and since >= IDLE_COMMIT_GAP_S
+        if idle or since >= self._settings.commit_interval_s:
             self._commit(asynchronous=True)
             self._report_lag()
             self._last_commit = now
@@ -310,6 +318,7 @@ class ConsumerRunner:
                 elif tracker is not None:
                     tracker.done(completion.offset)
             self._in_flight -= len(batch)
+            self._finished_since_commit = True
             try:
                 batch = completions.get_nowait()
             except queue.Empty:
@@ -348,6 +357,8 @@ class ConsumerRunner:
     def _commit(self, *, asynchronous: bool, only: set[TP] | None = None) -> None:
         if self._recovery is not None and self._recovery.active:
             return  # the trackers still count work of the failed transaction: committing would skip it
+        if only is None:
+            self._finished_since_commit = False
         committed = self._committer.commit(self._trackers, asynchronous=asynchronous, only=only)
         if committed and self._recovery is not None:
             self._recovery.committed()

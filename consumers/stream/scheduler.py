@@ -40,6 +40,11 @@ class KeyScheduler(Generic[T]):
         del self._waiting[key]
         return None
 
+    def behind(self, key: Hashable) -> int:
+        """How many items wait behind the running (or ready) item of ``key``."""
+        queue = self._waiting.get(key)
+        return len(queue) if queue else 0
+
     def drop(self, partitions: set[Hashable]) -> list[T]:
         """Remove and return the waiting items of revoked ``partitions`` (running ones are the caller's)."""
         dropped: list[T] = []

@@ -78,6 +78,38 @@ class TestDispatcher:
         assert all(seqs == list(range(per_key)) for seqs in seen.values())
         assert len(seen) == 2 * keys
 
+    def test_the_key_with_the_most_records_held_starts_first(self) -> None:
+        """When a slot frees, the ready record whose key holds the longest chain starts before records of
+        single-record keys that arrived earlier (the hottest key's chain bounds the run)."""
+        d = dispatcher(limit=1)
+        assert d.admit([("p", "x", 0)]) == [("p", "x", 0)]
+        assert d.admit([("p", "s1", 0), ("p", "s2", 0), *batch("p", keys=1, per_key=3, prefix="h")]) == []
+        assert d.finished(("p", "x", 0)) == [("p", "h0", 0)]
+        assert d.finished(("p", "h0", 0)) == [("p", "h0", 1)]
+        assert d.finished(("p", "h0", 1)) == [("p", "h0", 2)]
+        assert d.finished(("p", "h0", 2)) == [("p", "s1", 0)]
+
+    def test_a_ready_keys_priority_rises_as_more_of_its_records_arrive(self) -> None:
+        """A key whose records keep arriving one batch at a time (hundreds of them) overtakes a key that
+        had more records at first; every record is still handed out once, in its key's order."""
+        d = dispatcher(limit=1)
+        d.admit([("p", "x", 0)])
+        d.admit([("p", "b", 0), ("p", "b", 1), ("p", "a", 0)])
+        for seq in range(1, 300):
+            d.admit([("p", "a", seq)])
+        assert d.waiting == 302
+        ran: list[Item] = []
+        started = d.finished(("p", "x", 0))
+        while started:
+            (item,) = started
+            ran.append(item)
+            started = d.finished(item)
+        assert ran[0] == ("p", "a", 0)
+        assert [i for i in ran if i[1] == "a"] == [("p", "a", seq) for seq in range(300)]
+        assert [i for i in ran if i[1] == "b"] == [("p", "b", 0), ("p", "b", 1)]
+        assert len(ran) == 302
+        assert d.waiting == 0
+
     def test_unordered_runs_records_of_one_key_side_by_side(self) -> None:
         """With order off, the window is the only bound: three records of one key run at once."""
         d = dispatcher(limit=8, ordered=False)
@@ -87,7 +119,8 @@ class TestDispatcher:
         """Revoking p0 returns its waiting records (behind a key or for a slot) and a key whose turn a
         dropped record held passes to its next record from another partition."""
         d = dispatcher(limit=1)
-        assert d.admit([("p1", "x", 0), ("p0", "k", 0), ("p1", "k", 1)]) == [("p1", "x", 0)]
+        assert d.admit([("p1", "x", 0)]) == [("p1", "x", 0)]
+        assert d.admit([("p0", "k", 0), ("p1", "k", 1)]) == []
         dropped = d.drop({"p0"})
         assert dropped == [("p0", "k", 0)]
         assert d.partitions() == {"p1"}

@@ -37,6 +37,19 @@ class TestCommits:
         assert max(offset for _, _, offset in held_commits) == 2
         assert sorted(gate.finished) == sorted(values(0, 10))
 
+    def test_a_drained_runner_commits_without_waiting_for_the_interval(self) -> None:
+        """Once every record held has finished, their offsets are committed at once, though the commit
+        interval is an hour: the end of a burst is not left uncommitted (and unseen) for an interval."""
+        broker = MemoryBroker()
+        topic = broker.create_topic("in", 2)
+        fill(broker, topic, 2, 5)
+        runtime = TwinRuntime(broker, [topic], Gate(), commit_interval_s=3600)
+        until(
+            lambda: [broker.committed_offset(runtime.group, topic, p) for p in (0, 1)] == [5, 5],
+            "everything committed",
+        )
+        assert runtime.stop() == 0
+
 
 class TestConsume:
     def test_only_the_first_record_is_waited_for_never_a_batch(self) -> None:
@@ -98,6 +111,27 @@ class TestBackpressure:
         assert runtime.stop() == 0
         assert sorted(gate.finished) == sorted(values(0, 10) + values(1, 10))
         assert gate.most_running == 2
+
+
+class TestDispatchOrder:
+    def test_the_key_with_the_longest_chain_held_starts_first_when_a_slot_frees(self) -> None:
+        """With a window of 1 busy and three single-record keys fetched before a key with three records,
+        the three-record key's chain runs first when the slot frees (longest chain first), then the
+        others in arrival order; each key's records still run in offset order."""
+        broker = MemoryBroker()
+        topic = broker.create_topic("in", 1)
+        order = [b"x", b"s1", b"s2", b"s3", b"h-0", b"h-1", b"h-2"]
+        broker.produce(topic, b"x", b"x", partition=0)
+        gate = Gate(held={b"x"})
+        runtime = TwinRuntime(broker, [topic], gate, max_in_flight=1)
+        until(lambda: gate.started == [b"x"], "x running")
+        for value in order[1:]:
+            broker.produce(topic, value, value.split(b"-")[0], partition=0)
+        until(lambda: runtime.held() == len(order), "the other six held behind x")
+        gate.release()
+        until(lambda: broker.committed_offset(runtime.group, topic, 0) == len(order), "all committed")
+        assert runtime.stop() == 0
+        assert gate.started == [b"x", b"h-0", b"h-1", b"h-2", b"s1", b"s2", b"s3"]
 
 
 class TestRebalance:
