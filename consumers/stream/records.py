@@ -33,14 +33,15 @@ class SourceRecord:
     @classmethod
     def from_message(cls, msg: Any) -> SourceRecord:
         timestamp_type, timestamp = msg.timestamp()
-        return cls(
-            topic=msg.topic(),
-            partition=msg.partition(),
-            offset=msg.offset(),
-            key=msg.key(),
-            value=msg.value(),
-            headers=tuple(msg.headers() or ()),
-            timestamp_ms=timestamp if timestamp_type else None,
+        headers = msg.headers()
+        return cls(  # positional: one is made per record consumed
+            msg.topic(),
+            msg.partition(),
+            msg.offset(),
+            msg.key(),
+            msg.value(),
+            tuple(headers) if headers else (),
+            timestamp if timestamp_type else None,
         )
 
     @property

@@ -162,7 +162,8 @@ class TransactionalSender:
         self.transactional_id = transactional_id
         self._config = {**config, "transactional.id": transactional_id}
         self._timeout_s = timeout_s
-        self._cond = threading.Condition()
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)
         self._producing = 0  # senders inside their (synchronous) produce calls
         self._commit_running = False
         self._over = asyncio.Event()  # set when a running commit ends (binds to the loop on first wait)
@@ -200,10 +201,26 @@ class TransactionalSender:
         headers: Headers | None = None,
     ) -> None:
         """Produce into the open transaction (its commit acknowledges it: see the module docstring)."""
-        await self.send_many([Outgoing(topic, value, key, headers)])
+        if self._loop is None or not self._enter():
+            await self._await_turn()
+        try:
+            self._produce(self._open(), topic, value, key, headers)
+        finally:
+            self._leave()
 
     async def send_many(self, records: Sequence[Outgoing]) -> None:
         """Produce ``records`` into the same transaction: no commit separates them."""
+        if self._loop is None or not self._enter():
+            await self._await_turn()
+        try:
+            gen = self._open()
+            for record in records:  # synchronous: no commit cuts through
+                self._produce(gen, *record)
+        finally:
+            self._leave()
+
+    async def _await_turn(self) -> None:
+        """Enter (as :meth:`_enter`) once no commit runs."""
         # Wait out a commit on an event, never by blocking a thread on a lock for this coroutine: a task
         # cancelled while such a thread waited would leave the lock taken for good once it got it.
         if self._loop is None:  # known before any commit can need to wake this loop
@@ -214,15 +231,14 @@ class TransactionalSender:
             # only after that, so it cannot be lost, and a stale "set" cannot make this loop spin
             over.clear()
             await over.wait()
-        try:
-            gen = self._gen
-            if gen.failed is not None:
-                raise TransactionAborted(f"transaction aborted: {gen.failed}", retriable=True)
-            gen.dirty = True  # before producing: a commit that races a failed produce still aborts it
-            for record in records:  # synchronous: no commit cuts through
-                self._produce(gen, record)
-        finally:
-            self._leave()
+
+    def _open(self) -> _Generation:
+        """The producer of the open transaction, which the caller (entered) is about to produce into."""
+        gen = self._gen
+        if gen.failed is not None:
+            raise TransactionAborted(f"transaction aborted: {gen.failed}", retriable=True)
+        gen.dirty = True  # before producing: a commit that races a failed produce still aborts it
+        return gen
 
     def _announce_over(self) -> None:
         """Wake senders waiting for the commit to end, on the processing loop they all run on."""
@@ -230,25 +246,33 @@ class TransactionalSender:
             with contextlib.suppress(RuntimeError):  # the loop is already closed at shutdown
                 self._loop.call_soon_threadsafe(self._over.set)
 
+    # the bare lock on the per-record path (``Condition.__enter__`` is a Python call); the condition shares it
     def _enter(self) -> bool:
-        with self._cond:
+        with self._lock:
             if self._commit_running:
                 return False
             self._producing += 1
             return True
 
     def _leave(self) -> None:
-        with self._cond:
+        with self._lock:
             self._producing -= 1
             if self._commit_running:  # set under this lock before a commit waits: nobody else to wake
                 self._cond.notify_all()
 
-    def _produce(self, gen: _Generation, record: Outgoing) -> None:
+    @staticmethod
+    def _produce(
+        gen: _Generation,
+        topic: str,
+        value: bytes | None,
+        key: bytes | str | None = None,
+        headers: Headers | None = None,
+    ) -> None:
         try:
-            if record.headers:
-                gen.producer.produce(record.topic, record.value, record.key, headers=list(record.headers))
+            if headers:
+                gen.producer.produce(topic, value, key, headers=list(headers))
             else:
-                gen.producer.produce(record.topic, record.value, record.key)
+                gen.producer.produce(topic, value, key)
         except BufferError as exc:
             raise ProduceError("producer queue full", retriable=True, code="QUEUE_FULL") from exc
         except KafkaException as exc:
