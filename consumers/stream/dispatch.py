@@ -19,6 +19,7 @@ turn, so a later record of that key never overtakes it.
 from __future__ import annotations
 
 import heapq
+from collections import deque
 from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Generic, TypeVar
 
@@ -30,12 +31,15 @@ T = TypeVar("T")
 class ReadyQueue(Generic[T]):
     """Ready items, highest priority first (ties: lower sequence first); priorities may rise in place.
 
-    A heap of ``(-priority, seq)`` entries; raising an item's priority pushes a second entry and the old
-    one goes stale (skipped when it surfaces, and dropped when stale entries outnumber the live ones).
+    Priority-1 items (a key with one record held: most of them) sit in a FIFO deque, higher ones in a heap
+    of ``(-priority, seq)`` entries, so the common case costs no heap operation. Raising an item's priority
+    pushes a new heap entry and the old entry goes stale (skipped when it surfaces; the heap is rebuilt
+    when stale entries outnumber the live ones).
     """
 
     def __init__(self) -> None:
         self._heap: list[tuple[int, int]] = []
+        self._ones: deque[int] = deque()  # seqs pushed at priority 1, in pop order
         self._live: dict[int, tuple[T, int]] = {}  # seq -> (item, its current priority)
         self._seq = 0
 
@@ -44,25 +48,37 @@ class ReadyQueue(Generic[T]):
         self._seq += 1
         seq = -self._seq if first else self._seq
         self._live[seq] = (item, priority)
-        heapq.heappush(self._heap, (-priority, seq))
+        if priority > 1:
+            heapq.heappush(self._heap, (-priority, seq))
+        elif first:
+            self._ones.appendleft(seq)
+        else:
+            self._ones.append(seq)
         return seq
 
     def raise_to(self, handle: int, priority: int) -> None:
         entry = self._live.get(handle)
         if entry is None or entry[1] >= priority:
             return
-        self._live[handle] = (entry[0], priority)
+        self._live[handle] = (entry[0], priority)  # its deque or older heap entry is stale now
         heapq.heappush(self._heap, (-priority, handle))
         if len(self._heap) > 2 * len(self._live) + 64:
-            self._heap = [(-p, seq) for seq, (_, p) in self._live.items()]
+            self._heap = [(-p, seq) for seq, (_, p) in self._live.items() if p > 1]
             heapq.heapify(self._heap)
 
     def pop(self) -> T:
         heap, live = self._heap, self._live
-        while True:
+        while heap:
             neg, seq = heapq.heappop(heap)
             entry = live.get(seq)
             if entry is not None and entry[1] == -neg:
+                del live[seq]
+                return entry[0]
+        ones = self._ones
+        while True:
+            seq = ones.popleft()
+            entry = live.get(seq)
+            if entry is not None and entry[1] == 1:
                 del live[seq]
                 return entry[0]
 
@@ -71,8 +87,9 @@ class ReadyQueue(Generic[T]):
         gone = [seq for seq, (item, _) in self._live.items() if doomed(item)]
         items = [self._live.pop(seq)[0] for seq in gone]
         if items:
-            self._heap = [(-p, seq) for seq, (_, p) in self._live.items()]
+            self._heap = [(-p, seq) for seq, (_, p) in self._live.items() if p > 1]
             heapq.heapify(self._heap)
+            self._ones = deque(seq for seq in self._ones if seq in self._live and self._live[seq][1] == 1)
         return items
 
     def __iter__(self) -> Iterator[T]:
