@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Awaitable, Callable
-from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -23,18 +22,14 @@ from typing import Any
 import psycopg
 
 from bcx.avro.codec import AvroCodec
-from bcx.avro.registry import registry_client
 from bcx.contracts.codecs import codec_for, document_result_codec
 from bcx.contracts.commerce_customers import TOPIC as CUSTOMERS_TOPIC
 from bcx.contracts.commerce_customers import CustomerSnapshotRecord
 from bcx.contracts.document_result import DocumentResult
 from bcx.exstream.storage import build_storage
 from bcx.exstream.storage.base import OutputStorage
-from bcx.kafka.config import producer_config
 from bcx.kafka.errors import ProduceError
-from bcx.kafka.producer import KafkaProducer
 from bcx.logging import get_logger
-from bcx.metrics import new_registry
 from consumers.document_index.db import connect
 from consumers.document_index.erasure import erase
 from consumers.document_index.erasure_kafka import ErasureProducer
@@ -43,10 +38,8 @@ from consumers.document_index.migrate import migrate
 from consumers.document_index.settings import IndexSettings
 from consumers.document_index.writer import Coordinates, DeadLetter, write_dead_letter, write_result
 from consumers.registry import FLOWS
-from consumers.stream.assembly import install_signals as install_signal_handlers
-from consumers.stream.assembly import run_until_stopped, start_executor
+from consumers.stream.app import StreamServices, UseCase, plain, run_stream
 from consumers.stream.errors import PermanentError, RetryableError
-from consumers.stream.metrics import RuntimeMetrics
 from consumers.stream.processor import RecordContext
 from consumers.stream.records import SourceRecord
 
@@ -194,52 +187,38 @@ def run_index(
     registry: Any = None,
     install_signals: bool = True,
 ) -> int:
-    """Migrate, then consume until SIGTERM/SIGINT (or ``shutdown``); returns the exit code."""
+    """Migrate, then consume until SIGTERM/SIGINT (or ``shutdown``); returns the exit code.
+
+    On the stream runtime's one process assembly (:func:`~consumers.stream.app.run_stream`), without
+    transactions: the index's writes go to PostgreSQL, and are idempotent by result id."""
     from consumers.document_index.process import INDEX
 
     dsn = settings.index.dsn.get_secret_value()
     with connect(dsn) as conn:
         applied = migrate(conn)
     log.info("index.migrated", applied=applied)
-    rt = settings.consumer
-    group = settings.group
-    shutdown = shutdown or threading.Event()
-    if install_signals:
-        install_signal_handlers(shutdown)
-    metrics_registry = new_registry()
-    runtime_metrics = RuntimeMetrics(metrics_registry, group)
-    with ExitStack() as stack:
-        if registry is None:
-            registry = registry_client(settings.registry)
-            stack.callback(registry.close)
-        producer = KafkaProducer(producer_config(settings.kafka))
-        stack.callback(producer.close)
+
+    def build(services: StreamServices[IndexSettings]) -> UseCase[IndexInput]:
         erasures = ErasureProducer(
-            settings.kafka.client_config(), registry, erasures_topic=settings.index.erasures_topic
+            settings.kafka.client_config(), services.registry, erasures_topic=settings.index.erasures_topic
         )
         storage = build_storage(settings.output_storage)
         writer = IndexWriter(lambda: _open(dsn), erase=customer_eraser(dsn, storage, erasures))
-        stack.callback(writer.close)
-        customers = codec_for(CustomerSnapshotRecord, CUSTOMERS_TOPIC, registry, auto_register=False)
-        executor = start_executor(
-            stack,
-            group=group,
-            decoder=IndexDecoder(document_result_codec(registry, auto_register=False), customers),
-            processor=writer,
-            producer=producer,
-            settings=rt,
-            metrics=runtime_metrics,
-        )
-        return run_until_stopped(
-            stack,
-            group=group,
-            executor=executor,
-            kafka=settings.kafka,
-            settings=rt,
-            topics=list(rt.topics or INDEX.input_topics),
-            health=settings.metrics,
-            metrics=runtime_metrics,
-            metrics_registry=metrics_registry,
-            shutdown=shutdown,
-        )
-    raise AssertionError("unreachable")  # pragma: no cover - ExitStack never swallows here
+        customers = codec_for(CustomerSnapshotRecord, CUSTOMERS_TOPIC, services.registry, auto_register=False)
+        decoder = IndexDecoder(document_result_codec(services.registry, auto_register=False), customers)
+
+        async def close() -> None:
+            writer.close()
+
+        return UseCase(INDEX.name, tuple(INDEX.input_topics), decoder, writer, close)
+
+    return run_stream(
+        INDEX.name,
+        build,
+        settings,
+        extend=plain,
+        shutdown=shutdown,
+        registry=registry,
+        signals=install_signals,
+        transactional=False,
+    )

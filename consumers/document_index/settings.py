@@ -6,8 +6,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 from bcx.contracts.erasure import TOPIC as ERASURES_TOPIC
 from bcx.exstream.settings import OutputStorageSettings
-from bcx.settings import KafkaSettings, MetricsSettings, ProcessSettings, RegistrySettings
-from consumers.stream.settings import RuntimeSettings
+from bcx.settings import MetricsSettings
+from consumers.stream.settings import RuntimeSettings, StreamSettings
 
 GROUP = "bcx-document-index"
 
@@ -28,11 +28,9 @@ class IndexSection(BaseModel):
     erasures_topic: str = ERASURES_TOPIC
 
 
-class IndexSettings(ProcessSettings):
+class IndexSettings(StreamSettings):
     """The ``document-index`` consumer group (``BCX_CONSUMER__*`` as every consumer) and the index."""
 
-    kafka: KafkaSettings = KafkaSettings()
-    registry: RegistrySettings = RegistrySettings()
     metrics: MetricsSettings = MetricsSettings(port=9420)
     consumer: RuntimeSettings = RuntimeSettings(max_in_flight=64)
     index: IndexSection = IndexSection()
