@@ -61,7 +61,8 @@ class RetrySetup:
 def _new_loop() -> asyncio.AbstractEventLoop:
     """uvloop's loop where it is installed (a dependency off Windows; the bridge runs on it too): its
     timers, callbacks and cross-thread wake-ups are C, and they are most of the per-record cost of
-    processing (docs/benchmarks.md: 29 → 21 µs CPU per record in the executor alone)."""
+    processing (29 → 21 µs CPU per record in an executor-only run, an ad-hoc script not kept; the peers
+    suite's window-2,048 rows show the whole step)."""
     try:
         import uvloop
     except ImportError:  # pragma: no cover - Windows

@@ -9,18 +9,18 @@ A crash aborts (by timeout) everything since the last commit: the next owner red
 finds STARTED in the ledger (written *outside* the transaction, durable at once, so it still resolves the
 Exstream job by reference and never calls twice), adopts the job's outputs and publishes the results once.
 
-Performance: nothing blocks or waits per record. A send produces into the open transaction and returns:
-it does not await the record's delivery report, because a record of a transaction counts only once the
+Performance: nothing blocks or waits per record. A send produces into the open transaction and returns: it
+does not await the record's delivery report, because a record of a transaction counts only once the
 transaction commits, and ``commit_transaction`` flushes and acknowledges every record of it at once (a
 record it could not deliver fails the commit). Its offset is therefore never committed without its
-results: a record's results are produced before it completes, and its offset joins the open transaction
-or a later one. Delivery reports are asked for failures only (``delivery.report.only.error``): a failed
+results: a record's results are produced before it completes, and its offset joins the open transaction or
+a later one. Delivery reports are asked for failures only (``delivery.report.only.error``): a failed
 delivery dooms the transaction at once, and no Python callback runs per successful record — per-record
-futures and callbacks were half of a consumer's CPU at window 2,048 (docs/benchmarks.md). The poll loop
-commits every ``commit_interval_s``. While librdkafka commits (it refuses produce meanwhile), a sender
-awaits an event the commit sets when it ends, so the processing loop never blocks. :meth:`send_many`
-produces a document's results and its final ledger entry in one synchronous run, which a commit waits
-for, so no commit ever separates them.
+futures and callbacks were about a third of the processing thread's py-spy samples at window 2,048. The
+poll loop commits every ``commit_interval_s``. While librdkafka commits (it refuses produce meanwhile), a
+sender awaits an event the commit sets when it ends, so the processing loop never blocks.
+:meth:`send_many` produces a document's results and its final ledger entry in one synchronous run, which a
+commit waits for, so no commit ever separates them.
 
 A transaction that fails (an abortable or fatal error, a failed delivery, offsets that could not be sent,
 a commit that did not return) marks the sender *failed*: every later send raises
