@@ -43,7 +43,7 @@ from confluent_kafka.admin import AdminClient
 
 from bcx.kafka.admin import TopicAdmin
 from bcx.kafka.topics import TopicSpec, group_topic
-from benchmarks.peers_table import Config, Row, configs, print_table
+from benchmarks.peers_table import Config, Row, configs, exit_code, print_table
 from benchmarks.peers_workload import Collector, Record, Seen, judge, produce, workload
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(row.line(), flush=True)
     print_table(rows, args, command)
     print(f"# worker logs: {run_dir}")
-    return 0
+    return exit_code(rows)
 
 
 if __name__ == "__main__":

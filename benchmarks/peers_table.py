@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import math
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from benchmarks.peers_workload import Verdict
 
@@ -53,6 +55,44 @@ def configs(args: argparse.Namespace) -> list[Config]:
         ),
         Config("gather-big", "gather", big, args.big_records, False, f"gather loop, consume({big})"),
     ]
+
+
+class Judged(Protocol):
+    """A run's row (peers or latency): its configuration, round, why it was not measured, its verdict."""
+
+    @property
+    def config(self) -> Config: ...
+    @property
+    def round(self) -> int: ...
+    @property
+    def note(self) -> str: ...
+    @property
+    def verdict(self) -> Verdict | None: ...
+
+
+def failures(rows: Iterable[Judged]) -> list[str]:
+    """What makes a run not a measurement: a configuration not measured, records lost, or per-key order
+    broken where the configuration claims it. A benchmark exits non-zero on any (never a false green)."""
+    found: list[str] = []
+    for row in rows:
+        where = f"{row.config.name} round {row.round}"
+        v = row.verdict
+        if v is None:
+            found.append(f"{where}: not measured ({row.note})")
+            continue
+        if v.lost:
+            found.append(f"{where}: {v.lost} of {v.expected} records lost")
+        if row.config.claims_order and v.keys_out_of_order:
+            found.append(f"{where}: claims per-key order, broke it for {v.keys_out_of_order} keys")
+    return found
+
+
+def exit_code(rows: Iterable[Judged]) -> int:
+    """0 when every row is a measurement; else 1, each failure printed as a last line."""
+    found = failures(rows)
+    for line in found:
+        print(f"# FAILED: {line}")
+    return 1 if found else 0
 
 
 @dataclass(frozen=True)

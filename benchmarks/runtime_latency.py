@@ -43,7 +43,7 @@ from pathlib import Path
 
 from benchmarks.latency_table import LatencyRow, overheads, print_tables
 from benchmarks.peers import Env, Skip, cpu_s, infrastructure, pace, worker
-from benchmarks.peers_table import Config
+from benchmarks.peers_table import Config, exit_code
 from benchmarks.peers_workload import judge, produce, workload
 
 LOG_APPEND_TIME = {"message.timestamp.type": "LogAppendTime"}
@@ -135,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(row.line(), flush=True)
     print_tables(rows, args.rounds, args.rate, command)
     print(f"# worker logs: {run_dir}")
-    return 0
+    return exit_code(rows)
 
 
 if __name__ == "__main__":

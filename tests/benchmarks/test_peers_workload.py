@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from benchmarks.peers_table import Config, Row, exit_code, failures
 from benchmarks.peers_workload import Record, Seen, judge, workload
 
 
@@ -52,3 +53,29 @@ class TestJudge:
         verdict = judge(results, "backlog", [a0, a1, b0, b1])
         assert verdict.keys_out_of_order == 1
         assert verdict.duplicates == 1
+
+
+class TestFailures:
+    def test_a_run_that_is_not_a_measurement_fails_the_benchmark(self) -> None:
+        """A configuration not measured, records lost, or claimed per-key order broken each make the
+        benchmark exit 1 and are named; an unordered mode breaking order is a finding, not a failure."""
+        records = workload(20, 4, zipf=None, seed=2, prefix="k")
+        whole = judge([seen(r, i) for i, r in enumerate(records)], "backlog", records)
+        shuffled = judge([seen(r, i) for i, r in enumerate(reversed(records))], "backlog", records)
+        partial = judge([seen(r, i) for i, r in enumerate(records[:15])], "backlog", records)
+        ordered = Config("bcx", "bcx", 256, 20, True, "ordered")
+        unordered = Config("gather", "gather", 256, 20, False, "unordered")
+        good = [Row(ordered, 0, verdict=whole), Row(unordered, 0, verdict=shuffled)]
+        assert failures(good) == []
+        assert exit_code(good) == 0
+        bad = [
+            Row.skipped(unordered, 1, "no warm-up results"),
+            Row(ordered, 1, verdict=partial),
+            Row(ordered, 2, verdict=shuffled),
+        ]
+        assert failures(bad) == [
+            "gather round 1: not measured (no warm-up results)",
+            "bcx round 1: 5 of 20 records lost",
+            f"bcx round 2: claims per-key order, broke it for {shuffled.keys_out_of_order} keys",
+        ]
+        assert exit_code(bad) == 1
