@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -41,6 +42,25 @@ def reference(*parts: str) -> Path:
     if not path.exists():
         missing(
             f"reference spec {'/'.join(parts)} not found under {reference_dir()} "
+            "(set BCX_TEST_REFERENCE_DIR to the folder holding the reference specs)"
+        )
+    return path
+
+
+def reference_files(*folder: str, keep: Callable[[Path], bool] = lambda p: True) -> list[Path]:
+    """The ``*.json`` files under a reference folder, to parametrize a test over. When there are none, the
+    folder itself, which :func:`reference_file` then skips (fails in CI) with the reason: an empty
+    parameter set would skip silently, even in CI."""
+    base = reference_dir().joinpath(*folder)
+    found = sorted(p for p in base.glob("*.json") if keep(p)) if base.is_dir() else []
+    return found or [base]
+
+
+def reference_file(path: Path) -> Path:
+    """``path`` (one of :func:`reference_files`), or skip (fail in CI) when the folder had none."""
+    if not path.is_file():
+        missing(
+            f"reference files under {path} not found "
             "(set BCX_TEST_REFERENCE_DIR to the folder holding the reference specs)"
         )
     return path

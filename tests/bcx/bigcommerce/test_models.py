@@ -40,7 +40,8 @@ from bcx.bigcommerce.models import (
 )
 from bcx.bigcommerce.models.common import format_rfc2822, parse_bc_datetime
 from bcx.bigcommerce.tolerant import parse_tolerant
-from tests.simulators.bigcommerce.openapi import REFERENCE, documented_examples
+from tests.simulators.bigcommerce.openapi import documented_examples
+from tests.support.required import reference_file, reference_files
 
 
 class TestCommonTypes:
@@ -133,14 +134,14 @@ class TestEntityModels:
         assert snapshot.preference("missing") is None
 
 
-CALLBACKS = sorted(p for p in (REFERENCE / "webhook-callbacks").glob("*.json") if p.stat().st_size > 2)
+CALLBACKS = reference_files("bigcommerce", "webhook-callbacks", keep=lambda p: p.stat().st_size > 2)
 
 
 class TestWebhookCallbacks:
     @pytest.mark.parametrize("path", CALLBACKS, ids=lambda p: p.stem)
     def test_every_official_callback_example_parses(self, path: Path) -> None:
         """Each official example body parses into the envelope, store hash taken from producer."""
-        callback = WebhookCallback.model_validate(json.loads(path.read_text()))
+        callback = WebhookCallback.model_validate(json.loads(reference_file(path).read_text()))
         assert callback.scope.startswith("store/")
         assert callback.store_hash == "{store_hash}"
 
