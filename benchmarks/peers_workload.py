@@ -72,7 +72,13 @@ def produce(
         intended = start if rate is None else start + i / rate
         if rate is not None and (wait := intended - time.time()) > 0:
             time.sleep(wait)
-        producer.produce(topic, payload(record, intended, phase), key=record.key.encode())
+        value, key = payload(record, intended, phase), record.key.encode()
+        while True:
+            try:
+                producer.produce(topic, value, key=key)
+                break
+            except BufferError:  # its queue full (over 100,000 records): wait for deliveries, then retry
+                producer.poll(0.05)
         producer.poll(0)
     producer.flush(60)
     return start
