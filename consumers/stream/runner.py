@@ -62,13 +62,6 @@ EXIT_OK = 0
 EXIT_FATAL = 3
 CLOSE_DEADLINE_S = 10.0
 IDLE_COMMIT_GAP_S = 0.1  # a drained process commits at once, but no more often than this
-# The runner pauses partitions (full buffer, replay bound, a partition over its share) and pausing drops
-# librdkafka's prefetch for them. On resume, their next fetch waited behind a long-poll fetch of the other
-# partitions (``fetch.wait.max.ms``, 500 ms by default) or behind the back-off after a full fetch queue
-# (``fetch.queue.backoff.ms``, 1 s): at window 2,048 the buffer emptied to ~100 records every half
-# second and ordered throughput fell from ~12,500 to ~9,500 records/s (peers suite, bcx-big).
-FETCH_WAIT_MAX_MS = 100
-FETCH_QUEUE_BACKOFF_MS = 20
 
 
 class ConsumerRunner:
@@ -103,8 +96,6 @@ class ConsumerRunner:
                 **consumer_config,
                 "max.poll.interval.ms": settings.max_poll_interval_ms,
                 "queued.max.messages.kbytes": settings.fetch_queue_kbytes,
-                "fetch.wait.max.ms": FETCH_WAIT_MAX_MS,
-                "fetch.queue.backoff.ms": FETCH_QUEUE_BACKOFF_MS,
             }
         )
         self._trackers: dict[TP, OffsetTracker] = {}

@@ -125,10 +125,8 @@ class TwinRuntime:
         ).start()
         gate.loop = self.executor.loop
         self.consumer: RecordingConsumer | None = None
-        self.consumer_config: dict[str, Any] = {}
 
         def factory(config: dict[str, Any]) -> RecordingConsumer:
-            self.consumer_config = config
             self.consumer = RecordingConsumer(broker, str(config["group.id"]))
             self.consumer.commits = []
             self.consumer.consumes = []

@@ -4,10 +4,7 @@ letters. Behavioural: every wait is for a state, never a measured time."""
 
 from __future__ import annotations
 
-from confluent_kafka import Consumer
-
 from consumers.stream.memory_consumer import MemoryBroker
-from consumers.stream.runner import FETCH_QUEUE_BACKOFF_MS, FETCH_WAIT_MAX_MS
 from tests.consumers.stream.harness import Gate, TwinRuntime, until
 from tests.consumers.stream.twins import Member
 
@@ -71,18 +68,6 @@ class TestConsume:
         waited = [n for n, timeout in runtime.consumer.consumes if timeout != 0]
         assert waited
         assert set(waited) == {1}
-
-    def test_a_resumed_partition_is_fetched_without_waiting_out_a_long_poll(self) -> None:
-        """Pausing drops a partition's prefetch; its next fetch must not queue behind the broker's
-        long-poll of the other partitions (500 ms by default) or a full queue's back-off (1 s), which
-        emptied the buffer twice a second at window 2,048. librdkafka accepts both settings as given."""
-        runtime = TwinRuntime(MemoryBroker(), [], Gate())
-        assert runtime.stop() == 0
-        config = runtime.consumer_config
-        assert config["fetch.wait.max.ms"] == FETCH_WAIT_MAX_MS <= 100
-        assert config["fetch.queue.backoff.ms"] == FETCH_QUEUE_BACKOFF_MS <= 100
-        consumer = Consumer({**config, "bootstrap.servers": "127.0.0.1:9"})  # refuses unknown properties
-        consumer.close()
 
 
 class TestBackpressure:
