@@ -300,16 +300,16 @@ def configure_logging(
 EVENT_ID_HEADER = "bcx.event_id"
 
 
-def bind_event_id(raw: bytes | None) -> None:
-    """Bind ``event_id`` (a ``bcx.event_id`` header value) for the rest of the current asyncio task.
+def start_record_context(event_id: bytes | None) -> None:
+    """Start a record's log context in the task that runs it: nothing a previous record of the same task
+    bound stays, and ``event_id`` (a ``bcx.event_id`` header value) is bound when there is one.
 
-    Meant for the top of a task that handles one record: a task runs in a copy of its creator's context,
-    so nothing leaks out of it; an absent header unbinds what the creator had bound.
-    """
-    if raw:
-        structlog.contextvars.bind_contextvars(event_id=raw.decode("utf-8", "replace"))
-    else:
-        structlog.contextvars.unbind_contextvars("event_id")
+    For tasks that run records one after another (the consumer runtime's executor): a task keeps one
+    context for its whole life, so what a processor bound for one record would otherwise be logged with
+    the next."""
+    structlog.contextvars.clear_contextvars()
+    if event_id:
+        structlog.contextvars.bind_contextvars(event_id=event_id.decode("utf-8", "replace"))
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

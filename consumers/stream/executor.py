@@ -19,7 +19,7 @@ from collections.abc import Callable, Coroutine, Hashable
 from dataclasses import dataclass
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from bcx.logging import EVENT_ID_HEADER, bind_event_id, get_logger
+from bcx.logging import EVENT_ID_HEADER, get_logger, start_record_context
 from consumers.stream.attempts import AttemptDeadlines
 from consumers.stream.backoff import RetryPolicy
 from consumers.stream.classify import Classifier, classify
@@ -118,7 +118,7 @@ class Executor(Generic[T]):
         self._dispatch: Dispatcher[SourceRecord] = Dispatcher(
             _key_of, _tp_of, limit=max_in_flight, ordered=ordered
         )
-        self._tasks: dict[asyncio.Task[bool], SourceRecord] = {}  # running records
+        self._tasks: dict[asyncio.Task[None], SourceRecord] = {}  # each running record, by its task
         self._loop = _new_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="bcx-processing", daemon=True)
 
@@ -171,17 +171,48 @@ class Executor(Generic[T]):
             self._start(record)
 
     def _start(self, record: SourceRecord) -> None:
-        task = self._loop.create_task(self._run(record))
+        task = self._loop.create_task(self._work(record))
         self._tasks[task] = record
-        # The bookkeeping lives in a done-callback, not in ``_run``'s ``finally``: a task cancelled before
-        # its first step never runs its body, and its record would then stay "in flight" for good (its
-        # window slot and its key's turn lost — the stall seen after a broker restart).
-        task.add_done_callback(self._finished)
+        # The bookkeeping of a record the task never finished lives in a done-callback: a task cancelled
+        # before its first step never runs its body, and its record would then stay "in flight" for good
+        # (its window slot and its key's turn lost — the stall seen after a broker restart).
+        task.add_done_callback(self._ended)
 
-    def _finished(self, task: asyncio.Task[bool]) -> None:
-        record = self._tasks.pop(task)
-        finished = not task.cancelled() and task.exception() is None and task.result()
-        self._report(Completion(record.tp, record.offset, not finished, record_bytes(record)))
+    async def _work(self, record: SourceRecord) -> None:
+        """Run ``record``, then the ready records after it, back to back, for as long as there are any.
+
+        Under load one task serves a run of records instead of a task each: a task's creation, its
+        registration and its done-callback were ~1.5-2 µs of the ~14 µs a record cost in an executor-only
+        run (an ad-hoc script, not kept). A key's next record usually goes on in the task of the one
+        before. A task whose record was cancelled (revocation, shutdown) ends there, so whoever cancelled
+        it can wait for it; the records after it go to new tasks."""
+        task = asyncio.current_task()
+        assert task is not None
+        tasks = self._tasks
+        while True:
+            finished = await self._run(record, task)
+            del tasks[task]
+            self._report(Completion(record.tp, record.offset, not finished, record_bytes(record)))
+            following = self._dispatch.finished(record)
+            if not following:
+                return
+            if task.cancelling():
+                for other in following:
+                    self._start(other)
+                return
+            record = following[0]
+            tasks[task] = record
+            for other in following[1:]:
+                self._start(other)
+
+    def _ended(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            log.error("runtime.task_failed", error=repr(exc))  # a bug in the runtime itself: stop
+            self._trip(exc)
+        record = self._tasks.pop(task, None)
+        if record is None:  # it reported every record it ran
+            return
+        self._report(Completion(record.tp, record.offset, True, record_bytes(record)))
         for following in self._dispatch.finished(record):
             self._start(following)
 
@@ -210,12 +241,12 @@ class Executor(Generic[T]):
             batch, self._finishing = self._finishing, []
             self.completions.put(batch)
 
-    async def _run(self, record: SourceRecord) -> bool:
-        """Process ``record``; True when it finished (its offset may be committed)."""
-        bind_event_id(record.header(EVENT_ID_HEADER))  # every line about this record carries its event id
+    async def _run(self, record: SourceRecord, task: asyncio.Task[None]) -> bool:
+        """Process ``record`` in ``task``; True when it finished (its offset may be committed)."""
+        start_record_context(record.header(EVENT_ID_HEADER))  # its lines carry its event id, nothing older
         started = self._clock()
         try:
-            outcome = await self._handle(record)
+            outcome = await self._handle(record, task)
         except asyncio.CancelledError:
             log.warning(
                 "runtime.record_abandoned",
@@ -254,9 +285,7 @@ class Executor(Generic[T]):
         limit = f"{self._attempt_timeout_s:.0f} s"
         return RetryableError(f"attempt exceeded {limit}", error_class="runtime.deadline", stage="process")
 
-    async def _handle(self, record: SourceRecord) -> str:
-        task = asyncio.current_task()
-        assert task is not None  # records run in tasks (``_start``)
+    async def _handle(self, record: SourceRecord, task: asyncio.Task[None]) -> str:
         previous_attempts = record.int_header(H_RETRY_ATTEMPTS)
         rounds = record.int_header(H_RETRY_ROUNDS)
         first_try = self._clock()

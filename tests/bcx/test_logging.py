@@ -10,7 +10,7 @@ import logging
 import structlog
 from pydantic import SecretStr
 
-from bcx.logging import REDACTED, bind_event_id, configure_logging, get_logger
+from bcx.logging import REDACTED, configure_logging, get_logger, start_record_context
 from bcx.settings import LogSettings
 
 
@@ -40,21 +40,24 @@ class TestLogging:
         assert second == {**second, "component": "bridge", "event_id": "e-2", "logger": "tests.stdlib"}
         assert second["event"] == "Started server process [42]"
 
-    async def test_bind_event_id_stays_in_its_task(self) -> None:
-        """A record's task binds its event id for its own lines; an absent header unbinds an inherited one."""
+    async def test_a_record_context_holds_its_event_id_and_nothing_of_the_record_before(self) -> None:
+        """One task runs records back to back (the runtime's executor): each record's lines carry its own
+        event id and nothing the previous record bound; the task's creator keeps its own context."""
         out = io.StringIO()
         configure_logging(LogSettings(format="json"), stream=out)
 
-        async def handle(header: bytes | None) -> None:
-            bind_event_id(header)
-            get_logger("t").info("handled")
+        async def run_records(headers: list[bytes | None]) -> None:
+            for n, header in enumerate(headers):
+                start_record_context(header)
+                structlog.contextvars.bind_contextvars(**({"order_id": n} if n == 0 else {}))
+                get_logger("t").info("handled")
 
         with structlog.contextvars.bound_contextvars(event_id="inherited"):
-            await asyncio.create_task(handle(b"evt-1"))
-            await asyncio.create_task(handle(None))
+            await asyncio.create_task(run_records([b"evt-1", None, b"evt-3"]))
             get_logger("t").info("after")
         lines = [json.loads(line) for line in out.getvalue().splitlines()]
-        assert [line.get("event_id") for line in lines] == ["evt-1", None, "inherited"]
+        assert [line.get("event_id") for line in lines] == ["evt-1", None, "evt-3", "inherited"]
+        assert [line.get("order_id") for line in lines] == [0, None, None, None]
 
     def test_secret_looking_keys_and_secretstr_are_redacted(self) -> None:
         """Values under secret-looking keys, nested or not, and any SecretStr never reach the output."""

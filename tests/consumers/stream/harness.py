@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import structlog
 from confluent_kafka import TopicPartition
 from prometheus_client import CollectorRegistry
 
@@ -64,6 +65,8 @@ class Gate:
         self.finished: list[bytes] = []
         self.running = 0
         self.most_running = 0  # the most calls that ever ran at once
+        self.tasks: dict[bytes, asyncio.Task[Any] | None] = {}  # the task each record ran in
+        self.contexts: dict[bytes, dict[str, Any]] = {}  # the log context each record started with
         self._open = asyncio.Event()
         self.loop: asyncio.AbstractEventLoop | None = None  # the executor's, set by TwinRuntime
 
@@ -73,6 +76,9 @@ class Gate:
 
     async def process(self, value: bytes, ctx: RecordContext) -> None:
         self.started.append(value)
+        self.tasks[value] = asyncio.current_task()
+        self.contexts[value] = structlog.contextvars.get_contextvars()
+        structlog.contextvars.bind_contextvars(gate_value=value.decode())  # as a processor binds its ids
         if value in self.fail:
             raise PermanentError("refused", error_class="test.refused")
         self.running += 1

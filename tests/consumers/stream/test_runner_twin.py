@@ -70,6 +70,24 @@ class TestConsume:
         assert set(waited) == {1}
 
 
+class TestTasks:
+    def test_a_keys_ready_records_run_back_to_back_in_one_task_each_with_a_clean_context(self) -> None:
+        """A record's end hands its slot to the next ready record in the same task (no task per record
+        under load), and a record never starts with what the previous one bound for its log lines."""
+        broker = MemoryBroker()
+        topic = broker.create_topic("in", 1)
+        chain = [f"k-{i}".encode() for i in range(5)]
+        for value in chain:  # one key: each record is ready when the one before it ends
+            broker.produce(topic, value, b"k", partition=0, headers=[("bcx.event_id", value)])
+        gate = Gate()
+        runtime = TwinRuntime(broker, [topic], gate)
+        until(lambda: len(gate.finished) == 5, "the chain processed")
+        assert runtime.stop() == 0
+        assert gate.finished == chain
+        assert len({id(gate.tasks[value]) for value in chain}) == 1
+        assert [gate.contexts[value] for value in chain] == [{"event_id": v.decode()} for v in chain]
+
+
 class TestBackpressure:
     def test_a_full_window_pauses_partitions_and_finishing_resumes_them(self) -> None:
         """With a window of 4 calls and no waiting buffer, 4 are handed out and both partitions paused; once
