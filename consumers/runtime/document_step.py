@@ -63,7 +63,13 @@ log = get_logger(__name__)
 
 
 # sends records so that no transaction commit separates them (TransactionalSender.send_many)
-Atomic = Callable[[Sequence[Outgoing]], Awaitable[None]]
+class Atomic(Protocol):
+    """Produces records in one transaction (``TransactionalSender.send_many``); ``on_commit`` runs once it
+    committed."""
+
+    def __call__(
+        self, records: Sequence[Outgoing], *, on_commit: Callable[[], None] | None = None
+    ) -> Awaitable[None]: ...
 
 
 @runtime_checkable
@@ -240,15 +246,19 @@ class DocumentStep:
             await self._put(final)
             return
         records = [*(self._results.outgoing(r) for r in results), ledger.outgoing(final)]
+        publisher = self._results
+
+        def committed() -> None:  # counted at the commit: a failed transaction's results are redone
+            for result in results:
+                publisher.counted(result)
+
         try:
-            await self._atomic(records)
+            await self._atomic(records, on_commit=committed)
         except Exception as exc:
             for result in results:
                 self._results.failed(result, exc)
             raise
         ledger.applied(final)
-        for result in results:
-            self._results.counted(result)
 
     async def _put(self, entry: LedgerEntry) -> None:
         try:

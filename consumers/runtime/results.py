@@ -1,7 +1,8 @@
 """Publishing result events on ``documents.results.v1``; a publish returns once Kafka acknowledged it.
 
 With :class:`~consumers.runtime.metrics.DocumentMetrics`, each acknowledged result counts in
-``bcx_documents_total`` and each one Kafka did not take in ``bcx_results_publish_failures_total``.
+``bcx_documents_total`` — a transaction's results once it commits, so a result redone after a failed
+transaction counts once — and each one Kafka did not take in ``bcx_results_publish_failures_total``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from bcx.avro.errors import SchemaRegistryError, SerializationError
 from bcx.contracts.document_result import TOPIC, Channel, DocumentResult, DocumentStatus
 from bcx.kafka.errors import KafkaError
 from consumers.runtime.metrics import DocumentMetrics
-from consumers.stream.transactions import Outgoing, Sender
+from consumers.stream.transactions import Outgoing, Sender, TransactionalSender
 
 _RESULT_NAMESPACE = uuid.UUID("8c1d5a8e-6b0f-4f43-9a55-2f1e0c7b9d21")
 _KAFKA_CODE = re.compile(r"[a-z][a-z_]{0,47}")
@@ -57,16 +58,22 @@ class ResultPublisher:
         self._metrics = metrics
 
     async def publish(self, result: DocumentResult) -> None:
-        """Encode and send ``result`` keyed by its idempotency key (sent as :class:`Sender` defines it)."""
+        """Encode and send ``result`` keyed by its idempotency key (sent as :class:`Sender` defines it);
+        it counts once acknowledged: at once from a plain producer, at its commit from a transaction."""
+        producer = self._producer
         try:
-            await self._producer.send(self.topic, self._codec.encode(result), key=result.key)
+            value = self._codec.encode(result)
+            if isinstance(producer, TransactionalSender):
+                await producer.send(self.topic, value, key=result.key, on_commit=lambda: self.counted(result))
+                return
+            await producer.send(self.topic, value, key=result.key)
         except Exception as exc:
             self.failed(result, exc)
             raise
         self.counted(result)
 
     def outgoing(self, result: DocumentResult) -> Outgoing:
-        """``result`` as a record for a transaction; call :meth:`counted` (or :meth:`failed`) after."""
+        """``result`` as a record for a transaction; :meth:`counted` once it commits (or :meth:`failed`)."""
         return Outgoing(self.topic, self._codec.encode(result), result.key)
 
     def counted(self, result: DocumentResult) -> None:

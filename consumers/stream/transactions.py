@@ -39,7 +39,7 @@ import asyncio
 import contextlib
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, Protocol
 
 from confluent_kafka import KafkaException, Producer, TopicPartition
@@ -94,6 +94,7 @@ class _Generation:
             {**config, "delivery.report.only.error": True, "on_delivery": self._undelivered}
         )
         self.failed: str | None = None  # the open transaction cannot commit any more
+        self.on_commit: list[Callable[[], None]] = []  # what the open transaction's commit makes true
         self.abortable = False  # abort_transaction may be called (not fatal, not hung)
         self.dirty = False
         self.committing = False  # a commit timed out: only commit_transaction may be called again
@@ -199,23 +200,36 @@ class TransactionalSender:
         value: bytes | None,
         key: bytes | str | None = None,
         headers: Headers | None = None,
+        *,
+        on_commit: Callable[[], None] | None = None,
     ) -> None:
-        """Produce into the open transaction (its commit acknowledges it: see the module docstring)."""
+        """Produce into the open transaction (its commit acknowledges it: see the module docstring).
+
+        ``on_commit`` runs (on the poll loop's thread) once that transaction has committed, never if it
+        fails: the record is then redone, and sent again with its own ``on_commit``."""
         if self._loop is None or not self._enter():
             await self._await_turn()
         try:
-            self._produce(self._open(), topic, value, key, headers)
+            gen = self._open()
+            self._produce(gen, topic, value, key, headers)
+            if on_commit is not None:
+                gen.on_commit.append(on_commit)
         finally:
             self._leave()
 
-    async def send_many(self, records: Sequence[Outgoing]) -> None:
-        """Produce ``records`` into the same transaction: no commit separates them."""
+    async def send_many(
+        self, records: Sequence[Outgoing], *, on_commit: Callable[[], None] | None = None
+    ) -> None:
+        """Produce ``records`` into the same transaction: no commit separates them (``on_commit``: as
+        :meth:`send`)."""
         if self._loop is None or not self._enter():
             await self._await_turn()
         try:
             gen = self._open()
             for record in records:  # synchronous: no commit cuts through
                 self._produce(gen, *record)
+            if on_commit is not None:
+                gen.on_commit.append(on_commit)
         finally:
             self._leave()
 
@@ -322,6 +336,12 @@ class TransactionalSender:
             raise _aborted(err) from exc
         gen.committing = False
         gen.dirty = False
+        committed, gen.on_commit = gen.on_commit, []
+        for callback in committed:
+            try:
+                callback()
+            except Exception:  # what it reports (a metric) must not undo a commit that happened
+                log.exception("runtime.txn_on_commit_failed")
         gen.producer.begin_transaction()
         return True
 

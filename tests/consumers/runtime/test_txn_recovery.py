@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from confluent_kafka import Producer
+from prometheus_client import CollectorRegistry
 
 from bcx.contracts.codecs import ledger_entry_codec
 from bcx.contracts.document_result import DocumentStatus
@@ -22,7 +23,7 @@ from bcx.kafka.topics import group_topic
 from bcx.settings import KafkaSettings, RegistrySettings
 from consumers.runtime.app import Services, UseCase
 from consumers.runtime.kafka_ledger import KafkaLedger
-from consumers.stream.transactions import TransactionAborted, TransactionalSender
+from consumers.stream.transactions import Outgoing, TransactionAborted, TransactionalSender
 from simulators.exstream import FaultConfig, LatencyConfig, RunningSimulator
 from tests.consumers.runtime.test_documents import (  # the fixtures are used by name
     docs,
@@ -105,6 +106,37 @@ class TestLedgerAfterAFailedTransaction:
             producer.close(5)
 
 
+class TestOnCommit:
+    def test_on_commit_runs_once_its_transaction_committed_and_never_for_a_failed_one(
+        self, kafka_settings: KafkaSettings
+    ) -> None:
+        """What a send's ``on_commit`` reports (a document counted) becomes true with the commit: not
+        before it, and not for a transaction that failed (its records are redone and sent again)."""
+        group = f"bcx-test-{uuid.uuid4().hex[:8]}"
+        create_group_topics(kafka_settings, group)
+        topic = group_topic(group, "dlq")
+        txn = TransactionalSender(producer_config(kafka_settings), f"{group}-txn")
+        calls: list[str] = []
+
+        async def scenario() -> None:
+            await txn.send(topic, b"a", on_commit=lambda: calls.append("a"))
+            await txn.send_many([Outgoing(topic, b"b")], on_commit=lambda: calls.append("b"))
+            assert calls == []
+            assert txn.commit([], None)
+            assert calls == ["a", "b"]
+            await txn.send(topic, b"c", on_commit=lambda: calls.append("c"))
+            txn.fail("test: the transaction failed")
+            assert txn.renew()
+            await txn.send(topic, b"c", on_commit=lambda: calls.append("c again"))
+            assert txn.commit([], None)
+
+        try:
+            asyncio.run(scenario())
+        finally:
+            txn.close()
+        assert calls == ["a", "b", "c again"]
+
+
 class TestDocumentsAfterAFencedProducer:
     def test_a_fenced_transaction_is_recovered_in_place_with_one_document_and_result_each(
         self,
@@ -124,10 +156,12 @@ class TestDocumentsAfterAFencedProducer:
             kafka_settings, registry_settings, env, sim, tmp_path, max_in_flight=32, commit_interval_s=2.0
         )
         captured: list[TransactionalSender] = []
+        registries: list[CollectorRegistry] = []
 
         def factory(services: Services) -> UseCase[dict[str, Any]]:
             assert services.transactions is not None
             captured.append(services.transactions)
+            registries.append(services.metrics_registry)
             return build(services)
 
         produce(kafka_settings, env["topic"], orders(env, range(n)))
@@ -150,3 +184,6 @@ class TestDocumentsAfterAFencedProducer:
         assert [docs(sim, env["store"], i) for i in range(n)] == [1] * n
         per_status = Counter(r.status for r in results)
         assert (per_status[DocumentStatus.GENERATED], per_status[DocumentStatus.DELIVERED]) == (n, n)
+        # counted at the commit: the aborted transaction's results, redone, count once like their records
+        samples = [s for metric in registries[0].collect() for s in metric.samples]
+        assert sum(s.value for s in samples if s.name == "bcx_documents_total") == 2 * n
