@@ -27,7 +27,8 @@ from consumers.stream.backoff import RetryPolicy
 from consumers.stream.classify import Classifier, classify
 from consumers.stream.dead_letters import Rerouter
 from consumers.stream.dlq_limit import DlqLimit
-from consumers.stream.executor import Executor, RetrySetup
+from consumers.stream.executor import Executor
+from consumers.stream.handling import RetrySetup
 from consumers.stream.health import HealthServer
 from consumers.stream.metrics import RuntimeMetrics
 from consumers.stream.runner import ConsumerRunner

@@ -1,4 +1,5 @@
-"""The processing side: an asyncio loop in its own thread runs records, retries them, and reroutes them.
+"""The processing side: an asyncio loop in its own thread runs records (each record's attempts, retries
+and reroutes: :mod:`consumers.stream.handling`), a window of them at once, one key at a time.
 
 Why a thread for asyncio and the poll loop on the main thread: librdkafka runs rebalance callbacks inside
 ``poll``/``consume`` on the calling thread, and revocation must *block* there until in-flight records of the
@@ -16,21 +17,19 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Coroutine, Hashable
-from dataclasses import dataclass
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from bcx.logging import EVENT_ID_HEADER, get_logger, start_record_context
-from consumers.stream.attempts import AttemptDeadlines
-from consumers.stream.backoff import RetryPolicy
 from consumers.stream.classify import Classifier, classify
 from consumers.stream.dead_letters import Rerouter
 from consumers.stream.dispatch import Dispatcher
 from consumers.stream.dlq_limit import DlqLimit
-from consumers.stream.errors import DlqCapExceeded, ProcessingError, RetryableError
+from consumers.stream.errors import DlqCapExceeded
+from consumers.stream.handling import RecordHandler, RetrySetup
 from consumers.stream.holding import record_bytes
 from consumers.stream.metrics import RuntimeMetrics
-from consumers.stream.processor import Decoder, Processor, RecordContext
-from consumers.stream.records import H_RETRY_ATTEMPTS, H_RETRY_ROUNDS, SourceRecord, TopicPartition
+from consumers.stream.processor import Decoder, Processor
+from consumers.stream.records import SourceRecord, TopicPartition
 from consumers.stream.transactions import TransactionAborted
 
 log = get_logger(__name__)
@@ -49,13 +48,6 @@ class Completion(NamedTuple):
     offset: int
     abandoned: bool = False
     size: int = 0  # what holding the record cost (``holding.record_bytes``), given back to the budget
-
-
-@dataclass(frozen=True)
-class RetrySetup:
-    policy: RetryPolicy
-    topic_rounds: int
-    topic_delay_s: float
 
 
 def _new_loop() -> asyncio.AbstractEventLoop:
@@ -97,18 +89,21 @@ class Executor(Generic[T]):
         classifier: Classifier = classify,
     ) -> None:
         self.group = group
-        self._decoder = decoder
-        self._processor = processor
-        self._rerouter = rerouter
-        self._classify = classifier  # a pipeline's own adapters' failures (documents: Exstream, ledger)
-        self._retry = retry
-        self._dlq_limit = dlq_limit
+        self._handler = RecordHandler(
+            group=group,
+            decoder=decoder,
+            processor=processor,
+            rerouter=rerouter,
+            retry=retry,
+            dlq_limit=dlq_limit,
+            metrics=metrics,
+            attempt_timeout_s=attempt_timeout_s,
+            clock=clock,
+            wall_clock=wall_clock,
+            classifier=classifier,
+        )
         self._metrics = metrics
-        self._ordered = ordered
-        self._attempt_timeout_s = attempt_timeout_s
-        self._deadlines = AttemptDeadlines(attempt_timeout_s, clock)
         self._clock = clock
-        self._wall = wall_clock
         # finished records go back in batches, one per turn of the processing loop (not one put per record)
         self.completions: queue.SimpleQueue[list[Completion]] = queue.SimpleQueue()
         self._finishing: list[Completion] = []
@@ -246,7 +241,7 @@ class Executor(Generic[T]):
         start_record_context(record.header(EVENT_ID_HEADER))  # its lines carry its event id, nothing older
         started = self._clock()
         try:
-            outcome = await self._handle(record, task)
+            outcome = await self._handler.handle(record, task)
         except asyncio.CancelledError:
             log.warning(
                 "runtime.record_abandoned",
@@ -280,105 +275,6 @@ class Executor(Generic[T]):
             for record in self._dispatch.drop(self._dispatch.partitions()):
                 self._report(Completion(record.tp, record.offset, True, record_bytes(record)))
             self.on_fatal(exc)
-
-    def _deadline_error(self) -> RetryableError:
-        limit = f"{self._attempt_timeout_s:.0f} s"
-        return RetryableError(f"attempt exceeded {limit}", error_class="runtime.deadline", stage="process")
-
-    async def _handle(self, record: SourceRecord, task: asyncio.Task[None]) -> str:
-        previous_attempts = record.int_header(H_RETRY_ATTEMPTS)
-        rounds = record.int_header(H_RETRY_ROUNDS)
-        first_try = self._clock()
-        tries = 0
-        while True:
-            tries += 1
-            attempt = previous_attempts + tries
-            ctx = RecordContext(record, attempt, self.group)
-            try:
-                value = self._decoder(record)
-            except Exception as exc:
-                error = self._classify(exc, "decode")
-            else:
-                deadline = self._deadlines.start(task)
-                try:
-                    await self._processor.process(value, ctx)
-                    return "ok"
-                except asyncio.CancelledError:
-                    if not deadline.timed_out():  # a revocation or shutdown: not this attempt's failure
-                        raise
-                    error = self._deadline_error()
-                except Exception as exc:
-                    # the deadline no attempt outlives: whatever it awaited (a reply, an ack, a job), the
-                    # record comes back as a retryable failure instead of holding its slot for good
-                    error = self._deadline_error() if deadline.timed_out() else self._classify(exc, "process")
-                finally:
-                    deadline.end()
-            if not error.retryable:
-                break
-            delay = self._retry.policy.delay(tries, retry_after_s=error.retry_after_s)
-            if self._retry.policy.should_retry(tries, self._clock() - first_try, delay):
-                self._metrics.retry(error.error_class)
-                log.info(
-                    "runtime.retry",
-                    topic=record.topic,
-                    partition=record.partition,
-                    offset=record.offset,
-                    error_class=error.error_class,
-                    attempt=attempt,
-                    delay_s=round(delay, 3),
-                )
-                await asyncio.sleep(delay)
-                continue
-            if self._rerouter.retry_topic is not None and rounds < self._retry.topic_rounds:
-                not_before = int((self._wall() + self._retry.topic_delay_s) * 1000)
-                await self._rerouter.retry_later(
-                    record, attempts=attempt, rounds=rounds + 1, not_before_ms=not_before
-                )
-                log.warning(
-                    "runtime.to_retry_topic",
-                    topic=record.topic,
-                    partition=record.partition,
-                    offset=record.offset,
-                    error_class=error.error_class,
-                    attempts=attempt,
-                    round=rounds + 1,
-                )
-                return "retry_topic"
-            break
-        await self._dead_letter(record, error, attempt, ctx)
-        return "dead_letter"
-
-    async def _dead_letter(
-        self, record: SourceRecord, error: ProcessingError, attempts: int, ctx: RecordContext
-    ) -> None:
-        now = self._clock()
-        if not self._dlq_limit.allows(now):
-            self._metrics.dlq_cap_tripped.set(1)
-            log.critical(
-                "runtime.dlq_cap_exceeded",
-                max_count=self._dlq_limit.max_count,
-                window_s=self._dlq_limit.window_s,
-                error_class=error.error_class,
-            )
-            raise DlqCapExceeded(
-                f"more than {self._dlq_limit.max_count} dead letters within {self._dlq_limit.window_s:.0f} s "
-                f"(latest: {error.error_class}); stopping instead of dead-lettering everything"
-            )
-        self._dlq_limit.record(now)
-        await self._rerouter.dead_letter(record, error, attempts=attempts, now_ms=int(self._wall() * 1000))
-        for hook in ctx.give_up_hooks:  # e.g. one FAILED result per failed document of the record
-            await hook()
-        self._metrics.dead_letter(error.stage, error.error_class)
-        log.error(
-            "runtime.dead_letter",
-            topic=record.topic,
-            partition=record.partition,
-            offset=record.offset,
-            stage=error.stage,
-            error_class=error.error_class,
-            attempts=attempts,
-            message=str(error)[:300],
-        )
 
     def in_flight_tasks(self) -> int:
         return len(self._tasks)
