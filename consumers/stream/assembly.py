@@ -28,7 +28,7 @@ from consumers.stream.classify import Classifier, classify
 from consumers.stream.dead_letters import Rerouter
 from consumers.stream.dlq_limit import DlqLimit
 from consumers.stream.executor import Executor
-from consumers.stream.handling import RetrySetup
+from consumers.stream.handling import RecordHandler, RetrySetup
 from consumers.stream.health import HealthServer
 from consumers.stream.metrics import RuntimeMetrics
 from consumers.stream.runner import ConsumerRunner
@@ -104,7 +104,7 @@ def start_executor(
 ) -> Executor[Any]:
     """The processing side of a consumer process (asyncio loop in its worker thread), stopped by ``stack``."""
     retry_topic = group_topic(group, "retry") if settings.retry_topic_rounds > 0 else None
-    executor: Executor[Any] = Executor(
+    handler: RecordHandler[Any] = RecordHandler(
         group=group,
         decoder=decoder,
         processor=processor,
@@ -114,10 +114,11 @@ def start_executor(
         retry=retry_setup(settings),
         dlq_limit=DlqLimit(settings.dlq_max_count, settings.dlq_window_s),
         metrics=metrics,
-        ordered=settings.ordered,
         attempt_timeout_s=settings.attempt_timeout_s,
-        max_in_flight=settings.max_in_flight,
         classifier=classifier,
+    )
+    executor: Executor[Any] = Executor(
+        handler, metrics=metrics, ordered=settings.ordered, max_in_flight=settings.max_in_flight
     ).start()
     stack.callback(executor.stop)
     return executor

@@ -20,15 +20,11 @@ from collections.abc import Callable, Coroutine, Hashable
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from bcx.logging import EVENT_ID_HEADER, get_logger, start_record_context
-from consumers.stream.classify import Classifier, classify
-from consumers.stream.dead_letters import Rerouter
 from consumers.stream.dispatch import Dispatcher
-from consumers.stream.dlq_limit import DlqLimit
 from consumers.stream.errors import DlqCapExceeded
-from consumers.stream.handling import RecordHandler, RetrySetup
+from consumers.stream.handling import RecordHandler
 from consumers.stream.holding import record_bytes
 from consumers.stream.metrics import RuntimeMetrics
-from consumers.stream.processor import Decoder, Processor
 from consumers.stream.records import SourceRecord, TopicPartition
 from consumers.stream.transactions import TransactionAborted
 
@@ -71,37 +67,20 @@ def _key_of(record: SourceRecord) -> Hashable:
 
 
 class Executor(Generic[T]):
+    """Runs ``handler``'s records on the processing loop: at most ``max_in_flight`` at once, one per key
+    when ``ordered``."""
+
     def __init__(
         self,
+        handler: RecordHandler[T],
         *,
-        group: str,
-        decoder: Decoder[T],
-        processor: Processor[T],
-        rerouter: Rerouter,
-        retry: RetrySetup,
-        dlq_limit: DlqLimit,
         metrics: RuntimeMetrics,
         ordered: bool = True,
-        attempt_timeout_s: float = 900.0,
         max_in_flight: int | None = None,
         clock: Callable[[], float] = time.monotonic,
-        wall_clock: Callable[[], float] = time.time,
-        classifier: Classifier = classify,
     ) -> None:
-        self.group = group
-        self._handler = RecordHandler(
-            group=group,
-            decoder=decoder,
-            processor=processor,
-            rerouter=rerouter,
-            retry=retry,
-            dlq_limit=dlq_limit,
-            metrics=metrics,
-            attempt_timeout_s=attempt_timeout_s,
-            clock=clock,
-            wall_clock=wall_clock,
-            classifier=classifier,
-        )
+        self.group = handler.group
+        self._handler = handler
         self._metrics = metrics
         self._clock = clock
         # finished records go back in batches, one per turn of the processing loop (not one put per record)

@@ -23,6 +23,7 @@ from consumers.stream.dead_letters import Rerouter
 from consumers.stream.dlq_limit import DlqLimit
 from consumers.stream.errors import PermanentError
 from consumers.stream.executor import Executor
+from consumers.stream.handling import RecordHandler
 from consumers.stream.memory_consumer import MemoryBroker, MemoryConsumer
 from consumers.stream.metrics import RuntimeMetrics
 from consumers.stream.processor import RecordContext
@@ -116,7 +117,7 @@ class TwinRuntime:
         self.settings = RuntimeSettings(**{"commit_interval_s": 0.01, "retry_topic_rounds": 0, **settings})
         self.registry = CollectorRegistry()
         metrics = RuntimeMetrics(self.registry, self.group)
-        self.executor: Executor[bytes] = Executor(
+        handler = RecordHandler(
             group=self.group,
             decoder=_value_of,
             processor=gate,
@@ -126,8 +127,10 @@ class TwinRuntime:
             retry=retry_setup(self.settings),
             dlq_limit=DlqLimit(self.settings.dlq_max_count, self.settings.dlq_window_s),
             metrics=metrics,
-            ordered=self.settings.ordered,
-            max_in_flight=self.settings.max_in_flight,
+            attempt_timeout_s=self.settings.attempt_timeout_s,
+        )
+        self.executor: Executor[bytes] = Executor(
+            handler, metrics=metrics, ordered=self.settings.ordered, max_in_flight=self.settings.max_in_flight
         ).start()
         gate.loop = self.executor.loop
         self.consumer: RecordingConsumer | None = None
