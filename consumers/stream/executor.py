@@ -46,6 +46,9 @@ class Completion(NamedTuple):
     size: int = 0  # what holding the record cost (``holding.record_bytes``), given back to the budget
 
 
+YIELD_EVERY = 64  # records a task runs back to back before it lets the loop's other callbacks run
+
+
 def _new_loop() -> asyncio.AbstractEventLoop:
     """uvloop's loop where it is installed (a dependency off Windows; the bridge runs on it too): its
     timers, callbacks and cross-thread wake-ups are C, and they are most of the per-record cost of
@@ -163,6 +166,7 @@ class Executor(Generic[T]):
         task = asyncio.current_task()
         assert task is not None
         tasks = self._tasks
+        ran = 0
         while True:
             finished = await self._run(record, task)
             del tasks[task]
@@ -178,6 +182,12 @@ class Executor(Generic[T]):
             tasks[task] = record
             for other in following[1:]:
                 self._start(other)
+            ran += 1
+            if ran % YIELD_EVERY == 0:
+                # a processor that never suspends (records dead-lettered at once, say) would otherwise
+                # run every ready record in one step, and hand nothing back until the run ends; a
+                # cancellation landing here ends the task, and ``_ended`` reports ``record`` abandoned
+                await asyncio.sleep(0)
 
     def _ended(self, task: asyncio.Task[None]) -> None:
         if not task.cancelled() and (exc := task.exception()) is not None:

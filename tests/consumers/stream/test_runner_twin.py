@@ -4,7 +4,11 @@ letters. Behavioural: every wait is for a state, never a measured time."""
 
 from __future__ import annotations
 
+import queue
+
+from consumers.stream.executor import YIELD_EVERY, Completion
 from consumers.stream.memory_consumer import MemoryBroker
+from consumers.stream.processor import RecordContext
 from tests.consumers.stream.harness import Gate, TwinRuntime, until
 from tests.consumers.stream.twins import Member
 
@@ -86,6 +90,44 @@ class TestTasks:
         assert gate.finished == chain
         assert len({id(gate.tasks[value]) for value in chain}) == 1
         assert [gate.contexts[value] for value in chain] == [{"event_id": v.decode()} for v in chain]
+
+    def test_records_that_never_suspend_are_handed_back_while_their_run_goes_on(self) -> None:
+        """A processor that awaits nothing runs a key's ready records back to back in one task; every
+        ``YIELD_EVERY`` records the task lets the loop hand the finished ones back (the poll loop can
+        commit them), instead of one hand-back when the whole run ends."""
+        broker = MemoryBroker()
+        topic = broker.create_topic("in", 1)
+        gate = Eager()
+        runtime = TwinRuntime(broker, [topic], gate)
+        batches = CountingQueue()
+        runtime.executor.completions = batches
+        chain = [f"k-{i}".encode() for i in range(3 * YIELD_EVERY)]
+        for value in chain:
+            broker.produce(topic, value, b"k", partition=0)
+        until(lambda: len(gate.finished) == len(chain), "the chain processed")
+        assert runtime.stop() == 0
+        assert gate.finished == chain
+        assert sum(batches.sizes) == len(chain)
+        assert max(batches.sizes) <= YIELD_EVERY
+
+
+class Eager(Gate):
+    """A processor that never suspends."""
+
+    async def process(self, value: bytes, ctx: RecordContext) -> None:
+        self.started.append(value)
+        self.finished.append(value)
+
+
+class CountingQueue(queue.SimpleQueue[list[Completion]]):
+    """The executor's completion queue, remembering each hand-back's size."""
+
+    def __init__(self) -> None:
+        self.sizes: list[int] = []
+
+    def put(self, item: list[Completion], block: bool = True, timeout: float | None = None) -> None:
+        self.sizes.append(len(item))
+        super().put(item, block, timeout)
 
 
 class TestBackpressure:
