@@ -1,4 +1,5 @@
-"""Publishing result events on ``documents.results.v1``; a publish returns once Kafka acknowledged it.
+"""Publishing result events on ``documents.results.v1``; a publish returns once Kafka acknowledged it, or,
+with transactions, once it is in the open transaction (whose commit acknowledges it).
 
 With :class:`~consumers.runtime.metrics.DocumentMetrics`, each acknowledged result counts in
 ``bcx_documents_total`` — a transaction's results once it commits, so a result redone after a failed
