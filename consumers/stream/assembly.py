@@ -30,6 +30,7 @@ from consumers.stream.dlq_limit import DlqLimit
 from consumers.stream.executor import Executor
 from consumers.stream.handling import RecordHandler, RetrySetup
 from consumers.stream.health import HealthServer
+from consumers.stream.heap import settle_heap
 from consumers.stream.metrics import RuntimeMetrics
 from consumers.stream.runner import ConsumerRunner
 from consumers.stream.settings import RuntimeSettings
@@ -167,6 +168,7 @@ def run_until_stopped(
             ready=lambda: runner.ready and not shutdown.is_set(),
         )
         stack.callback(server.close)
+    settle_heap()  # start-up is over: what it made stays for the process's life
     code = runner.run()
     log.info("runtime.exit", group=group, code=code)
     return code
