@@ -7,8 +7,8 @@ drain (``drain_timeout_s``) or the shutdown drain — each validated to stay wel
 - Offsets: an :class:`OffsetTracker` per partition; the contiguous finished prefix is committed every
   ``commit_interval_s``, at once when the process has drained (nothing held), and on revocation and
   shutdown (:mod:`consumers.stream.commits`: inside the transaction when there is one); a partition
-  with ``max_uncommitted_per_partition`` records past its committable offset is paused (bounds what a
-  crash replays).
+  with ``max_uncommitted_per_partition`` records past its committable offset (by default 1,000 or twice
+  the window, whichever is larger) is paused (bounds what a crash replays).
 - Backpressure: at most ``max_in_flight + max_waiting_records`` records and ``max_held_kbytes`` held
   (:class:`HoldBudget`), of which the executor runs at most ``max_in_flight`` at once
   (:mod:`consumers.stream.dispatch`); a partition holding more than its share of the budget
@@ -336,7 +336,7 @@ class ConsumerRunner:
         for tp, until in list(self._delayed.items()):
             if until <= now:
                 del self._delayed[tp]
-        replay = self._settings.max_uncommitted_per_partition
+        replay = self._settings.replay_bound
         # a slow record holds the commit back while later ones finish; bounding that distance bounds what
         # a crash makes the next owner redo (the enricher re-enriching, a consumer re-checking its ledger)
         wanted = (

@@ -9,7 +9,8 @@ import queue
 from consumers.stream.executor import YIELD_EVERY, Completion
 from consumers.stream.memory_consumer import MemoryBroker
 from consumers.stream.processor import RecordContext
-from tests.consumers.stream.harness import Gate, TwinRuntime, until
+from consumers.stream.settings import RuntimeSettings
+from tests.consumers.stream.harness import Gate, RecordingConsumer, TwinRuntime, until
 from tests.consumers.stream.twins import Member
 
 
@@ -53,6 +54,40 @@ class TestCommits:
             "everything committed",
         )
         assert runtime.stop() == 0
+
+
+class TestReplayBound:
+    def test_a_partition_behind_a_slow_head_pauses_at_the_bound_and_resumes_when_it_finishes(self) -> None:
+        """What a crash would make the next owner redo is bounded: with its first record held, a partition
+        is paused once ``max_uncommitted_per_partition`` records are past its committable offset, and
+        nothing more of it is taken until the head finishes."""
+        broker = MemoryBroker()
+        topic = broker.create_topic("in", 1)
+        fill(broker, topic, 1, 20)
+        gate = Gate(held={b"p0-0"})
+        runtime = TwinRuntime(broker, [topic], gate, max_uncommitted_per_partition=5, consume_batch=1)
+        consumer = until_consumer(runtime)
+        until(lambda: (topic, 0) in consumer.paused, "the partition paused")
+        turns = len(consumer.consumes)
+        until(lambda: len(consumer.consumes) > turns + 3, "more turns while paused")
+        assert gate.started == values(0, 5)
+        gate.release()
+        until(lambda: len(gate.finished) == 20, "everything processed once the head finished")
+        until(lambda: broker.committed_offset(runtime.group, topic, 0) == 20, "everything committed")
+        assert runtime.stop() == 0
+
+    def test_the_default_bound_is_1000_or_twice_the_window(self) -> None:
+        """A bound below two windows paused partitions that still had free slots (docs/benchmarks.md)."""
+        assert RuntimeSettings().replay_bound == 1000
+        assert RuntimeSettings(max_in_flight=500).replay_bound == 1000
+        assert RuntimeSettings(max_in_flight=2048).replay_bound == 4096
+        assert RuntimeSettings(max_in_flight=2048, max_uncommitted_per_partition=300).replay_bound == 300
+
+
+def until_consumer(runtime: TwinRuntime) -> RecordingConsumer:
+    until(lambda: runtime.consumer is not None, "the consumer made")
+    assert runtime.consumer is not None
+    return runtime.consumer
 
 
 class TestConsume:
