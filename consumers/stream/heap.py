@@ -4,11 +4,11 @@ Why: a consumer under load allocates a few container objects per record (its ``S
 coroutine and context of its attempt, its completion), and CPython's cycle collector runs every 700 net
 allocations. Its full collections walk every object the process holds — ~78,000 after bcx's imports and
 start-up (pydantic models, the Avro schemas, httpx, prometheus), nearly none of which ever becomes garbage.
-In the peers benchmark at window 2,048 (60,000 records) the collector took ~0.3 s, ~5 µs of the ~33 µs
-of CPU a record costs (timed with ``gc.callbacks``, an ad-hoc measurement written up in
+In the peers benchmark at window 2,048 (60,000 records) the collector took 0.25–0.52 s, 4–9 µs of the
+~33 µs of CPU a record costs (timed with ``gc.callbacks``, an ad-hoc measurement written up in
 docs/benchmarks.md). ``gc.freeze()`` moves what start-up made into a generation no collection walks, and
 a first generation of 5,000 instead of 700 lets most per-record objects die by reference count before a
-collection looks at them: ~1.4 µs per record in the same runs.
+collection looks at them: 0.06–0.1 s in the same runs, start-up's own collection included (1–2 µs).
 
 What it costs: an object made during start-up that later becomes part of an unreachable cycle is never
 freed (start-up makes its long-lived objects and nothing else), and up to 5,000 objects of cyclic garbage
