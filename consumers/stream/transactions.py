@@ -14,11 +14,15 @@ does not await the record's delivery report, because a record of a transaction c
 transaction commits, and ``commit_transaction`` flushes and acknowledges every record of it at once (a
 record it could not deliver fails the commit). Its offset is therefore never committed without its
 results: a record's results are produced before it completes, and its offset joins the open transaction or
-a later one. Delivery reports are asked for failures only (``delivery.report.only.error``): a failed
-delivery dooms the transaction at once, and no Python callback runs per successful record — per-record
-futures and callbacks were about a third of the processing thread's py-spy samples at window 2,048. The
-poll loop commits every ``commit_interval_s``. While librdkafka commits (it refuses produce meanwhile), a
-sender awaits an event the commit sets when it ends, so the processing loop never blocks.
+a later one. No delivery callback is registered at all: a record the transaction could not deliver fails
+its commit (librdkafka counts failed deliveries, and ``commit_transaction`` then requires an abort), and
+a produce refused for good leaves the transaction abortable, so later sends are refused at once.
+Per-record futures and callbacks were about a third of the processing thread's py-spy samples at window
+2,048; a callback for failures only (``delivery.report.only.error``) still made confluent-kafka take the
+GIL for every record's report, which it filters itself. The producer's own thread serves the reports in
+bulk (:data:`POLL_INTERVAL_S`) to free their records. The poll loop commits every ``commit_interval_s``.
+While librdkafka commits (it refuses produce meanwhile), a sender awaits an event the commit sets when it
+ends, so the processing loop never blocks.
 :meth:`send_many` produces a document's results and its final ledger entry in one synchronous run, which a
 commit waits for, so no commit ever separates them.
 
@@ -84,15 +88,20 @@ def _aborted(err: Any) -> TransactionAborted:
     return TransactionAborted(f"transaction aborted: {err.str()}", retriable=True, code=err.name())
 
 
+POLL_INTERVAL_S = 0.05  # how often a transactional producer's delivery reports and errors are served
+
+
 class _Generation:
     """One librdkafka producer of the sender; a failed transaction retires it for a new one."""
 
     def __init__(self, config: dict[str, Any], number: int) -> None:
         self.number = number
-        # a record the transaction could not deliver dooms it (librdkafka: abortable state), at once
-        self.producer = Producer(
-            {**config, "delivery.report.only.error": True, "on_delivery": self._undelivered}
-        )
+        # No delivery callback: a record the transaction could not deliver fails its commit (librdkafka
+        # counts failed deliveries and ``commit_transaction`` then requires an abort), and a permanent
+        # produce error puts the transaction in its abortable state, where ``produce`` refuses at once.
+        # With a callback, confluent-kafka takes the GIL for every record's report, even with
+        # ``delivery.report.only.error`` (it filters successes itself, after taking the GIL).
+        self.producer = Producer(config)
         self.failed: str | None = None  # the open transaction cannot commit any more
         self.on_commit: list[Callable[[], None]] = []  # what the open transaction's commit makes true
         self.abortable = False  # abort_transaction may be called (not fatal, not hung)
@@ -105,17 +114,16 @@ class _Generation:
         self._thread.start()
 
     def _poll_loop(self) -> None:
-        while not self._closed.is_set():
+        # Reports are served in bulk, POLL_INTERVAL_S apart, not as each arrives: every return from
+        # ``poll`` takes the GIL, and a poll waking per report (~1,000 times a second at 15,000 records/s)
+        # took it from the processing loop as often. Served reports free their records, so librdkafka holds
+        # at most an interval's worth of records beyond the ones in flight.
+        while not self._closed.wait(POLL_INTERVAL_S):
             try:
-                self.producer.poll(0.05)
+                self.producer.poll(0)
             except KafkaException as exc:  # a fatal error (fenced): this producer is done, not the thread
                 self.fail(f"producer: {exc.args[0].str()}", abortable=False)
                 self._closed.wait(0.5)
-
-    def _undelivered(self, err: Any, msg: Any) -> None:
-        """librdkafka's report of a record it could not deliver (the only kind asked for); never raises."""
-        if err is not None:
-            self.fail(f"delivery failed: {err.str()}", abortable=True)
 
     def call(self, method: str, *args: Any) -> Any:
         """A transactional call; while one runs (or hangs) the producer must not be destroyed."""

@@ -4,6 +4,8 @@ sender carries on with a new producer of the same transactional id."""
 from __future__ import annotations
 
 import asyncio
+import os
+import time
 import uuid
 from collections import Counter
 from datetime import UTC, datetime
@@ -11,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from confluent_kafka import Producer
+from confluent_kafka import Consumer, Producer
 from prometheus_client import CollectorRegistry
 
 from bcx.contracts.codecs import ledger_entry_codec
@@ -135,6 +137,57 @@ class TestOnCommit:
         finally:
             txn.close()
         assert calls == ["a", "b", "c again"]
+
+
+class TestAnUndeliveredRecord:
+    def test_a_record_the_broker_refuses_fails_the_commit_and_nothing_of_its_transaction_shows(
+        self, kafka_settings: KafkaSettings, new_topic: Any
+    ) -> None:
+        """No delivery callback runs per record (it would take the GIL for each): a record the broker
+        refuses for good still fails the transaction's commit, a ``read_committed`` reader sees none of
+        that transaction, and the renewed sender commits the redone records."""
+        small = new_topic("txn-small", configs={"max.message.bytes": "1024"})
+        fine = new_topic("txn-fine")
+        txn = TransactionalSender(producer_config(kafka_settings), f"txn-{uuid.uuid4().hex[:8]}")
+        calls: list[str] = []
+
+        async def scenario() -> None:
+            await txn.send(fine, b"doomed", on_commit=lambda: calls.append("doomed"))
+            # over the topic's max.message.bytes even compressed (random bytes): refused for good
+            await txn.send(small, os.urandom(10_000))
+            with pytest.raises(TransactionAborted, match="transaction aborted"):
+                txn.commit([], None)
+            assert txn.failed is not None
+            with pytest.raises(TransactionAborted):
+                await txn.send(fine, b"refused")
+            assert txn.renew()
+            await txn.send(fine, b"redone", on_commit=lambda: calls.append("redone"))
+            assert txn.commit([], None)
+
+        try:
+            asyncio.run(scenario())
+        finally:
+            txn.close()
+        assert calls == ["redone"]
+        reader = Consumer(
+            {
+                **kafka_settings.client_config(),
+                "group.id": f"test-reader-{uuid.uuid4().hex[:8]}",
+                "auto.offset.reset": "earliest",
+                "isolation.level": "read_committed",
+            }
+        )
+        reader.subscribe([fine])
+        seen: list[bytes] = []
+        deadline = time.monotonic() + 20
+        try:
+            while time.monotonic() < deadline and b"redone" not in seen:
+                msg = reader.poll(0.5)
+                if msg is not None and msg.error() is None:
+                    seen.append(msg.value() or b"")
+        finally:
+            reader.close()
+        assert seen == [b"redone"]
 
 
 class TestDocumentsAfterAFencedProducer:
