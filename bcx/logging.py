@@ -19,6 +19,7 @@ exit) writes what is pending.
 from __future__ import annotations
 
 import atexit
+import contextvars
 import functools
 import json
 import logging
@@ -306,10 +307,26 @@ def start_record_context(event_id: bytes | None) -> None:
 
     For tasks that run records one after another (the consumer runtime's executor): a task keeps one
     context for its whole life, so what a processor bound for one record would otherwise be logged with
-    the next."""
-    structlog.contextvars.clear_contextvars()
+    the next.
+
+    What ``clear_contextvars`` and ``bind_contextvars`` do, at about half their cost (0.76 → 0.45 µs, once
+    per record): only variables still holding a value are cleared, and the event id's variable is set
+    directly (``bind_contextvars`` builds its name and a dict of tokens each time)."""
+    for var, value in contextvars.copy_context().items():
+        if value is not Ellipsis and var.name.startswith(_STRUCTLOG_PREFIX):
+            var.set(Ellipsis)  # structlog's "unbound"
     if event_id:
-        structlog.contextvars.bind_contextvars(event_id=event_id.decode("utf-8", "replace"))
+        _event_id_var().set(event_id.decode("utf-8", "replace"))
+
+
+_STRUCTLOG_PREFIX = structlog.contextvars.STRUCTLOG_KEY_PREFIX
+
+
+@functools.cache
+def _event_id_var() -> contextvars.ContextVar[Any]:
+    """structlog's variable for ``event_id`` (made by its first bind, in a throwaway context)."""
+    tokens = contextvars.Context().run(structlog.contextvars.bind_contextvars, event_id=None)
+    return tokens["event_id"].var
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:
