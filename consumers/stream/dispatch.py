@@ -133,10 +133,9 @@ class Dispatcher(Generic[T]):
 
     def finished(self, item: T) -> list[T]:
         """``item`` (started by this dispatcher) ended; the ones to start now."""
-        self.running -= 1
         if self._keys is not None:
             self._hand_on(self._key_of(item), first=True)
-        return self.take()
+        return self._take(ended=1)
 
     def _hand_on(self, key: Hashable, *, first: bool) -> None:
         """The record holding ``key``'s turn is gone: its next record (if any) is ready."""
@@ -152,16 +151,22 @@ class Dispatcher(Generic[T]):
 
     def take(self) -> list[T]:
         """The ready items that may start now (free slots, not held), longest chain first."""
-        if self.held:
+        return self._take(ended=0)
+
+    def _take(self, ended: int) -> list[T]:
+        # ``running`` changes in one store per call: another thread may read it (the poll loop asks
+        # whether every slot is busy) and must not see a slot free that is only being handed on
+        running = self.running - ended
+        ready = self._ready
+        free = len(ready) if self._limit is None else min(len(ready), self._limit - running)
+        if self.held or free <= 0:
+            self.running = running
             return []
-        free = len(self._ready) if self._limit is None else min(len(self._ready), self._limit - self.running)
-        if free <= 0:
-            return []
-        taken = [self._ready.pop() for _ in range(free)]
+        taken = [ready.pop() for _ in range(free)]
         if self._keys is not None:
             for item in taken:
                 self._ready_of.pop(self._key_of(item), None)
-        self.running += free
+        self.running = running + free
         return taken
 
     def drop(self, partitions: set[Hashable]) -> list[T]:

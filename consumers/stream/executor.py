@@ -90,6 +90,7 @@ class Executor(Generic[T]):
         self.fatal: BaseException | None = None
         self.on_fatal: Callable[[BaseException], None] = lambda exc: None
         # calls in flight are bounded here; records held (running or waiting) by the runner's budget
+        self._max_in_flight = max_in_flight
         self._dispatch: Dispatcher[SourceRecord] = Dispatcher(
             _key_of, _tp_of, limit=max_in_flight, ordered=ordered
         )
@@ -262,6 +263,11 @@ class Executor(Generic[T]):
             for record in self._dispatch.drop(self._dispatch.partitions()):
                 self._report(Completion(record.tp, record.offset, True, record_bytes(record)))
             self.on_fatal(exc)
+
+    def saturated(self) -> bool:
+        """Every slot of the window is running (read from the poll thread: a moment's view)."""
+        limit = self._max_in_flight
+        return limit is not None and self._dispatch.running >= limit
 
     def in_flight_tasks(self) -> int:
         return len(self._tasks)

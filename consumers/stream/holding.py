@@ -40,9 +40,13 @@ def record_bytes(record: SourceRecord) -> int:
 
 
 class HoldBudget:
-    def __init__(self, max_records: int, max_bytes: int) -> None:
+    """``refill_at``: the room worth a consume. Under saturation the runner waits for that much room
+    instead of taking the few records each hand-back frees (see :attr:`roomy`)."""
+
+    def __init__(self, max_records: int, max_bytes: int, refill_at: int = 1) -> None:
         self.max_records = max_records
         self.max_bytes = max_bytes
+        self.refill_at = max(1, refill_at)
         self.records = 0
         self.bytes = 0
 
@@ -62,6 +66,11 @@ class HoldBudget:
     def free(self) -> int:
         """Records that may still be taken (by count; bytes are checked as records arrive)."""
         return 0 if self.bytes >= self.max_bytes else max(0, self.max_records - self.records)
+
+    @property
+    def roomy(self) -> bool:
+        """Room for at least ``refill_at`` records: worth consuming now (``not full`` when it is 1)."""
+        return self.free >= self.refill_at
 
     @property
     def drained(self) -> bool:

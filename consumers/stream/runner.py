@@ -62,6 +62,7 @@ EXIT_OK = 0
 EXIT_FATAL = 3
 CLOSE_DEADLINE_S = 10.0
 IDLE_COMMIT_GAP_S = 0.1  # a drained process commits at once, but no more often than this
+ROOM_WAIT_S = 0.005  # with the budget (nearly) full, how often finished records are collected
 
 
 class ConsumerRunner:
@@ -103,7 +104,9 @@ class ConsumerRunner:
         self._delayed: dict[TP, float] = {}  # retry-topic partitions waiting until a wall-clock time
         self._in_flight = 0  # records held: handed to the executor, running or waiting
         self._budget = HoldBudget(
-            settings.max_in_flight + settings.max_waiting_records, settings.max_held_kbytes * 1024
+            settings.max_in_flight + settings.max_waiting_records,
+            settings.max_held_kbytes * 1024,
+            refill_at=min(settings.consume_batch, settings.max_waiting_records // 4),
         )
         self._space_paused = False  # paused for a full budget: until it drained to its low-water mark
         self._shares: PartitionShares[TP] = PartitionShares(
@@ -226,13 +229,18 @@ class ConsumerRunner:
             self._commit(asynchronous=True)
             self._report_lag()
             self._last_commit = now
-        if self._budget.full:
+        if self._budget.full or (not self._budget.roomy and self._executor.saturated()):
             # Budget full: wait for completions rather than consuming. Pausing at once would make
             # librdkafka drop its prefetched records and fetch them again on resume, a round trip per
             # window; partitions are paused only when the window stays full (Exstream is really slow).
+            # Nearly full with every slot busy: wait too, for room worth a consume. The wait is in
+            # steps, not until the next hand-back: woken by each (~600 a second at window 2,048, ~25
+            # records each), this thread took the GIL from the processing loop as often and handed it
+            # records in as many small batches, which would only have waited for a slot.
             self._full_since = self._full_since if self._full_since is not None else now
             if now - self._full_since < self._settings.pause_after_s:
-                self._collect(block_s=0.05)
+                self.shutdown.wait(ROOM_WAIT_S)
+                self._collect()
                 self.last_poll = self._clock()
                 return
         else:

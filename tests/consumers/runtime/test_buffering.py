@@ -149,6 +149,16 @@ class TestHoldBudget:
         budget.give(100)
         assert budget.drained
 
+    def test_room_worth_a_consume_is_refill_at_records(self) -> None:
+        """Nearly full is not roomy: 3 records of room when a consume is worth 4; 4 records is."""
+        budget = HoldBudget(max_records=10, max_bytes=1 << 20, refill_at=4)
+        for _ in range(7):
+            budget.take(100)
+        assert (budget.full, budget.roomy) == (False, False)
+        budget.give(100)
+        assert budget.roomy
+        assert HoldBudget(max_records=10, max_bytes=1 << 20, refill_at=0).refill_at == 1
+
     def test_bytes_bound_the_budget_before_the_record_count(self) -> None:
         """Large records fill the byte bound first: no more may be taken although the count has room."""
         budget = HoldBudget(max_records=1000, max_bytes=10_000)

@@ -4,6 +4,7 @@ letters. Behavioural: every wait is for a state, never a measured time."""
 
 from __future__ import annotations
 
+import asyncio
 import queue
 
 from consumers.stream.executor import YIELD_EVERY, Completion
@@ -107,6 +108,63 @@ class TestConsume:
         waited = [n for n, timeout in runtime.consumer.consumes if timeout != 0]
         assert waited
         assert set(waited) == {1}
+
+
+class TestRefill:
+    def test_with_every_slot_busy_the_runner_waits_for_room_worth_a_consume(self) -> None:
+        """Budget 44 (window 4 + 40 waiting), a consume worth 10: with the budget full and every slot
+        busy, records finishing one by one do not make the runner take them one by one (each batch
+        would only wait for a slot); its next consume asks for 10 records or more."""
+        broker = MemoryBroker()
+        topic = broker.create_topic("in", 1)
+        fill(broker, topic, 1, 100)
+        gate = Stepper()
+        runtime = TwinRuntime(broker, [topic], gate, max_in_flight=4, max_waiting_records=40)
+        consumer = until_consumer(runtime)
+        until(lambda: runtime.held() == 44 and len(gate.started) == 4, "the budget full, every slot busy")
+        before = len(consumer.consumes)
+        for n in range(1, 13):
+            gate.step(gate.started[n - 1])
+            until(lambda: len(gate.finished) == n, f"record {n} finished")  # noqa: B023 (waited for here)
+        until(lambda: runtime.held() > 32, "room refilled")
+        consumed = [wanted for wanted, timeout in consumer.consumes[before:] if timeout == 0]
+        gate.step_all()
+        until(lambda: len(gate.finished) == 100, "everything processed")
+        assert runtime.stop() == 0
+        assert consumed
+        assert min(consumed) >= 10
+
+
+class Stepper(Gate):
+    """A processor whose records each wait until the test lets that one finish."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._steps: dict[bytes, asyncio.Event] = {}
+        self._all = False
+
+    def _event(self, value: bytes) -> asyncio.Event:
+        return self._steps.setdefault(value, asyncio.Event())
+
+    def step(self, value: bytes) -> None:
+        assert self.loop is not None
+        self.loop.call_soon_threadsafe(lambda: self._event(value).set())
+
+    def step_all(self) -> None:
+        assert self.loop is not None
+
+        def everything() -> None:
+            self._all = True
+            for event in self._steps.values():
+                event.set()
+
+        self.loop.call_soon_threadsafe(everything)
+
+    async def process(self, value: bytes, ctx: RecordContext) -> None:
+        self.started.append(value)
+        if not self._all:
+            await self._event(value).wait()
+        self.finished.append(value)
 
 
 class TestTasks:
