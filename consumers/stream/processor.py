@@ -10,8 +10,7 @@ offset order; other keys run concurrently.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol, TypeVar
 
 from consumers.stream.records import SourceRecord
@@ -23,7 +22,6 @@ Decoder = Callable[[SourceRecord], T]
 GiveUpHook = Callable[[], Awaitable[None]]
 
 
-@dataclass(frozen=True, slots=True)
 class RecordContext:
     """The record being processed and which attempt this is (1 for the first, across retry-topic hops).
 
@@ -31,15 +29,44 @@ class RecordContext:
     (:meth:`on_give_up`; the document step publishes its document's FAILED result there). Every hook of the
     record's last attempt runs once the record is dead-lettered, so each failed document of one record gets
     its own terminal result. Hooks of an attempt that is retried are dropped: the retry registers its own.
-    """
 
-    record: SourceRecord
-    attempt: int
-    group: str
-    give_up_hooks: list[GiveUpHook] = field(default_factory=list, compare=False, repr=False)
+    A slotted class rather than a frozen dataclass: one is made per attempt, and the dataclass set each
+    field through ``object.__setattr__`` and built a hook list most records never use (0.36 µs by timeit;
+    this 0.12 µs). Its fields are read-only properties."""
+
+    __slots__ = ("_attempt", "_group", "_hooks", "_record")
+
+    def __init__(self, record: SourceRecord, attempt: int, group: str) -> None:
+        self._record = record
+        self._attempt = attempt
+        self._group = group
+        self._hooks: list[GiveUpHook] | None = None
+
+    @property
+    def record(self) -> SourceRecord:
+        return self._record
+
+    @property
+    def attempt(self) -> int:
+        return self._attempt
+
+    @property
+    def group(self) -> str:
+        return self._group
+
+    @property
+    def give_up_hooks(self) -> Sequence[GiveUpHook]:
+        return self._hooks if self._hooks is not None else ()
 
     def on_give_up(self, hook: GiveUpHook) -> None:
-        self.give_up_hooks.append(hook)
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+
+    def __repr__(self) -> str:
+        r = self._record
+        where = f"{r.topic}[{r.partition}]@{r.offset}"
+        return f"RecordContext({where}, attempt={self._attempt}, group={self._group})"
 
 
 class Processor(Protocol[T_contra]):
