@@ -87,6 +87,7 @@ class Executor(Generic[T]):
         # finished records go back in batches, one per turn of the processing loop (not one put per record)
         self.completions: queue.SimpleQueue[list[Completion]] = queue.SimpleQueue()
         self._finishing: list[Completion] = []
+        self._ok = 0  # records finished "ok" since the last hand-back
         self.fatal: BaseException | None = None
         self.on_fatal: Callable[[BaseException], None] = lambda exc: None
         # calls in flight are bounded here; records held (running or waiting) by the runner's budget
@@ -220,6 +221,9 @@ class Executor(Generic[T]):
         self._finishing.append(completion)
 
     def _hand_back(self) -> None:
+        if self._ok:
+            self._metrics.outcome("ok", self._ok)
+            self._ok = 0
         if self._finishing:
             batch, self._finishing = self._finishing, []
             self.completions.put(batch)
@@ -250,7 +254,10 @@ class Executor(Generic[T]):
             log.exception("runtime.unexpected_failure", topic=record.topic, offset=record.offset)
             self._trip(exc)
             return False
-        self._metrics.outcome(outcome)
+        if outcome == "ok":
+            self._ok += 1  # counted with the hand-back, once per turn of the loop (a lock per record)
+        else:
+            self._metrics.outcome(outcome)
         self._metrics.processing_seconds.observe(self._clock() - started)
         return True
 

@@ -6,9 +6,17 @@ The document pipeline's own (documents, result-publishing failures, batch jobs, 
 
 from __future__ import annotations
 
+import bisect
 import contextlib
+import itertools
+import math
+from collections.abc import Callable, Sequence
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge
+from prometheus_client.core import HistogramMetricFamily, Metric
+from prometheus_client.utils import floatToGoString
+
+_le: Callable[[float], str] = floatToGoString  # how prometheus_client writes a bucket's bound ("1.0", "+Inf")
 
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
 
@@ -37,13 +45,13 @@ class RuntimeMetrics:
             g,
             registry=registry,
         ).labels(group)
-        self.processing_seconds = Histogram(
+        self.processing_seconds = LoopHistogram(
             "bcx_consumer_processing_seconds",
             "Time from a record's hand-off to its completion (includes retries and key waits).",
-            g,
-            buckets=_LATENCY_BUCKETS,
-            registry=registry,
-        ).labels(group)
+            group,
+            _LATENCY_BUCKETS,
+            registry,
+        )
         self._by_outcome: dict[str, Counter] = {}
         self._outcomes = Counter(
             "bcx_consumer_records_total",
@@ -103,11 +111,11 @@ class RuntimeMetrics:
             registry=registry,
         )
 
-    def outcome(self, outcome: str) -> None:
+    def outcome(self, outcome: str, count: int = 1) -> None:
         counter = self._by_outcome.get(outcome)
         if counter is None:  # labels() takes a lock and builds a key: once per outcome, not per record
             counter = self._by_outcome[outcome] = self._outcomes.labels(self.group, outcome)
-        counter.inc()
+        counter.inc(count)
 
     def retry(self, error_class: str) -> None:
         self._retries.labels(self.group, error_class).inc()
@@ -130,3 +138,49 @@ class RuntimeMetrics:
     def forget_lag(self, topic: str, partition: int) -> None:
         with contextlib.suppress(KeyError):
             self._lag.remove(self.group, topic, str(partition))
+
+
+class LoopHistogram:
+    """A histogram observed by one thread (the processing loop) without locks, scraped as a standard one.
+
+    Why not prometheus_client's ``Histogram``: its ``observe`` walks the buckets in Python and takes two
+    locks, 0.48 µs per record by timeit on the processing loop; this one bisects and adds (0.1 µs). A scrape
+    copies the counts in one step, so its buckets agree with each other and with the count; the sum may be
+    an observation ahead. The exposition is a standard histogram's without its ``_created`` series (the
+    tests compare the two)."""
+
+    labelnames = ("group",)
+
+    def __init__(
+        self,
+        name: str,
+        documentation: str,
+        group: str,
+        buckets: Sequence[float],
+        registry: CollectorRegistry,
+    ) -> None:
+        self._name = name
+        self._documentation = documentation
+        self._group = group
+        self._bounds = tuple(float(b) for b in buckets)
+        self._les = [_le(b) for b in (*self._bounds, math.inf)]
+        self._counts = [0] * (len(self._bounds) + 1)  # per bucket, not cumulative; the last is +Inf's
+        self._sum = 0.0
+        registry.register(self)
+
+    def observe(self, value: float) -> None:
+        self._counts[bisect.bisect_left(self._bounds, value)] += 1  # le: a value on a bound counts in it
+        self._sum += value
+
+    def describe(self) -> list[Metric]:
+        return [HistogramMetricFamily(self._name, self._documentation, labels=self.labelnames)]
+
+    def collect(self) -> list[Metric]:
+        counts = self._counts[:]
+        family = HistogramMetricFamily(self._name, self._documentation, labels=self.labelnames)
+        family.add_metric(
+            [self._group],
+            list(zip(self._les, itertools.accumulate(counts), strict=True)),
+            sum_value=self._sum,
+        )
+        return [family]

@@ -59,7 +59,9 @@ def exported_series() -> dict[str, set[str]]:
         build(registry)
     series: dict[str, set[str]] = {}
     for collector in list(registry._collector_to_names):
-        labels = set(getattr(collector, "_labelnames", ()))
+        # prometheus_client's metrics keep their label names in _labelnames; our own collectors (the
+        # processing loop's histogram) declare them as labelnames
+        labels = set(getattr(collector, "_labelnames", ()) or getattr(collector, "labelnames", ()))
         for family in collector.describe():  # type: ignore[attr-defined]
             suffixes = SUFFIXES.get(family.type, ("",))
             for suffix in suffixes:
