@@ -158,14 +158,16 @@ class Dispatcher(Generic[T]):
         # whether every slot is busy) and must not see a slot free that is only being handed on
         running = self.running - ended
         ready = self._ready
-        free = len(ready) if self._limit is None else min(len(ready), self._limit - running)
+        count = len(ready._live)  # not len(ready): a Python call, and this runs once per record
+        free = count if self._limit is None else min(count, self._limit - running)
         if self.held or free <= 0:
             self.running = running
             return []
-        taken = [ready.pop() for _ in range(free)]
+        taken = [ready.pop()] if free == 1 else [ready.pop() for _ in range(free)]
         if self._keys is not None:
+            ready_of, key_of = self._ready_of, self._key_of
             for item in taken:
-                self._ready_of.pop(self._key_of(item), None)
+                ready_of.pop(key_of(item), None)
         self.running = running + free
         return taken
 
