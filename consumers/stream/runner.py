@@ -233,10 +233,11 @@ class ConsumerRunner:
             # Budget full: wait for completions rather than consuming. Pausing at once would make
             # librdkafka drop its prefetched records and fetch them again on resume, a round trip per
             # window; partitions are paused only when the window stays full (Exstream is really slow).
-            # Nearly full with every slot busy: wait too, for room worth a consume. The wait is in
-            # steps, not until the next hand-back: woken by each (~600 a second at window 2,048, ~25
-            # records each), this thread took the GIL from the processing loop as often and handed it
-            # records in as many small batches, which would only have waited for a slot.
+            # Nearly full with every slot busy: wait too, for room worth a consume (and that counts as
+            # full for pause_after_s: every slot busy that long means Exstream is the bottleneck). The
+            # wait is in steps, not until the next hand-back: woken by each (~600 a second at window
+            # 2,048, ~25 records each), this thread took the GIL from the processing loop as often and
+            # handed it records in as many small batches, which would only have waited for a slot.
             self._full_since = self._full_since if self._full_since is not None else now
             if now - self._full_since < self._settings.pause_after_s:
                 self.shutdown.wait(ROOM_WAIT_S)
