@@ -255,7 +255,7 @@ class Executor(Generic[T]):
             self._trip(exc)
             return False
         if outcome == "ok":
-            self._ok += 1  # counted with the hand-back, once per turn of the loop (a lock per record)
+            self._ok += 1  # counted at the hand-back, once per turn of the loop, not a lock per record
         else:
             self._metrics.outcome(outcome)
         self._metrics.processing_seconds.observe(self._clock() - started)
