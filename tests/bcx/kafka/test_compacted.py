@@ -5,11 +5,12 @@ error unless the owner accepts an empty one."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Any
 
 import pytest
-from confluent_kafka import Producer
+from confluent_kafka import Consumer, Producer, TopicPartition
 
 from bcx.kafka.compacted import TopicTail
 from bcx.kafka.errors import KafkaError
@@ -34,6 +35,22 @@ def produce(kafka: KafkaSettings, topic: str, *records: tuple[str, bytes | None]
     for key, value in records:
         producer.produce(topic, value, key=key.encode(), partition=partition)
     assert producer.flush(30) == 0
+
+
+def stable_end(config: dict[str, Any], topic: str, expected: int, timeout_s: float = 30) -> int:
+    """Partition 0's end as a ``read_committed`` reader sees it (the last stable offset), once it reaches
+    ``expected`` or the timeout passes. ``commit_transaction`` returns when the coordinator has logged the
+    commit; the markers are written to the partitions after that, so the end moves a moment later."""
+    reader = Consumer({**config, "group.id": f"bcx-test-{uuid.uuid4().hex[:8]}"})
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            _, high = reader.get_watermark_offsets(TopicPartition(topic, 0), timeout=10, cached=False)
+            if high >= expected or time.monotonic() > deadline:
+                return int(high)
+            time.sleep(0.05)
+    finally:
+        reader.close()
 
 
 class TestTopicTail:
@@ -67,8 +84,9 @@ class TestTopicTail:
         producer.produce(topic, b"a", key=b"a")
         producer.produce(topic, b"b", key=b"b")
         producer.commit_transaction(30)
-        seen = Seen()
         config = {**kafka_settings.client_config(), "isolation.level": "read_committed"}
+        assert stable_end(config, topic, 3) == 3  # two records and the commit marker
+        seen = Seen()
         tail = TopicTail(config, topic, seen, reader="test-tail").start()
         try:
             assert tail.wait_caught_up(20)
