@@ -49,6 +49,18 @@ class TestOffsetTracker:
         tracker.skip_to(5)
         assert tracker.committable() == 0
 
+    def test_an_offset_handed_out_of_order_is_still_never_passed(self) -> None:
+        """Offsets normally arrive ascending (appended); one arriving below the last is placed in order,
+        so the committable offset still stops at it until it finishes."""
+        tracker = OffsetTracker()
+        for offset in (5, 7, 6, 3):
+            tracker.add(offset)
+        for offset in (5, 6, 7):
+            tracker.done(offset)
+        assert tracker.committable() == 3
+        tracker.done(3)
+        assert tracker.committable() == 8
+
     def test_an_unknown_position_changes_nothing(self) -> None:
         """librdkafka's INVALID offset (-1001, before the first fetch) is not a position to follow."""
         tracker = OffsetTracker()
