@@ -50,12 +50,13 @@ class HoldBudget:
         self.records = 0
         self.bytes = 0
 
-    def take(self, size: int) -> None:
-        self.records += 1
+    def take(self, size: int, records: int = 1) -> None:
+        """``records`` taken, ``size`` bytes in all (a consumed batch at once: one call, not one a record)."""
+        self.records += records
         self.bytes += size
 
-    def give(self, size: int) -> None:
-        self.records -= 1
+    def give(self, size: int, records: int = 1) -> None:
+        self.records -= records
         self.bytes -= size
 
     @property

@@ -259,14 +259,17 @@ class ConsumerRunner:
         batch: list[SourceRecord] = []
         held: set[TP] = set()
         redelivered = 0
+        size = 0
+        trackers = self._trackers
         for msg in messages:
             err = msg.error()
             if err is not None:
                 log.warning("runtime.consume_error", error=err.str())
                 continue
             record = SourceRecord.from_message(msg)
-            tracker = self._trackers.get(record.tp)
-            if tracker is None or record.tp in held:
+            tp = (record.topic, record.partition)
+            tracker = trackers.get(tp)
+            if tracker is None or tp in held:
                 continue  # revoked meanwhile, or behind a delayed retry record in this batch
             if tracker.handed_out(record.offset):
                 # a defence (never seen in tests): an offset the client hands out again, e.g. re-fetched
@@ -275,12 +278,14 @@ class ConsumerRunner:
                 redelivered += 1
                 continue
             if record.topic == self._retry_topic and self._hold_until_due(record):
-                held.add(record.tp)
+                held.add(tp)
                 continue
             tracker.add(record.offset)
-            self._in_flight += 1
-            self._budget.take(record_bytes(record))
+            size += record_bytes(record)
             batch.append(record)
+        # the budget and the in-flight count move once per batch (the loop above runs once a record)
+        self._in_flight += len(batch)
+        self._budget.take(size, len(batch))
         if redelivered:
             log.warning("runtime.redelivered_skipped", records=redelivered)
         if batch:
@@ -317,15 +322,17 @@ class ConsumerRunner:
             batch = completions.get(timeout=block_s) if block_s else completions.get_nowait()
         except queue.Empty:
             return
-        trackers, budget = self._trackers, self._budget
+        trackers = self._trackers
         while True:
+            freed = 0
             for completion in batch:
                 tracker = trackers.get(completion.tp)
-                budget.give(completion.size)
+                freed += completion.size
                 if tracker is not None and completion.abandoned:
                     tracker.abandon(completion.offset)
                 elif tracker is not None:
                     tracker.done(completion.offset)
+            self._budget.give(freed, len(batch))
             self._in_flight -= len(batch)
             self._finished_since_commit = True
             try:
