@@ -89,20 +89,22 @@ class RecordHandler(Generic[T]):
             except Exception as exc:
                 error = self._classify(exc, "decode")
             else:
-                deadline = self._deadlines.start(task)
+                deadlines = self._deadlines
+                deadlines.start(task)
                 try:
                     await self._processor.process(value, ctx)
                     return "ok"
                 except asyncio.CancelledError:
-                    if not deadline.timed_out():  # a revocation or shutdown: not this attempt's failure
+                    if not deadlines.timed_out(task):  # a revocation or shutdown: not this attempt's failure
                         raise
                     error = self._deadline_error()
                 except Exception as exc:
                     # the deadline no attempt outlives: whatever it awaited (a reply, an ack, a job), the
                     # record comes back as a retryable failure instead of holding its slot for good
-                    error = self._deadline_error() if deadline.timed_out() else self._classify(exc, "process")
+                    timed_out = deadlines.timed_out(task)
+                    error = self._deadline_error() if timed_out else self._classify(exc, "process")
                 finally:
-                    deadline.end()
+                    deadlines.end(task)
             if not error.retryable:
                 break
             delay = self._retry.policy.delay(tries, retry_after_s=error.retry_after_s)

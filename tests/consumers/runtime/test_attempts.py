@@ -24,19 +24,20 @@ class TestAttemptDeadlines:
 
         async def attempt() -> str:
             task = _running_task()
-            a = deadlines.start(task)
+            deadlines.start(task)
             try:
                 now[0] = 1.0  # past the deadline before the first sweep
                 await asyncio.Event().wait()
             except asyncio.CancelledError:
-                if not a.timed_out():
+                if not deadlines.timed_out(task):
                     raise
-                assert a.expired()
+                assert deadlines.expired(task)
                 assert task.cancelling() == 0
                 await asyncio.sleep(0)  # the task runs on: the cancellation was taken back
                 return "timed out"
             finally:
-                a.end()
+                deadlines.end(task)
+            assert not deadlines.expired(task)  # ended: nothing of the attempt stays
             return "returned"
 
         assert asyncio.run(attempt()) == "timed out"
@@ -46,12 +47,13 @@ class TestAttemptDeadlines:
         deadlines = AttemptDeadlines(60.0)
 
         async def attempt() -> str:
-            a = deadlines.start(_running_task())
+            task = _running_task()
+            deadlines.start(task)
             try:
                 await asyncio.sleep(0)
+                assert not deadlines.expired(task)
             finally:
-                a.end()
-            assert not a.expired()
+                deadlines.end(task)
             return "ok"
 
         assert asyncio.run(attempt()) == "ok"
@@ -65,15 +67,16 @@ class TestAttemptDeadlines:
             started = asyncio.Event()
 
             async def attempt() -> None:
-                a = deadlines.start(_running_task())
+                task = _running_task()
+                deadlines.start(task)
                 try:
                     started.set()
                     await asyncio.Event().wait()
                 except asyncio.CancelledError:
-                    verdicts.append(a.timed_out())
+                    verdicts.append(deadlines.timed_out(task))
                     raise
                 finally:
-                    a.end()
+                    deadlines.end(task)
 
             task = asyncio.create_task(attempt())
             await started.wait()
