@@ -54,6 +54,9 @@ class Candidate:
     cart_id: str | None = None
     mode: Literal["on_demand", "batch"] = "on_demand"
     batch_input: str | None = None
+    #: the profile to judge by while the customer's own record has not reached the profiles (a cart can
+    #: come first: it carries its customer, the profile is folded by another group from another topic)
+    provisional: Callable[[MarketingProfile | None], MarketingProfile | None] | None = None
 
 
 @dataclass
@@ -67,6 +70,12 @@ class Sent:
     #: the rules that matched (none: no rule reacts to this record)
     rules: list[str] = field(default_factory=list)
     results: dict[str, DocumentOutcome] = field(default_factory=dict)
+
+
+def customer_known(profile: MarketingProfile | None) -> bool:
+    """The customer's own record has been folded into ``profile`` (orders and carts can make a profile
+    before it: then it holds no contact and no consent)."""
+    return profile is not None and (profile.customer_version is not None or bool(profile.email))
 
 
 class MarketingSender:
@@ -102,14 +111,14 @@ class MarketingSender:
     async def send(self, candidate: Candidate, ctx: RecordContext) -> Sent:
         key = f"{candidate.store_hash}:{candidate.customer_id}"
         profile = self.profile(candidate.store_hash, candidate.customer_id)
+        if candidate.provisional is not None and not customer_known(profile):
+            profile = candidate.provisional(profile)
         sent = Sent()
         if self._erased is not None and self._erased(candidate.store_hash, str(candidate.customer_id)):
             self._suppress(candidate, None, Suppression("erased", "the customer was erased"), sent)
             return sent
         if profile is None:
-            self._suppress(
-                candidate, None, Suppression("no_profile", "no profile for the customer yet"), sent
-            )
+            self._suppress(candidate, None, Suppression("no_profile", "no registered customer"), sent)
             return sent
         facts = candidate.facts.model_copy(
             update={"customer": customer_facts(profile, channel=candidate.channel, allowed=True)}

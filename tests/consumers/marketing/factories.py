@@ -10,6 +10,7 @@ from bcx.contracts.commerce_common import Trigger
 from bcx.contracts.commerce_customers import Customer, CustomerAddress, CustomerGroup, CustomerSnapshotRecord
 from bcx.contracts.commerce_orders import Order, OrderProduct, OrderSnapshotRecord, Refund
 from bcx.contracts.commerce_products import Product, ProductSnapshotRecord
+from bcx.contracts.commerce_profiles import CustomerProfile
 from bcx.contracts.commerce_refunds import RefundSnapshotRecord
 from bcx.contracts.marketing_profiles import MarketingProfile
 
@@ -144,12 +145,25 @@ def cart(
             ),
         )
     )
+    # what the enricher attaches: the registered customer (none for a guest) and their consent
+    shopper = (
+        CustomerProfile(
+            id=customer_id,
+            email=f"cart-{customer_id}@example.com",
+            first_name="Cart",
+            last_name=f"Shopper {customer_id}",
+            accepts_product_review_abandoned_cart_emails=bool(accepts),
+        )
+        if customer_id > 0 and not deleted
+        else None
+    )
     return CartSnapshotRecord(
         **_envelope("cart", cart_id, at, scope),
         abandoned=abandoned,
         deleted=deleted,
         cart=body,
-        accepts_abandoned_cart_emails=accepts,
+        customer=shopper,
+        accepts_abandoned_cart_emails=accepts if shopper is not None else None,
     )
 
 

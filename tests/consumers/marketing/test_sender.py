@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from prometheus_client import CollectorRegistry
@@ -15,7 +16,7 @@ from consumers.marketing.metrics import MarketingMetrics
 from consumers.marketing.policy import load_policy
 from consumers.marketing.sender import MarketingSender
 from consumers.registry import use_case_names
-from consumers.retention.candidates import cart_letter
+from consumers.retention.candidates import cart_letter, price_drop_letters
 from consumers.runtime import DocumentOutcome, DocumentRequest, RecordContext, SourceRecord
 from routing import load_rules
 from tests.consumers.marketing import factories as f
@@ -115,6 +116,55 @@ class TestSender:
         assert candidate is not None
         asyncio.run(sender(None, step, Rows(), registry, f.T0).send(candidate, CTX))
         assert suppressed(registry, "no_profile") == 1
+
+    def test_a_cart_before_its_customers_record_is_judged_by_the_customer_it_carries(self) -> None:
+        """A registered customer whose own record has not reached the profiles (no profile, or one made
+        from the cart alone): the letter goes to the contact the cart carries, under its consent."""
+        candidate = cart_letter(f.cart("c1", 7))
+        assert candidate is not None
+        cart_only = folded(None, f.cart("c1", 7), POLICY, 7)
+        for profile in (None, cart_only):
+            step = Step()
+            sent = asyncio.run(sender(profile, step, Rows(), CollectorRegistry(), f.T0).send(candidate, CTX))
+            assert sent.outcomes == ["abandoned_cart_reminder:done"]
+            [request] = step.requests
+            assert request.driver_data["email"] == "cart-7@example.com"
+            assert request.driver_data["customer"]["last_name"] == "Shopper 7"
+
+    def test_the_carts_customer_declining_abandoned_cart_emails_gets_nothing(self) -> None:
+        """The cart's own consent governs too: declined (or unknown) means suppressed, as for a profile."""
+        candidate = cart_letter(f.cart("c1", 7, accepts=False))
+        assert candidate is not None
+        step, registry = Step(), CollectorRegistry()
+        sent = asyncio.run(sender(None, step, Rows(), registry, f.T0).send(candidate, CTX))
+        assert step.requests == []
+        assert [s.reason for s in sent.suppressed] == ["no_abandoned_cart_consent"]
+
+    def test_the_customers_own_record_wins_over_what_the_cart_carries(self) -> None:
+        """Once the customer's record is in the profiles, its contact and consent decide."""
+        candidate = cart_letter(f.cart("c1", 7))
+        assert candidate is not None
+        declined = folded(None, f.customer(7, cart_emails=False), POLICY, 7)
+        step, registry = Step(), CollectorRegistry()
+        sent = asyncio.run(sender(declined, step, Rows(), registry, f.T0).send(candidate, CTX))
+        assert step.requests == []
+        assert [s.reason for s in sent.suppressed] == ["no_abandoned_cart_consent"]
+
+    def test_letters_chosen_from_the_profiles_are_judged_as_they_stand(self) -> None:
+        """A price drop for a customer known only by an order (no customer record) has no contact to go
+        to: the candidate came from the profiles, and routing finds no channel to reach them by."""
+        profile = folded(None, f.order(1, 7), POLICY, 7)  # bought product 11
+        assert profile is not None
+        snap = f.product(11, "100")
+        assert snap.product is not None
+        snap = snap.model_copy(
+            update={"product": snap.product.model_copy(update={"sale_price": Decimal(50)})}
+        )
+        [candidate] = price_drop_letters(snap, [profile], POLICY.triggers.price_drop_min_percent)
+        step, registry = Step(), CollectorRegistry()
+        sent = asyncio.run(sender(profile, step, Rows(), registry, f.T0).send(candidate, CTX))
+        assert step.requests == []
+        assert sent.not_due == ["price_drop_brochure: no channel can reach the customer"]
 
     def test_an_erased_customer_gets_nothing(self) -> None:
         """An erased customer's letter is suppressed as erased even with every consent given."""
