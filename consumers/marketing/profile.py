@@ -1,7 +1,8 @@
 """The profile fold: snapshot → profile, pure. Each order and cart is kept by id and the aggregates are
 recomputed from them, so applying a snapshot twice changes nothing and orders from different partitions
-may arrive in any interleaving; contact and consent come from the customer snapshot alone (newest
-``date_modified`` wins). That is what makes a rebuild from the topics give the same profiles.
+may arrive in any interleaving; contact and consent come from the customer snapshot (newest
+``date_modified`` wins; until it is folded, a cart lends its customer's contact and abandoned-cart consent,
+which the snapshot then replaces). That is what makes a rebuild from the topics give the same profiles.
 """
 
 from __future__ import annotations
@@ -130,8 +131,39 @@ def apply_order(
     return _derive(profile.model_copy(update={"orders": others}), policy.scores)
 
 
+def customer_known(profile: MarketingProfile | None) -> bool:
+    """The customer's own record has been folded into ``profile`` (orders and carts can make a profile
+    before it: then it holds no contact and no consent)."""
+    return profile is not None and (profile.customer_version is not None or bool(profile.email))
+
+
+def with_cart_customer(profile: MarketingProfile | None, snap: CartSnapshotRecord) -> MarketingProfile | None:
+    """``profile`` with the contact and abandoned-cart consent of the customer the cart carries (the
+    enricher fetches them with the cart), while the customer's own record is not in it: the cart came
+    first, or the customer predates bcx and was never reconciled. Nothing else is taken from the cart
+    (marketing consent, address, tier come from the customer's record only), and that record, once
+    folded, replaces all of it. A guest cart carries no customer: ``profile`` unchanged."""
+    customer = snap.customer
+    if customer is None or customer.id <= 0 or customer_known(profile):
+        return profile
+    base = profile or empty(snap.store_hash, customer.id)
+    return base.model_copy(
+        update={
+            "email": customer.email,
+            "first_name": customer.first_name,
+            "last_name": customer.last_name,
+            "customer_group_id": customer.customer_group_id,
+            "consent": base.consent.model_copy(
+                update={"abandoned_cart_emails": bool(snap.accepts_abandoned_cart_emails)}
+            ),
+        }
+    )
+
+
 def apply_cart(profile: MarketingProfile, snap: CartSnapshotRecord) -> MarketingProfile:
-    """An abandoned cart opens; a converted or expired one (deleted) closes; others leave it as it was."""
+    """An abandoned cart opens; a converted or expired one (deleted) closes; others leave it as it was.
+    Its customer's contact fills a profile that has none yet (:func:`with_cart_customer`)."""
+    profile = with_cart_customer(profile, snap) or profile
     others = [c for c in profile.open_carts if c.cart_id != snap.entity_id]
     cart = snap.cart
     existing = next((c for c in profile.open_carts if c.cart_id == snap.entity_id), None)

@@ -55,7 +55,8 @@ class Candidate:
     mode: Literal["on_demand", "batch"] = "on_demand"
     batch_input: str | None = None
     #: the profile to judge by while the customer's own record has not reached the profiles (a cart can
-    #: come first: it carries its customer, the profile is folded by another group from another topic)
+    #: come first: it carries its customer, the profile is folded by another group from another topic);
+    #: given the profile as it stands, it returns it unchanged once that record is in
     provisional: Callable[[MarketingProfile | None], MarketingProfile | None] | None = None
 
 
@@ -70,12 +71,6 @@ class Sent:
     #: the rules that matched (none: no rule reacts to this record)
     rules: list[str] = field(default_factory=list)
     results: dict[str, DocumentOutcome] = field(default_factory=dict)
-
-
-def customer_known(profile: MarketingProfile | None) -> bool:
-    """The customer's own record has been folded into ``profile`` (orders and carts can make a profile
-    before it: then it holds no contact and no consent)."""
-    return profile is not None and (profile.customer_version is not None or bool(profile.email))
 
 
 class MarketingSender:
@@ -111,7 +106,7 @@ class MarketingSender:
     async def send(self, candidate: Candidate, ctx: RecordContext) -> Sent:
         key = f"{candidate.store_hash}:{candidate.customer_id}"
         profile = self.profile(candidate.store_hash, candidate.customer_id)
-        if candidate.provisional is not None and not customer_known(profile):
+        if candidate.provisional is not None:
             profile = candidate.provisional(profile)
         sent = Sent()
         if self._erased is not None and self._erased(candidate.store_hash, str(candidate.customer_id)):

@@ -12,6 +12,7 @@ from bcx.contracts.marketing_contacts import CampaignRequest
 from bcx.contracts.marketing_profiles import MarketingProfile
 from consumers.marketing.facts import contact_block
 from consumers.marketing.pressure import Kind
+from consumers.marketing.profile import with_cart_customer
 from consumers.marketing.sender import Candidate
 from consumers.marketing.triggers import SECOND_REMINDER
 from routing import CartFacts, EventFacts, ProductFacts, RoutingFacts, ScheduleFacts
@@ -63,28 +64,8 @@ def cart_letter(snap: CartSnapshotRecord) -> Candidate | None:
         driver_data=driver,
         source_event_id=snap.trigger.event_id,
         cart_id=cart.id,
+        # the profiles group may not have folded the customer (or this cart) in yet
         provisional=lambda profile: with_cart_customer(profile, snap),
-    )
-
-
-def with_cart_customer(profile: MarketingProfile | None, snap: CartSnapshotRecord) -> MarketingProfile | None:
-    """``profile`` with the contact and abandoned-cart consent of the customer the cart carries (fetched by
-    the enricher with the cart), for a customer whose own record has not reached the profiles: the cart
-    came first, or the customer predates bcx and was never reconciled. Judged on nothing, the letter was
-    lost ("no channel can reach the customer"). A guest cart carries no customer: unchanged."""
-    customer = snap.customer
-    if customer is None or customer.id <= 0:
-        return profile
-    base = profile or MarketingProfile(store_hash=snap.store_hash, customer_id=customer.id)
-    consent = snap.accepts_abandoned_cart_emails
-    return base.model_copy(
-        update={
-            "email": customer.email,
-            "first_name": customer.first_name,
-            "last_name": customer.last_name,
-            "customer_group_id": customer.customer_group_id,
-            "consent": base.consent.model_copy(update={"abandoned_cart_emails": bool(consent)}),
-        }
     )
 
 

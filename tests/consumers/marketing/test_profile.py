@@ -64,6 +64,22 @@ class TestAggregates:
         assert closed[7] is not None
         assert closed[7].open_carts == []
 
+    def test_a_cart_before_its_customers_record_lends_the_profile_its_customers_contact(self) -> None:
+        """A cart folded before the customer's record fills the contact and the abandoned-cart consent
+        (what the enricher attached to the cart), nothing more; the record, once folded, replaces it, so
+        either order ends in the same profile."""
+        early = fold_all([f.order(1, 7), f.cart("c-1", 7)])[7]
+        assert early is not None
+        assert (early.email, early.last_name) == ("cart-7@example.com", "Shopper 7")
+        assert early.consent.abandoned_cart_emails is True
+        assert early.consent.marketing is False
+        assert early.customer_version is None
+        both = [f.customer(7), f.order(1, 7), f.cart("c-1", 7)]
+        assert fold_all(both[1:] + both[:1])[7] == fold_all(both)[7]
+        known = fold_all(both)[7]
+        assert known is not None
+        assert known.email == "c7@example.com"  # the customer's record, not the cart's copy
+
     def test_consent_withdrawal_is_dated(self) -> None:
         """Marketing consent taken back records when; consent flags follow the customer snapshot."""
         later = f.T0 + f.days(3)

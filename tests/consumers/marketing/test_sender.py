@@ -119,11 +119,11 @@ class TestSender:
 
     def test_a_cart_before_its_customers_record_is_judged_by_the_customer_it_carries(self) -> None:
         """A registered customer whose own record has not reached the profiles (no profile, or one made
-        from the cart alone): the letter goes to the contact the cart carries, under its consent."""
+        from an order alone): the letter goes to the contact the cart carries, under its consent."""
         candidate = cart_letter(f.cart("c1", 7))
         assert candidate is not None
-        cart_only = folded(None, f.cart("c1", 7), POLICY, 7)
-        for profile in (None, cart_only):
+        order_only = folded(None, f.order(1, 7), POLICY, 7)
+        for profile in (None, order_only):
             step = Step()
             sent = asyncio.run(sender(profile, step, Rows(), CollectorRegistry(), f.T0).send(candidate, CTX))
             assert sent.outcomes == ["abandoned_cart_reminder:done"]
