@@ -1,0 +1,87 @@
+"""The transactional producer batches longer than the plain ones (fewer, larger batches: less CPU per
+record), and that delays nothing a reader sees: ``commit_transaction`` sends what still lingers at once."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from contextlib import ExitStack
+from typing import Any
+
+import pytest
+from confluent_kafka import Consumer
+
+from bcx.kafka.config import producer_config
+from bcx.settings import KafkaSettings
+from consumers.stream.assembly import TRANSACTION_LINGER_MS, transactional_sender
+from consumers.stream.settings import RuntimeSettings
+from consumers.stream.transactions import TransactionalSender
+
+pytestmark = pytest.mark.integration
+
+
+def _committed_values(kafka: KafkaSettings, topic: str, want: int) -> list[bytes]:
+    """What a ``read_committed`` reader finds in ``topic`` (stops once it has ``want`` records, or 20 s)."""
+    reader = Consumer(
+        {
+            **kafka.client_config(),
+            "group.id": f"test-reader-{uuid.uuid4().hex[:8]}",
+            "auto.offset.reset": "earliest",
+            "isolation.level": "read_committed",
+        }
+    )
+    reader.subscribe([topic])
+    seen: list[bytes] = []
+    deadline = time.monotonic() + 20
+    try:
+        while time.monotonic() < deadline and len(seen) < want:
+            msg = reader.poll(0.5)
+            if msg is not None and msg.error() is None:
+                seen.append(msg.value() or b"")
+    finally:
+        reader.close()
+    return seen
+
+
+def _send_and_commit(sender: TransactionalSender, topic: str, values: list[bytes]) -> bool:
+    async def scenario() -> bool:
+        for value in values:
+            await sender.send(topic, value)
+        return sender.commit([], None)
+
+    return asyncio.run(scenario())
+
+
+class TestTransactionLinger:
+    def test_the_runtime_sender_lingers_longer_than_plain_producers_and_its_commit_shows_everything(
+        self, kafka_settings: KafkaSettings, new_topic: Any
+    ) -> None:
+        topic = new_topic("txn-linger")
+        plain = producer_config(kafka_settings)
+        assert plain["linger.ms"] < TRANSACTION_LINGER_MS
+        with ExitStack() as stack:
+            sender = transactional_sender(
+                stack, kafka_settings, RuntimeSettings(), f"g-{uuid.uuid4().hex[:6]}"
+            )
+            assert sender._config["linger.ms"] == TRANSACTION_LINGER_MS
+            values = [b"r%d" % i for i in range(50)]
+            assert _send_and_commit(sender, topic, values)
+        assert sorted(_committed_values(kafka_settings, topic, len(values))) == sorted(values)
+
+    def test_a_commit_does_not_wait_for_the_linger(
+        self, kafka_settings: KafkaSettings, new_topic: Any
+    ) -> None:
+        """A linger three times the commit's own deadline (librdkafka caps it below the delivery timeout,
+        30 s): were the commit to wait for it, it would time out (``commit`` returns False)."""
+        topic = new_topic("txn-linger-long")
+        sender = TransactionalSender(
+            producer_config(kafka_settings, **{"linger.ms": 29_000}),
+            f"txn-{uuid.uuid4().hex[:8]}",
+            timeout_s=10.0,
+        )
+        try:
+            assert _send_and_commit(sender, topic, [b"a", b"b", b"c"])
+        finally:
+            sender.close()
+        assert sorted(_committed_values(kafka_settings, topic, 3)) == [b"a", b"b", b"c"]
