@@ -154,7 +154,7 @@ class Row:
         return (
             f"| {self.config.name} | {self.round} | {self.config.window} | {v.expected} | "
             f"{self.per_s:,.0f} | "
-            f"{self.cpu_ms:.3f} | {self.rss_mb:.0f} | {self.latency_text()} | {v.lost} | {v.duplicates} | "
+            f"{self.cpu_ms:.4f} | {self.rss_mb:.0f} | {self.latency_text()} | {v.lost} | {v.duplicates} | "
             f"{self.order()} | {self.load:.2f} |"
         )
 
@@ -210,7 +210,7 @@ def print_table(rows: list[Row], args: argparse.Namespace, command: str) -> None
             order = f"claims order, {order}"
         print(
             f"| {mine[0].config.label} | {span([r.per_s for r in mine], ',.0f')} | "
-            f"{span([r.cpu_ms for r in mine], '.3f')} | {span([r.rss_mb for r in mine], '.0f')} | "
+            f"{span([r.cpu_ms for r in mine], '.4f')} | {span([r.rss_mb for r in mine], '.0f')} | "
             + (
                 f"{span([v.p50_ms for v in lat], '.0f')} / {span([v.p99_ms for v in lat], '.0f')} | "
                 if lat
