@@ -15,7 +15,9 @@ Configurations (window 256, a fresh process each, rounds interleaved, start-up e
   each result is acknowledged by the broker before its offset may be committed; ordered per key (default)
   and not;
 - ``bcx`` / ``bcx-commit-100ms``: the default, results in transactions committed every
-  ``commit_interval_s`` (1 s; 100 ms): visible to ``read_committed`` readers only at the commit;
+  ``commit_interval_s`` (1 s; 100 ms): visible to ``read_committed`` readers only at the commit (the
+  figure that counts for them); their append times also include the transactional producer's 50 ms
+  linger, which the commit cuts short and no reader can see;
 - ``gather``: the bare confluent-kafka loop (``consume(256)``, gather the calls, produce, flush, commit):
   the baseline of the peers suite, whose batch waits for its slowest call;
 - ``tasks``: a bare asyncio loop, one task per record, results produced as their calls end, offsets of

@@ -20,9 +20,11 @@ a produce refused for good leaves the transaction abortable, so later sends are 
 Per-record futures and callbacks were about a third of the processing thread's py-spy samples at window
 2,048; a callback for failures only (``delivery.report.only.error``) still made confluent-kafka take the
 GIL for every record's report, which it filters itself. The producer's own thread serves the reports in
-bulk (:data:`POLL_INTERVAL_S`) to free their records. The poll loop commits every ``commit_interval_s``.
-While librdkafka commits (it refuses produce meanwhile), a sender awaits an event the commit sets when it
-ends, so the processing loop never blocks.
+bulk (:data:`POLL_INTERVAL_S`) to free their records. For the same reason the producer may linger longer
+than a plain one (``TRANSACTION_LINGER_MS`` in :mod:`consumers.stream.assembly`): the commit sends what
+lingers at once, so larger batches delay nothing a ``read_committed`` reader sees. The poll loop commits
+every ``commit_interval_s``. While librdkafka commits (it refuses produce meanwhile), a sender awaits an
+event the commit sets when it ends, so the processing loop never blocks.
 :meth:`send_many` produces a document's results and its final ledger entry in one synchronous run, which a
 commit waits for, so no commit ever separates them.
 
