@@ -7,7 +7,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +142,32 @@ def committed(kafka: KafkaSettings, group: str, topic: str, partitions: int) -> 
         return {tp.partition: tp.offset for tp in found}
     finally:
         consumer.close()
+
+
+def committed_values(
+    kafka: KafkaSettings, topic: str, *, until: Callable[[list[bytes]], bool], timeout_s: float = 20.0
+) -> list[bytes]:
+    """The values a ``read_committed`` reader finds in ``topic``, read until ``until(values)`` holds or
+    ``timeout_s`` passes (the caller asserts on what it got)."""
+    reader = Consumer(
+        {
+            **kafka.client_config(),
+            "group.id": f"test-reader-{uuid.uuid4().hex[:8]}",
+            "auto.offset.reset": "earliest",
+            "isolation.level": "read_committed",
+        }
+    )
+    reader.subscribe([topic])
+    seen: list[bytes] = []
+    deadline = time.monotonic() + timeout_s
+    try:
+        while time.monotonic() < deadline and not until(seen):
+            msg = reader.poll(0.5)
+            if msg is not None and msg.error() is None:
+                seen.append(msg.value() or b"")
+    finally:
+        reader.close()
+    return seen
 
 
 def end_offsets(kafka: KafkaSettings, topic: str) -> dict[int, int]:

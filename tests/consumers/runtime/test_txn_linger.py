@@ -4,44 +4,20 @@ record), and that delays nothing a reader sees: ``commit_transaction`` sends wha
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from contextlib import ExitStack
 from typing import Any
 
 import pytest
-from confluent_kafka import Consumer
 
 from bcx.kafka.config import producer_config
 from bcx.settings import KafkaSettings
 from consumers.stream.assembly import TRANSACTION_LINGER_MS, transactional_sender
 from consumers.stream.settings import RuntimeSettings
 from consumers.stream.transactions import TransactionalSender
+from tests.consumers.support import committed_values
 
 pytestmark = pytest.mark.integration
-
-
-def _committed_values(kafka: KafkaSettings, topic: str, want: int) -> list[bytes]:
-    """What a ``read_committed`` reader finds in ``topic`` (stops once it has ``want`` records, or 20 s)."""
-    reader = Consumer(
-        {
-            **kafka.client_config(),
-            "group.id": f"test-reader-{uuid.uuid4().hex[:8]}",
-            "auto.offset.reset": "earliest",
-            "isolation.level": "read_committed",
-        }
-    )
-    reader.subscribe([topic])
-    seen: list[bytes] = []
-    deadline = time.monotonic() + 20
-    try:
-        while time.monotonic() < deadline and len(seen) < want:
-            msg = reader.poll(0.5)
-            if msg is not None and msg.error() is None:
-                seen.append(msg.value() or b"")
-    finally:
-        reader.close()
-    return seen
 
 
 def _send_and_commit(sender: TransactionalSender, topic: str, values: list[bytes]) -> bool:
@@ -67,7 +43,9 @@ class TestTransactionLinger:
             assert sender._config["linger.ms"] == TRANSACTION_LINGER_MS
             values = [b"r%d" % i for i in range(50)]
             assert _send_and_commit(sender, topic, values)
-        assert sorted(_committed_values(kafka_settings, topic, len(values))) == sorted(values)
+        assert sorted(
+            committed_values(kafka_settings, topic, until=lambda seen: len(seen) >= len(values))
+        ) == sorted(values)
 
     def test_a_commit_does_not_wait_for_the_linger(
         self, kafka_settings: KafkaSettings, new_topic: Any
@@ -84,4 +62,8 @@ class TestTransactionLinger:
             assert _send_and_commit(sender, topic, [b"a", b"b", b"c"])
         finally:
             sender.close()
-        assert sorted(_committed_values(kafka_settings, topic, 3)) == [b"a", b"b", b"c"]
+        assert sorted(committed_values(kafka_settings, topic, until=lambda seen: len(seen) >= 3)) == [
+            b"a",
+            b"b",
+            b"c",
+        ]

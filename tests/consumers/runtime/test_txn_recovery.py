@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 import uuid
 from collections import Counter
 from datetime import UTC, datetime
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from confluent_kafka import Consumer, Producer
+from confluent_kafka import Producer
 from prometheus_client import CollectorRegistry
 
 from bcx.contracts.codecs import ledger_entry_codec
@@ -36,7 +35,7 @@ from tests.consumers.runtime.test_documents import (  # the fixtures are used by
     sim,
     wait_until,
 )
-from tests.consumers.support import RunningConsumer, create_group_topics, produce
+from tests.consumers.support import RunningConsumer, committed_values, create_group_topics, produce
 from tests.consumers.usecase import build
 
 pytestmark = pytest.mark.integration
@@ -169,25 +168,7 @@ class TestAnUndeliveredRecord:
         finally:
             txn.close()
         assert calls == ["redone"]
-        reader = Consumer(
-            {
-                **kafka_settings.client_config(),
-                "group.id": f"test-reader-{uuid.uuid4().hex[:8]}",
-                "auto.offset.reset": "earliest",
-                "isolation.level": "read_committed",
-            }
-        )
-        reader.subscribe([fine])
-        seen: list[bytes] = []
-        deadline = time.monotonic() + 20
-        try:
-            while time.monotonic() < deadline and b"redone" not in seen:
-                msg = reader.poll(0.5)
-                if msg is not None and msg.error() is None:
-                    seen.append(msg.value() or b"")
-        finally:
-            reader.close()
-        assert seen == [b"redone"]
+        assert committed_values(kafka_settings, fine, until=lambda seen: b"redone" in seen) == [b"redone"]
 
 
 class TestDocumentsAfterAFencedProducer:
