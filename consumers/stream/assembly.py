@@ -79,9 +79,9 @@ def install_signals(shutdown: threading.Event) -> None:
 # How long the transactional producer gathers records into a batch. Its records are invisible to
 # ``read_committed`` readers until the commit, and ``commit_transaction`` flushes at once whatever still
 # lingers, so waiting longer than the plain producers' 5 ms delays nothing a reader can see; it makes
-# ~10× fewer, larger batches (librdkafka's per-batch compression and request work): the producer's
-# thread 8-9 → 3-4 CPU ticks per 4 s at ~15,000 records/s, CPU per record ~8 % lower at window 2,048
-# and ~15 % at 500 records/s, results visible at the same time (docs/benchmarks.md, 2026-12-05 17:00).
+# ~10× fewer, larger batches (librdkafka's per-batch compression and request work): CPU per record
+# ~10 % lower at window 2,048 and ~15 % at 500 records/s, results visible at the same time
+# (docs/benchmarks.md, runs of 2026-12-05 16:50-17:40).
 TRANSACTION_LINGER_MS = 50
 
 
